@@ -1,0 +1,21 @@
+// Typed errors for everything that opens or reads a slide. They carry the
+// path, so a message shown to the user says what failed and where.
+
+export type SlideErrorCode =
+  | 'not-found' // no such file
+  | 'unsupported-format' // OpenSlide does not recognise the file
+  | 'openslide' // OpenSlide detected the format but failed (its message is kept)
+  | 'closed' // the reader was used after close()
+  | 'bad-argument'; // a caller passed an impossible level / region / name
+
+export class SlideError extends Error {
+  readonly code: SlideErrorCode;
+  readonly path: string;
+
+  constructor(code: SlideErrorCode, path: string, message: string) {
+    super(`${message} (${path})`);
+    this.name = 'SlideError';
+    this.code = code;
+    this.path = path;
+  }
+}
