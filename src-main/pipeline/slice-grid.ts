@@ -1,9 +1,9 @@
 // The paper's slicing: non-overlapping square slices at level 0 over the
 // smear's bounding box. The grid is anchored at the slide origin (multiples of
-// the slice size), so slice names look like APACC's `18000_136000`. Slices are
-// always full size: where one reaches past the slide edge, the reader returns
-// transparent pixels that are painted with the background colour (padding),
-// which keeps APACC's normalisation by the slice size exact.
+// the slice size), so slice names look like APACC's `18000_136000`. A slice
+// that would reach past the slide's right or bottom edge is clipped to the
+// slide (never padded with invented pixels); APACC label files normalise by
+// each slice's own width and height, so clipped slices stay exact.
 import type { FieldOfView } from './fov.ts';
 
 export interface SliceGridConfig {
@@ -48,7 +48,9 @@ export function tissueFraction(fov: FieldOfView, x: number, y: number, width: nu
   return Math.min(1, on / total);
 }
 
-export function planSliceGrid(fov: FieldOfView, config: SliceGridConfig = DEFAULT_SLICE_GRID_CONFIG): PlannedSlice[] {
+export function planSliceGrid(
+  fov: FieldOfView, slideWidth: number, slideHeight: number, config: SliceGridConfig = DEFAULT_SLICE_GRID_CONFIG,
+): PlannedSlice[] {
   validateSliceGridConfig(config);
   if (!fov.bbox) return [];
   const size = config.sliceSize;
@@ -56,11 +58,15 @@ export function planSliceGrid(fov: FieldOfView, config: SliceGridConfig = DEFAUL
   const slices: PlannedSlice[] = [];
   const x0 = Math.floor(bbox.x / size) * size;
   const y0 = Math.floor(bbox.y / size) * size;
-  for (let y = y0; y < bbox.y + bbox.height; y += size) {
-    for (let x = x0; x < bbox.x + bbox.width; x += size) {
-      const fraction = tissueFraction(fov, x, y, size, size);
+  const right = Math.min(bbox.x + bbox.width, slideWidth);
+  const bottom = Math.min(bbox.y + bbox.height, slideHeight);
+  for (let y = y0; y < bottom; y += size) {
+    for (let x = x0; x < right; x += size) {
+      const width = Math.min(size, slideWidth - x);
+      const height = Math.min(size, slideHeight - y);
+      const fraction = tissueFraction(fov, x, y, width, height);
       if (fraction > 0 && fraction >= config.minTissueFraction) {
-        slices.push({ x, y, width: size, height: size, tissueFraction: fraction });
+        slices.push({ x, y, width, height, tissueFraction: fraction });
       }
     }
   }

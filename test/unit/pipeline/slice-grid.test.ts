@@ -22,7 +22,7 @@ function fovWith(fill: (fx: number, fy: number) => boolean): FieldOfView {
 test('grid is anchored at multiples of the slice size and covers the smear bbox', () => {
   // Smear from level-0 x 2500..6499, y 4100..5099.
   const fov = fovWith((x, y) => x >= 25 && x < 65 && y >= 41 && y < 51);
-  const slices = planSliceGrid(fov, { sliceSize: 2000, minTissueFraction: 0 });
+  const slices = planSliceGrid(fov, 10000, 10000, { sliceSize: 2000, minTissueFraction: 0 });
   assert.deepEqual(slices.map((s) => `${s.x}_${s.y}`), ['2000_4000', '4000_4000', '6000_4000']);
   for (const s of slices) assert.equal(s.width, 2000);
   // slice 2000_4000: smear covers x 2500..3999 (15 px) and y 4100..5099 (10 px) of a 20x20 px slice.
@@ -31,13 +31,19 @@ test('grid is anchored at multiples of the slice size and covers the smear bbox'
 
 test('slices below the tissue threshold are dropped', () => {
   const fov = fovWith((x, y) => (x >= 0 && x < 20 && y >= 0 && y < 20) || (x === 39 && y === 0));
-  const slices = planSliceGrid(fov, { sliceSize: 2000, minTissueFraction: 0.05 });
+  const slices = planSliceGrid(fov, 10000, 10000, { sliceSize: 2000, minTissueFraction: 0.05 });
   assert.deepEqual(slices.map((s) => `${s.x}_${s.y}`), ['0_0']);
   assert.equal(tissueFraction(fov, 2000, 0, 2000, 2000), 1 / 400);
 });
 
+test('a slice reaching past the slide edge is clipped to the slide', () => {
+  const fov = fovWith((x, y) => x >= 90 && y >= 90);
+  const slices = planSliceGrid(fov, 9500, 9700, { sliceSize: 2000, minTissueFraction: 0 });
+  assert.deepEqual(slices.map((s) => [s.x, s.y, s.width, s.height]), [[8000, 8000, 1500, 1700]]);
+});
+
 test('no smear, no slices; bad config is refused with a clear message', () => {
-  assert.deepEqual(planSliceGrid(fovWith(() => false)), []);
-  assert.throws(() => planSliceGrid(fovWith(() => true), { sliceSize: 10, minTissueFraction: 0 }), /slice size/);
-  assert.throws(() => planSliceGrid(fovWith(() => true), { sliceSize: 2000, minTissueFraction: 2 }), /tissue fraction/);
+  assert.deepEqual(planSliceGrid(fovWith(() => false), 10000, 10000), []);
+  assert.throws(() => planSliceGrid(fovWith(() => true), 10000, 10000, { sliceSize: 10, minTissueFraction: 0 }), /slice size/);
+  assert.throws(() => planSliceGrid(fovWith(() => true), 10000, 10000, { sliceSize: 2000, minTissueFraction: 2 }), /tissue fraction/);
 });

@@ -1,0 +1,224 @@
+// The ingest job's body: a scan in, every cell candidate in the database.
+// Crash-safe by construction: each slice's cells are committed with the
+// slice's 'done' state in one transaction, so a run killed at any moment
+// resumes from the pending slices with no duplicate or half-written cells.
+// Runs inside a worker thread (ingest-worker.ts); tests may call it directly.
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Box } from '../../domain/geometry.ts';
+import { openSlide } from '../../slide/openslide-reader.ts';
+import type { SlideReader } from '../../slide/slide-reader.ts';
+import { defaultDatabasePath, openStore } from '../../store/index.ts';
+import type { NewCell, SliceRecord, SlideRecord, Store } from '../../store/index.ts';
+import { apaccCellFileName, renderCellCrop } from '../cell-crop.ts';
+import { encodeFovMaskPng, findFieldOfView } from '../fov.ts';
+import { loadSegmenter } from '../segment/load-segmenter.ts';
+import type { Segmenter } from '../segment/segmenter.ts';
+import { planSliceGrid } from '../slice-grid.ts';
+import type { IngestOptions, IngestProgress, IngestResult } from './ingest-options.ts';
+import { processSlice } from './process-slice.ts';
+import type { SliceOutcome } from './process-slice.ts';
+
+export interface IngestHooks {
+  onProgress?: (progress: IngestProgress) => void;
+  onLog?: (message: string) => void;
+  /** Checked between slices; the slice in hand is finished first. */
+  cancel?: { cancelled: boolean };
+}
+
+export function ingestDataDir(options: IngestOptions, dbPath: string): string {
+  return resolve(options.dataDir ?? join(dirname(dbPath), 'smearlab-data'));
+}
+
+async function writeFileAtomic(path: string, data: Buffer): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+export async function runIngest(options: IngestOptions, hooks: IngestHooks = {}): Promise<IngestResult> {
+  const log = hooks.onLog ?? (() => undefined);
+  // The model is checked before anything else: a wrong model never starts a job.
+  const segmenter = await loadSegmenter({
+    segmenter: options.segmenter,
+    model: options.model,
+    ensemble: options.ensemble,
+    executionProviders: options.executionProviders,
+    log,
+  });
+  try {
+    for (const skip of segmenter.providersSkipped) log(`execution provider ${skip.provider} skipped: ${skip.reason}`);
+    const reader = await openSlide(options.slidePath);
+    try {
+      const dbPath = options.dbPath ?? defaultDatabasePath();
+      const store = openStore(dbPath);
+      try {
+        return await ingestSlide({ options, hooks, log, segmenter, reader, store, dataDir: ingestDataDir(options, dbPath) });
+      } finally {
+        store.close();
+      }
+    } finally {
+      reader.close();
+    }
+  } finally {
+    await segmenter.dispose();
+  }
+}
+
+interface IngestContext {
+  options: IngestOptions;
+  hooks: IngestHooks;
+  log: (message: string) => void;
+  segmenter: Segmenter;
+  reader: SlideReader;
+  store: Store;
+  dataDir: string;
+}
+
+function registerSlide(ctx: IngestContext): SlideRecord {
+  const { info } = ctx.reader;
+  const level0 = info.levels[0];
+  if (!level0) throw new Error(`slide has no levels: ${info.path}`);
+  return ctx.store.upsertSlide({
+    path: info.path,
+    format: info.format,
+    quickhash: info.quickhash,
+    width: level0.width,
+    height: level0.height,
+    mppX: info.mppX,
+    mppY: info.mppY,
+    ...(ctx.options.smearId ? { smearId: ctx.options.smearId } : {}),
+  }).slide;
+}
+
+async function planSlides(ctx: IngestContext, slide: SlideRecord): Promise<void> {
+  const fov = await findFieldOfView(ctx.reader);
+  const maskPath = join(ctx.dataDir, 'fov', `${slide.id}-${slide.smearId}.png`);
+  await writeFileAtomic(maskPath, await encodeFovMaskPng(fov));
+  ctx.store.updateSlide(slide.id, { fovMaskPath: maskPath });
+  const planned = planSliceGrid(fov, slide.width, slide.height, {
+    sliceSize: ctx.options.sliceSize,
+    minTissueFraction: ctx.options.minTissueFraction,
+  });
+  ctx.store.planSlices(slide.id, planned);
+  ctx.log(`field of view: level ${fov.level} (downsample ${fov.downsample}), ${planned.length} slices of ${ctx.options.sliceSize} px`);
+}
+
+async function saveCrops(ctx: IngestContext, slide: SlideRecord, slice: SliceRecord, outcome: SliceOutcome): Promise<void> {
+  const today = new Date();
+  for (let i = 0; i < outcome.cells.length; i++) {
+    const cell = outcome.cells[i]!;
+    const candidate = outcome.candidates[i]!;
+    const name = apaccCellFileName(slide.smearId, slice, i + 1, candidate.cropCentreInSlice, today);
+    const path = join(ctx.dataDir, 'crops', slide.smearId, name);
+    await writeFileAtomic(path, await renderCellCrop(ctx.reader, cell.box));
+    cell.cropPath = path;
+  }
+}
+
+function stripNumbers(cells: NewCell[]): NewCell[] {
+  // The store numbers cells after any it kept (labelled cells survive a re-ingest).
+  return cells.map(({ number: _number, ...rest }) => rest);
+}
+
+async function ingestSlide(ctx: IngestContext): Promise<IngestResult> {
+  const { store, options, segmenter } = ctx;
+  const slide = registerSlide(ctx);
+  store.markStaleJobs();
+  const before = store.sliceProgress(slide.id);
+  const base = { slideId: slide.id, smearId: slide.smearId, provider: segmenter.provider, model: segmenter.modelId };
+  if (!options.force && before.total > 0 && before.pending === 0 && before.failed === 0) {
+    const cells = store.listSlices(slide.id).reduce((n, s) => n + (s.cellCount ?? 0), 0);
+    return {
+      ...base, jobId: null, state: 'skipped', slicesTotal: before.total, slicesDone: before.done, slicesFailed: 0, cells,
+      timings: {}, error: null, message: `already ingested (${before.done} slices, ${cells} cells); use --force to run again`,
+    };
+  }
+  if (options.force && before.total > 0) store.resetSlideForReingest(slide.id);
+
+  const job = store.createJob({ kind: 'ingest', slideId: slide.id, options: { ...options } });
+  store.startJob(job.id);
+  store.setJobProvider(job.id, segmenter.provider, segmenter.modelId);
+  const timings: Record<string, number> = { fov: 0, read: 0, segment: 0, extract: 0, crops: 0, db: 0 };
+  try {
+    if (store.sliceProgress(slide.id).total === 0) {
+      const t = performance.now();
+      await planSlides(ctx, slide);
+      timings.fov = performance.now() - t;
+    }
+    return await runSlices(ctx, slide, job.id, timings, base);
+  } catch (err) {
+    const message = (err as Error).message;
+    store.finishJob(job.id, 'failed', { timings, error: message });
+    throw err;
+  }
+}
+
+async function runSlices(
+  ctx: IngestContext, slide: SlideRecord, jobId: number, timings: Record<string, number>,
+  base: Pick<IngestResult, 'slideId' | 'smearId' | 'provider' | 'model'>,
+): Promise<IngestResult> {
+  const { store, options, hooks } = ctx;
+  const pending = store.pendingSlices(slide.id, { includeFailed: true });
+  const total = store.sliceProgress(slide.id).total;
+  let done = total - pending.length;
+  let failed = 0;
+  let cells = 0;
+  let firstError: string | null = null;
+  const started = performance.now();
+  let processedThisRun = 0;
+  const report = () => {
+    const seconds = (performance.now() - started) / 1000;
+    const rate = seconds > 0 ? processedThisRun / seconds : 0;
+    const left = total - done - failed;
+    store.updateJobProgress(jobId, done, total, `${cells} cells`);
+    hooks.onProgress?.({
+      jobId, slideId: slide.id, slicesDone: done, slicesTotal: total, slicesFailed: failed, cells, rate,
+      etaSeconds: rate > 0 ? left / rate : null,
+    });
+  };
+  report();
+  const queue = [...pending];
+  const work = { reader: ctx.reader, segmenter: ctx.segmenter, mode: options.mode, margin: options.margin };
+  const runner = async () => {
+    for (let slice = queue.shift(); slice; slice = queue.shift()) {
+      if (hooks.cancel?.cancelled) return;
+      const box: Box = { x: slice.x, y: slice.y, width: slice.width, height: slice.height };
+      try {
+        const outcome = await processSlice(work, box);
+        timings.read! += outcome.timings.read;
+        timings.segment! += outcome.timings.segment;
+        timings.extract! += outcome.timings.extract;
+        if (options.saveCrops) {
+          const t = performance.now();
+          await saveCrops(ctx, slide, slice, outcome);
+          timings.crops! += performance.now() - t;
+        }
+        const t = performance.now();
+        const committed = store.commitSliceCells(slice.id, stripNumbers(outcome.cells));
+        timings.db! += performance.now() - t;
+        cells += committed.cells.filter(Boolean).length;
+        done++;
+      } catch (err) {
+        const message = `slice ${slice.x}_${slice.y}: ${(err as Error).message}`;
+        firstError ??= message;
+        store.failSlice(slice.id, message);
+        failed++;
+        ctx.log(`failed ${message}`);
+      }
+      processedThisRun++;
+      report();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, Math.max(1, queue.length)) }, runner));
+
+  const cancelled = Boolean(hooks.cancel?.cancelled) && done + failed < total;
+  const state = cancelled ? 'cancelled' : failed > 0 ? 'failed' : 'done';
+  const error = failed > 0 ? `${failed} of ${total} slices failed; first: ${firstError}` : null;
+  store.finishJob(jobId, state, { timings, error });
+  const message = cancelled
+    ? `cancelled after ${done} of ${total} slices; run again to resume`
+    : failed > 0 ? `${error}; run again to retry the failed slices` : `${done} slices, ${cells} new cells`;
+  return { ...base, jobId, state, slicesTotal: total, slicesDone: done, slicesFailed: failed, cells, timings, error, message };
+}
