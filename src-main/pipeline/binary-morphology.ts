@@ -58,9 +58,24 @@ export function erode(mask: Uint8Array, width: number, height: number, times = 1
   return repeat(erodeOnce, mask, width, height, times);
 }
 
-/** Opening removes specks smaller than the footprint; closing fills small gaps. */
-export function openThenClose(mask: Uint8Array, width: number, height: number, radius: number): Uint8Array {
+/** Opening removes specks smaller than the footprint. */
+export function opening(mask: Uint8Array, width: number, height: number, radius: number): Uint8Array {
+  return radius > 0 ? dilate(erode(mask, width, height, radius), width, height, radius) : mask.slice();
+}
+
+/**
+ * Closing fills gaps and holes narrower than the footprint. The mask is padded
+ * with background by the radius first, so the result is the closing on an
+ * unbounded plane: a wide radius cannot flood the whole image.
+ */
+export function closing(mask: Uint8Array, width: number, height: number, radius: number): Uint8Array {
   if (radius <= 0) return mask.slice();
-  const opened = dilate(erode(mask, width, height, radius), width, height, radius);
-  return erode(dilate(opened, width, height, radius), width, height, radius);
+  const pw = width + 2 * radius;
+  const ph = height + 2 * radius;
+  const padded = new Uint8Array(pw * ph);
+  for (let y = 0; y < height; y++) padded.set(mask.subarray(y * width, (y + 1) * width), (y + radius) * pw + radius);
+  const closed = erode(dilate(padded, pw, ph, radius), pw, ph, radius);
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) out.set(closed.subarray((y + radius) * pw + radius, (y + radius) * pw + radius + width), y * width);
+  return out;
 }

@@ -6,14 +6,16 @@
 import sharp from 'sharp';
 import type { Box } from '../domain/geometry.ts';
 import type { RgbaImage, SlideReader } from '../slide/slide-reader.ts';
-import { openThenClose } from './binary-morphology.ts';
+import { closing, opening } from './binary-morphology.ts';
 import { otsuThreshold } from './otsu.ts';
 
 export interface FovConfig {
   /** Pixels with alpha below this are unscanned and ignored. */
   minAlpha: number;
-  /** Opening/closing radius in FOV-level pixels. */
-  cleanupRadius: number;
+  /** Opening radius in FOV-level pixels, after the closing: removes isolated specks (0 = off). */
+  openRadius: number;
+  /** Closing radius in level-0 pixels: joins cells up to about twice this apart into one region. */
+  closeRadius: number;
   /** Minimum gap between the glass and smear class means (grey levels); below it the slide has no smear. */
   minContrast: number;
   /** Coarsest level used is one with at most this many level-0 px per FOV px. */
@@ -22,7 +24,9 @@ export interface FovConfig {
 
 export const DEFAULT_FOV_CONFIG: FovConfig = Object.freeze({
   minAlpha: 128,
-  cleanupRadius: 1,
+  openRadius: 0,
+  // About one large squamous cell: neighbouring cells of a thin smear merge into one field.
+  closeRadius: 384,
   minContrast: 6,
   // 2,000 px slices then span at least 31 FOV pixels, enough for a tissue fraction.
   maxDownsample: 64,
@@ -66,7 +70,8 @@ export function computeFieldOfView(image: RgbaImage, downsample: number, level =
   let mask: Uint8Array = new Uint8Array(width * height);
   if (contrast >= config.minContrast) {
     for (let i = 0; i < mask.length; i++) mask[i] = scanned[i] && (grey[i] ?? 255) <= threshold ? 1 : 0;
-    mask = openThenClose(mask, width, height, config.cleanupRadius);
+    const closeRadius = Math.max(1, Math.round(config.closeRadius / downsample));
+    mask = opening(closing(mask, width, height, closeRadius), width, height, config.openRadius);
     // A closing may spill into unscanned area; smear is only where the scanner looked.
     for (let i = 0; i < mask.length; i++) if (!scanned[i]) mask[i] = 0;
   }

@@ -12,7 +12,8 @@ export interface SliceGridConfig {
   minTissueFraction: number;
 }
 
-export const DEFAULT_SLICE_GRID_CONFIG: SliceGridConfig = Object.freeze({ sliceSize: 2000, minTissueFraction: 0.05 });
+// A low bar: an edge slice with a single cell in it is still worth segmenting.
+export const DEFAULT_SLICE_GRID_CONFIG: SliceGridConfig = Object.freeze({ sliceSize: 2000, minTissueFraction: 0.01 });
 
 export interface PlannedSlice {
   x: number;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dilate, erode, openThenClose } from '../../../src-main/pipeline/binary-morphology.ts';
+import { closing, dilate, erode, opening } from '../../../src-main/pipeline/binary-morphology.ts';
 
 function maskFrom(rows: string[]): Uint8Array {
   return Uint8Array.from(rows.join('').split(''), (c) => (c === '#' ? 1 : 0));
@@ -21,7 +21,7 @@ test('opening removes a lone speck; closing fills a one-pixel hole; edge tissue 
     '#####....',
     '#####....',
   ]);
-  const cleaned = openThenClose(m, 9, 5, 1);
+  const cleaned = closing(opening(m, 9, 5, 1), 9, 5, 1);
   assert.equal(cleaned[1 * 9 + 7], 0, 'speck removed');
   assert.equal(cleaned[2 * 9 + 2], 1, 'hole filled');
   assert.equal(cleaned[0], 1, 'corner pixel on the image edge kept');

@@ -43,3 +43,20 @@ test('FOV mask encodes to a PNG of the mask size', async () => {
   assert.equal(meta.width, 40);
   assert.equal(meta.height, 30);
 });
+
+test('scattered cells of a thin smear close into one field of view', () => {
+  // 60 x 60 FOV px at downsample 64; 2x2 px dark cells every 8 px inside 10..50.
+  const width = 60, height = 60;
+  const data = Buffer.alloc(width * height * 4, 240);
+  for (let y = 10; y < 50; y += 8) for (let x = 10; x < 50; x += 8) {
+    for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]] as const) {
+      const p = ((y + dy) * width + x + dx) * 4;
+      data[p] = 150; data[p + 1] = 120; data[p + 2] = 160;
+    }
+  }
+  const fov = computeFieldOfView({ width, height, data }, 64);
+  // Closing radius 384 level-0 px = 6 FOV px joins cells 8 px apart: the gaps between them are smear too.
+  assert.equal(fov.mask[14 * width + 14], 1, 'gap between cells is inside the field');
+  assert.equal(fov.mask[5 * width + 5], 0, 'glass outside stays out');
+  assert.ok(fov.tissuePixels > 30 * 30, `field covers the populated square, got ${fov.tissuePixels}`);
+});
