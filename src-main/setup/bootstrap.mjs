@@ -5,8 +5,8 @@
 //   node src-main/setup/bootstrap.mjs               what the app and demo need
 //   node src-main/setup/bootstrap.mjs --for-tests   plus Chromium and the Python reference peers
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -79,9 +79,40 @@ function ensureNativeBinding() {
   const sources = Math.max(newestMtime(join(native, 'src')), statSync(join(native, 'binding.gyp')).mtimeMs);
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
   log('building the native OpenSlide binding');
-  run(process.execPath, [join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'), 'rebuild', '-C', native]);
+  // Build against the headers of the Node that runs us when they are installed
+  // beside it, so node-gyp never needs to download them (offline machines).
+  const prefix = join(dirname(process.execPath), '..');
+  const headers = join(prefix, 'include', 'node', 'node_version.h');
+  const nodedir = existsSync(headers) ? [`--nodedir=${prefix}`] : [];
+  run(process.execPath, [join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'), 'rebuild', ...nodedir, '-C', native]);
+}
+
+// Two setups at once (two terminals, a test and a benchmark) would wipe each
+// other's node_modules: the second waits for the first, then re-checks.
+const LOCK_STALE_MS = 20 * 60 * 1000;
+function withSetupLock(fn) {
+  const lock = join(root, '.cache', 'setup.lock');
+  mkdirSync(join(root, '.cache'), { recursive: true });
+  for (let waited = false; ; waited = true) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      if (Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS) { rmSync(lock, { recursive: true, force: true }); continue; }
+      if (!waited) log('another setup is running; waiting for it');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 ensureSystemPackages();
-ensureNodeModules();
-ensureNativeBinding();
+withSetupLock(() => {
+  ensureNodeModules();
+  ensureNativeBinding();
+});

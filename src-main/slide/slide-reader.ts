@@ -53,7 +53,7 @@ export interface SlideReader {
   readRegion(x0: number, y0: number, level: number, width: number, height: number): Promise<RgbaImage>;
   bestLevelForDownsample(downsample: number): number;
   readAssociatedImage(name: string): Promise<RgbaImage>;
-  /** Releases the native handle. Later calls reject with a SlideClosedError. */
+  /** Releases the native handle. Later calls reject with a SlideError whose code is 'closed'. */
   close(): void;
   readonly closed: boolean;
 }

@@ -1,0 +1,83 @@
+// Loads the Node-API OpenSlide addon (native/build/Release/openslide_binding.node)
+// once, lazily, and describes its shape. A missing or unloadable addon becomes
+// a SlideError saying how to build it, never a crash at import time.
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { SlideError } from './slide-error.ts';
+
+/** What the addon rejects / throws with: `code` matches SlideErrorCode. */
+export interface NativeSlideError extends Error {
+  code: 'not-found' | 'unsupported-format' | 'openslide' | 'closed' | 'bad-argument';
+  path: string;
+  /** The message without the path. */
+  reason: string;
+}
+
+export interface NativeLevel {
+  width: number;
+  height: number;
+  downsample: number;
+}
+
+/** One open OpenSlide handle. Metadata is cached at open. */
+export interface NativeSlide {
+  readonly path: string;
+  readonly vendor: string;
+  readonly levels: NativeLevel[];
+  readonly properties: Record<string, string>;
+  readonly associatedImages: Record<string, { width: number; height: number }>;
+  readonly closed: boolean;
+  bestLevelForDownsample(downsample: number): number;
+  /** Straight RGBA, width * height * 4 bytes. */
+  readRegion(x0: number, y0: number, level: number, width: number, height: number): Promise<Buffer>;
+  readAssociatedImage(name: string): Promise<{ width: number; height: number; data: Buffer }>;
+  /** Safe with reads in flight: the handle is freed when the last one ends. */
+  close(): void;
+}
+
+export interface OpenSlideBinding {
+  detectVendor(path: string): string | null;
+  open(path: string): Promise<NativeSlide>;
+  /** libopenslide's version, e.g. `3.4.1`. */
+  version(): string;
+  /** Test hook: premultiplied native-endian ARGB words -> straight RGBA, in place. */
+  premultipliedArgbToRgba(buffer: Buffer): Buffer;
+  /** How many OpenSlide handles are open in this process (tests: close, finalizer). */
+  liveHandles(): number;
+}
+
+const defaultAddonPath = fileURLToPath(
+  new URL('../../native/build/Release/openslide_binding.node', import.meta.url),
+);
+
+let loaded: OpenSlideBinding | null = null;
+let loadError: SlideError | null = null;
+
+/**
+ * The addon path: SMEARLAB_OPENSLIDE_BINDING overrides it (a packaged app
+ * keeps the .node file unpacked outside the asar archive).
+ */
+export function openSlideAddonPath(): string {
+  return process.env['SMEARLAB_OPENSLIDE_BINDING'] ?? defaultAddonPath;
+}
+
+/** Loads the addon or throws a SlideError ('unsupported-format') naming the fix. */
+export function loadOpenSlideBinding(): OpenSlideBinding {
+  if (loaded) return loaded;
+  if (loadError) throw loadError;
+  const path = openSlideAddonPath();
+  try {
+    loaded = createRequire(import.meta.url)(path) as OpenSlideBinding;
+    return loaded;
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    loadError = new SlideError('unsupported-format', path,
+      `The OpenSlide binding could not be loaded (${why}); build it with \`npm run setup\``);
+    throw loadError;
+  }
+}
+
+export function isNativeSlideError(err: unknown): err is NativeSlideError {
+  return err instanceof Error && typeof (err as Partial<NativeSlideError>).code === 'string'
+    && typeof (err as Partial<NativeSlideError>).reason === 'string';
+}

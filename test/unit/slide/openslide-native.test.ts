@@ -1,0 +1,172 @@
+// The Node-API addon itself, on a generic TIFF written with sharp: pixel
+// conversion, argument checks, close with reads in flight, the finalizer.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import sharp from 'sharp';
+import { loadOpenSlideBinding } from '../../../src-main/slide/openslide-native.ts';
+import type { NativeSlide } from '../../../src-main/slide/openslide-native.ts';
+
+const binding = loadOpenSlideBinding();
+let dir = '';
+let tiffPath = '';
+const width = 1024;
+const height = 768;
+
+/** Pixel (x, y) of the test image: a gradient; right half semi-transparent, right quarter transparent. */
+function expected(x: number, y: number): [number, number, number, number] {
+  return [x & 255, y & 255, (x >> 8) * 60 + (y >> 8) * 20, x < 512 ? 255 : x < 768 ? 128 : 0];
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'smearlab-native-'));
+  tiffPath = join(dir, 'gradient.tiff');
+  const raw = Buffer.alloc(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) raw.set(expected(x, y), (y * width + x) * 4);
+  }
+  // Deflate keeps pixels exact; libtiff hands OpenSlide premultiplied alpha.
+  await sharp(raw, { raw: { width, height, channels: 4 } })
+    .tiff({ tile: true, pyramid: true, compression: 'deflate', tileWidth: 256, tileHeight: 256 })
+    .toFile(tiffPath);
+});
+
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('reports the libopenslide version and detects vendors', () => {
+  assert.match(binding.version(), /^\d+\.\d+\.\d+/);
+  assert.equal(binding.detectVendor(tiffPath), 'generic-tiff');
+  assert.equal(binding.detectVendor(join(dir, 'missing.tiff')), null);
+});
+
+test('premultiplied ARGB becomes straight RGBA (exact values)', () => {
+  const words = new Uint32Array([0x80402010, 0x00ffffff, 0xff112233, 0x01010101, 0x7f7f7f7f, 0x40200000]);
+  const out = binding.premultipliedArgbToRgba(Buffer.from(words.buffer));
+  assert.deepEqual([...out], [
+    0x80, 0x40, 0x20, 0x80, // (64*255+64)/128 = 128 ...
+    0, 0, 0, 0, // alpha 0 -> fully transparent black, whatever the colour words say
+    0x11, 0x22, 0x33, 0xff,
+    0xff, 0xff, 0xff, 0x01,
+    0xff, 0xff, 0xff, 0x7f,
+    0x80, 0, 0, 0x40,
+  ]);
+});
+
+test('open caches levels, properties and reads exact pixels', async () => {
+  const slide = await binding.open(tiffPath);
+  try {
+    assert.equal(slide.vendor, 'generic-tiff');
+    assert.equal(slide.path, tiffPath);
+    assert.deepEqual(slide.levels[0], { width, height, downsample: 1 });
+    assert.equal(slide.levels.length, 3);
+    assert.equal(slide.properties['openslide.vendor'], 'generic-tiff');
+    const region = await slide.readRegion(500, 300, 0, 300, 2);
+    assert.equal(region.length, 300 * 2 * 4);
+    for (const dx of [0, 11, 12, 100, 267, 268, 299]) {
+      const got = [...region.subarray(dx * 4, dx * 4 + 4)];
+      const [r, g, b, a] = expected(500 + dx, 300);
+      if (a === 0) assert.deepEqual(got, [0, 0, 0, 0], `x=${500 + dx}`);
+      else {
+        // Alpha 128 went through libtiff's premultiply and back: +-1.
+        for (const [i, want] of [r, g, b].entries()) assert.ok(Math.abs(got[i]! - want) <= 1, `x=${500 + dx} ch${i}: ${got[i]} vs ${want}`);
+        assert.equal(got[3], a);
+      }
+    }
+    const outside = await slide.readRegion(width + 10, -50, 0, 8, 8);
+    assert.ok(outside.every((v) => v === 0), 'outside the slide reads transparent');
+  } finally {
+    slide.close();
+  }
+});
+
+test('bestLevelForDownsample follows OpenSlide', async () => {
+  const slide = await binding.open(tiffPath);
+  assert.equal(slide.bestLevelForDownsample(0.5), 0);
+  assert.equal(slide.bestLevelForDownsample(1.9), 0);
+  assert.equal(slide.bestLevelForDownsample(2), 1);
+  assert.equal(slide.bestLevelForDownsample(3.99), 1);
+  assert.equal(slide.bestLevelForDownsample(100), 2);
+  assert.throws(() => slide.bestLevelForDownsample(Number.NaN), { code: 'bad-argument' });
+  slide.close();
+});
+
+test('bad arguments reject with bad-argument and the slide keeps working', async () => {
+  const slide = await binding.open(tiffPath);
+  const cases: Array<[unknown[], RegExp]> = [
+    [[0, 0, 3, 1, 1], /Level 3 does not exist: the slide has levels 0\.\.2/],
+    [[0, 0, -1, 1, 1], /Level -1 does not exist/],
+    [[0, 0, 0, -5, 10], /must be positive, got -5x10/],
+    [[0, 0, 0, 0, 10], /must be positive/],
+    [[0.5, 0, 0, 1, 1], /five integers/],
+    [[0, 0, 0, 1], /five integers/],
+    [['0', 0, 0, 1, 1], /five integers/],
+    [[0, 0, 0, 100_000, 100_000], /larger than the limit/],
+    [[0, 0, 0, Number.POSITIVE_INFINITY, 1], /five integers/],
+  ];
+  for (const [args, message] of cases) {
+    const read = slide.readRegion as (...a: unknown[]) => Promise<Buffer>;
+    await assert.rejects(read.apply(slide, args), (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'bad-argument');
+      assert.match(err.message, message);
+      assert.ok(err.message.includes(tiffPath), 'message names the slide');
+      return true;
+    });
+  }
+  await assert.rejects(slide.readAssociatedImage('label'), /No associated image named 'label' \(the slide has: none\)/);
+  assert.equal((await slide.readRegion(0, 0, 0, 4, 4)).length, 64);
+  slide.close();
+});
+
+test('close with reads in flight: they finish, later calls reject as closed', async () => {
+  const live = binding.liveHandles();
+  const slide = await binding.open(tiffPath);
+  assert.equal(binding.liveHandles(), live + 1);
+  const reads = Array.from({ length: 20 }, (_, i) => slide.readRegion(i * 16, i * 8, i % 3, 256, 256));
+  slide.close();
+  slide.close(); // idempotent
+  assert.equal(slide.closed, true);
+  const done = await Promise.all(reads);
+  assert.equal(binding.liveHandles(), live, 'the last read to finish closed the handle');
+  assert.ok(done.every((buf) => buf.length === 256 * 256 * 4));
+  assert.ok(done[0]!.some((v) => v !== 0), 'the in-flight read returned pixels');
+  await assert.rejects(slide.readRegion(0, 0, 0, 1, 1), { code: 'closed', message: /closed/ });
+  await assert.rejects(slide.readAssociatedImage('macro'), { code: 'closed' });
+  assert.throws(() => slide.bestLevelForDownsample(1), { code: 'closed' });
+});
+
+test('open errors carry a code and the path', async () => {
+  await assert.rejects(binding.open(join(dir, 'nope.tiff')), { code: 'not-found', path: join(dir, 'nope.tiff') });
+  await assert.rejects(binding.open(dir), { code: 'unsupported-format' });
+  await assert.rejects((binding.open as (p: unknown) => Promise<NativeSlide>)(42), { code: 'bad-argument' });
+});
+
+test('slides never closed are released by the garbage collector', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 5; i++) {
+      gc();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  await settle();
+  const baseline = binding.liveHandles();
+  // In a function of its own so no frame of this test keeps the last slide reachable.
+  const openAndForget = async (): Promise<void> => {
+    for (let i = 0; i < 10; i++) {
+      const slide = await binding.open(tiffPath);
+      await slide.readRegion(0, 0, 0, 16, 16);
+    }
+  };
+  await openAndForget();
+  assert.equal(binding.liveHandles(), baseline + 10);
+  await settle();
+  // One may stay reachable from a promise the engine still holds; ten would mean no finalizer.
+  assert.ok(binding.liveHandles() <= baseline + 1, `finalizers closed the handles (${binding.liveHandles() - baseline} of 10 left)`);
+});
