@@ -1,0 +1,214 @@
+// Reading cells for the viewer, the cell panel and the gallery, plus the few
+// writes the UI makes on cells themselves (manual cells, crop paths).
+//
+// Reading order, used by next/previous and the gallery: slices top to bottom,
+// then left to right (slice y, then x); inside a slice, cells by centre y,
+// then centre x, then id. It never crosses to another slide.
+
+import type { Box } from '../domain/geometry.ts';
+import {
+  CELL_VIEW_COLUMNS, CELL_VIEW_FROM, READING_ORDER, READING_ORDER_DESC, cellFilterSql, toCellView,
+} from './cell-rows.ts';
+import { checkNewCell } from './slice-repository.ts';
+import type { StoreContext } from './store-context.ts';
+import { StoreError, invalid, notFound } from './store-error.ts';
+import { CELL_CLASSES } from '../domain/cell-class.ts';
+import type { CellFilter, CellMarkers, CellView, GalleryPage, GalleryQuery, ManualCellInput } from './types.ts';
+import { checkFinite, checkId, checkInt, checkOptionalText } from './validate.ts';
+
+export const GALLERY_LIMIT_MAX = 1000;
+const GALLERY_LIMIT_DEFAULT = 100;
+
+export interface CellRepository {
+  getCell(id: number): CellView;
+  /** Every cell of the slide in reading order, optionally filtered. */
+  listCells(slideId: number, filter?: CellFilter): CellView[];
+  /** Cells whose box intersects the level-0 box (any order). */
+  cellsInViewport(slideId: number, viewport: Box, filter?: CellFilter): CellView[];
+  /** Id, box, label and flag of every cell of the slide (or of those intersecting viewport), in columns. */
+  cellMarkers(slideId: number, viewport?: Box): CellMarkers;
+  cellsOfSlice(sliceId: number): CellView[];
+  firstCell(slideId: number, filter?: CellFilter): CellView | null;
+  lastCell(slideId: number, filter?: CellFilter): CellView | null;
+  /** The next cell after cellId in reading order that passes the filter, or null at the end of the slide. */
+  nextCell(cellId: number, filter?: CellFilter): CellView | null;
+  previousCell(cellId: number, filter?: CellFilter): CellView | null;
+  galleryPage(query?: GalleryQuery): GalleryPage;
+  /** A cell drawn by the user; it joins the slice that contains its centre. */
+  addManualCell(input: ManualCellInput): CellView;
+  /** Removes a cell that has no label events (a mistaken manual cell); labelled cells stay for the record. */
+  deleteCell(cellId: number): void;
+  setCellCropPaths(entries: ReadonlyArray<{ cellId: number; cropPath: string | null }>): void;
+}
+
+const SELECT_VIEW = `SELECT ${CELL_VIEW_COLUMNS} FROM ${CELL_VIEW_FROM}`;
+const LABEL_ID_SQL = `CASE st.label ${CELL_CLASSES.map((c) => `WHEN '${c.name}' THEN ${c.apaccId}`).join(' ')} ELSE -1 END`;
+const SELECT_MARKERS = `SELECT c.id, c.box_x, c.box_y, c.box_w, c.box_h, ${LABEL_ID_SQL}, coalesce(st.flagged, 0)
+  FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id`;
+// Boxes that can reach the viewport: their centre is within the largest box size of it.
+const VIEWPORT_TERMS = `c.centre_y > ? AND c.centre_y < ? AND c.centre_x > ? AND c.centre_x < ?
+  AND c.box_x < ? AND c.box_x + c.box_w > ? AND c.box_y < ? AND c.box_y + c.box_h > ?`;
+
+export function createCellRepository(ctx: StoreContext): CellRepository {
+  const one = (sql: string, ...params: unknown[]): CellView | null => {
+    const row = ctx.sqlRaw(sql).get(...params) as unknown[] | undefined;
+    return row ? toCellView(row) : null;
+  };
+  const many = (sql: string, ...params: unknown[]): CellView[] =>
+    (ctx.sqlRaw(sql).all(...params) as unknown[][]).map(toCellView);
+  const getCell = (id: number): CellView => {
+    const cell = one(`${SELECT_VIEW} WHERE c.id = ?`, checkId(id, 'cell id'));
+    if (!cell) throw notFound('cell', id);
+    return cell;
+  };
+  const requireSlide = (slideId: number) => {
+    const row = ctx.sql('SELECT max_cell_w AS w, max_cell_h AS h FROM slides WHERE id = ?').get(checkId(slideId, 'slide id')) as
+      { w: number; h: number } | undefined;
+    if (!row) throw notFound('slide', slideId);
+    return row;
+  };
+  const step = (cellId: number, filter: CellFilter | undefined, forward: boolean) => {
+    const cell = getCell(cellId);
+    const f = cellFilterSql(filter);
+    return one(`${SELECT_VIEW} WHERE c.slide_id = ?
+        AND (c.slice_y, c.slice_x, c.centre_y, c.centre_x, c.id) ${forward ? '>' : '<'} (?, ?, ?, ?, ?)${f.where}
+        ORDER BY ${forward ? READING_ORDER : READING_ORDER_DESC} LIMIT 1`,
+    cell.slideId, cell.sliceY, cell.sliceX, cell.centre.y, cell.centre.x, cell.id, ...f.params);
+  };
+  const end = (slideId: number, filter: CellFilter | undefined, first: boolean) => {
+    requireSlide(slideId);
+    const f = cellFilterSql(filter);
+    return one(`${SELECT_VIEW} WHERE c.slide_id = ?${f.where} ORDER BY ${first ? READING_ORDER : READING_ORDER_DESC} LIMIT 1`,
+      slideId, ...f.params);
+  };
+  const refreshCellCount = (sliceId: number) => {
+    ctx.sql(`UPDATE slices SET cell_count = (SELECT count(*) FROM cells WHERE slice_id = slices.id), updated_at = ?
+      WHERE id = ? AND state = 'done'`).run(ctx.now(), sliceId);
+  };
+
+  return {
+    getCell,
+    listCells(slideId, filter) {
+      requireSlide(slideId);
+      const f = cellFilterSql(filter);
+      return many(`${SELECT_VIEW} WHERE c.slide_id = ?${f.where} ORDER BY ${READING_ORDER}`, slideId, ...f.params);
+    },
+    cellsInViewport(slideId, viewport, filter) {
+      const f = cellFilterSql(filter);
+      return many(`${SELECT_VIEW} WHERE c.slide_id = ? AND ${VIEWPORT_TERMS}${f.where}`,
+        slideId, ...viewportParams(requireSlide(slideId), viewport), ...f.params);
+    },
+    cellMarkers(slideId, viewport) {
+      const margin = requireSlide(slideId);
+      const rows = (viewport === undefined
+        ? ctx.sqlRaw(`${SELECT_MARKERS} WHERE c.slide_id = ?`).all(slideId)
+        : ctx.sqlRaw(`${SELECT_MARKERS} WHERE c.slide_id = ? AND ${VIEWPORT_TERMS}`).all(slideId, ...viewportParams(margin, viewport))
+      ) as number[][];
+      const markers: CellMarkers = {
+        count: rows.length,
+        ids: new Uint32Array(rows.length),
+        boxes: new Int32Array(rows.length * 4),
+        labels: new Int8Array(rows.length),
+        flagged: new Uint8Array(rows.length),
+      };
+      rows.forEach((r, i) => {
+        markers.ids[i] = r[0] as number;
+        markers.boxes.set(r.slice(1, 5), i * 4);
+        markers.labels[i] = r[5] as number;
+        markers.flagged[i] = r[6] as number;
+      });
+      return markers;
+    },
+    cellsOfSlice(sliceId) {
+      return many(`${SELECT_VIEW} WHERE c.slice_id = ? ORDER BY ${READING_ORDER}`, checkId(sliceId, 'slice id'));
+    },
+    firstCell: (slideId, filter) => end(slideId, filter, true),
+    lastCell: (slideId, filter) => end(slideId, filter, false),
+    nextCell: (cellId, filter) => step(cellId, filter, true),
+    previousCell: (cellId, filter) => step(cellId, filter, false),
+    galleryPage(query = {}) {
+      const offset = checkInt(query.offset ?? 0, 'gallery offset', 0);
+      const limit = checkInt(query.limit ?? GALLERY_LIMIT_DEFAULT, 'gallery limit', 1);
+      if (limit > GALLERY_LIMIT_MAX) throw invalid(`gallery limit must be at most ${GALLERY_LIMIT_MAX}, got ${limit}`);
+      const f = cellFilterSql(query.filter);
+      const slideTerm = query.slideId === undefined ? '1 = 1' : 'c.slide_id = ?';
+      const slideParams = query.slideId === undefined ? [] : [checkId(query.slideId, 'slide id')];
+      const total = ctx.value(`SELECT count(*) FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id
+        WHERE ${slideTerm}${f.where}`, ...slideParams, ...f.params) as number;
+      const cells = many(`${SELECT_VIEW} WHERE ${slideTerm}${f.where} ORDER BY c.slide_id, ${READING_ORDER} LIMIT ? OFFSET ?`,
+        ...slideParams, ...f.params, limit, offset);
+      return { cells, total, offset, limit };
+    },
+    addManualCell(input) {
+      if (typeof input !== 'object' || input === null) throw invalid('manual cell must be an object');
+      const box = checkBox(input.box, 'manual cell box');
+      const centre = input.centre ?? { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+      const row = checkNewCell({ box, centre, source: 'manual' }, 'manual cell');
+      return ctx.write(() => {
+        requireSlide(input.slideId);
+        const slice = ctx.sql(`SELECT id, x, y FROM slices WHERE slide_id = ? AND x <= ? AND ? < x + width AND y <= ? AND ? < y + height
+          ORDER BY y, x LIMIT 1`).get(input.slideId, centre.x, centre.x, centre.y, centre.y) as { id: number; x: number; y: number } | undefined;
+        if (!slice) {
+          throw new StoreError('conflict', `no slice of slide ${input.slideId} contains the point (${centre.x}, ${centre.y}); a cell must lie in a planned slice`);
+        }
+        const number = (ctx.value('SELECT coalesce(max(number), 0) + 1 FROM cells WHERE slice_id = ?', slice.id) as number);
+        const id = Number(ctx.sql(`INSERT INTO cells (slide_id, slice_id, slice_x, slice_y, number, box_x, box_y, box_w, box_h,
+            centre_x, centre_y, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'manual', ?)`)
+          .run(input.slideId, slice.id, slice.x, slice.y, number, row.box_x, row.box_y, row.box_w, row.box_h,
+            row.centre_x, row.centre_y, ctx.now()).lastInsertRowid);
+        refreshCellCount(slice.id);
+        return getCell(id);
+      });
+    },
+    deleteCell(cellId) {
+      ctx.write(() => {
+        const cell = getCell(cellId);
+        if (ctx.sql('SELECT 1 FROM label_events WHERE cell_id = ? LIMIT 1').get(cell.id)) {
+          throw new StoreError('conflict', `cell ${cell.id} has label events, so it stays in the record; label it rubbish instead`);
+        }
+        ctx.sql('DELETE FROM cells WHERE id = ?').run(cell.id);
+        refreshCellCount(cell.sliceId);
+      });
+    },
+    setCellCropPaths(entries) {
+      if (!Array.isArray(entries)) throw invalid('crop path entries must be an array');
+      const rows = entries.map((e, i) => ({
+        id: checkId(e?.cellId, `entry ${i + 1} cellId`),
+        cropPath: checkOptionalText(e.cropPath, `entry ${i + 1} cropPath`),
+      }));
+      ctx.write(() => {
+        const update = ctx.sql('UPDATE cells SET crop_path = ? WHERE id = ?');
+        for (const r of rows) if (update.run(r.cropPath, r.id).changes === 0) throw notFound('cell', r.id);
+      });
+    },
+  };
+}
+
+function checkBox(box: Box, what: string): Box {
+  if (typeof box !== 'object' || box === null) throw invalid(`${what} is missing`);
+  return {
+    x: checkInt(box.x, `${what} x`),
+    y: checkInt(box.y, `${what} y`),
+    width: checkInt(box.width, `${what} width`, 1),
+    height: checkInt(box.height, `${what} height`, 1),
+  };
+}
+
+/** The centre window (the index range) widened by the largest box, then the exact intersection. */
+function viewportParams(margin: { w: number; h: number }, viewport: Box): number[] {
+  const v = checkViewport(viewport);
+  return [v.y - margin.h, v.y + v.height + margin.h, v.x - margin.w, v.x + v.width + margin.w,
+    v.x + v.width, v.x, v.y + v.height, v.y];
+}
+
+function checkViewport(box: Box): Box {
+  if (typeof box !== 'object' || box === null) throw invalid('viewport is missing');
+  const v = {
+    x: checkFinite(box.x, 'viewport x'),
+    y: checkFinite(box.y, 'viewport y'),
+    width: checkFinite(box.width, 'viewport width'),
+    height: checkFinite(box.height, 'viewport height'),
+  };
+  if (v.width <= 0 || v.height <= 0) throw invalid(`viewport must have a positive size, got ${v.width} x ${v.height}`);
+  return v;
+}

@@ -1,0 +1,177 @@
+// Labelling: every decision is appended to label_events and committed before
+// the call returns (synchronous=FULL), so a label survives a crash or a power
+// cut straight after the key press. The current label and flag are derived.
+//
+// Undo / redo, per annotator, never delete anything: undo appends an event
+// that restores the value the undone action overwrote, redo appends one that
+// re-applies it. The two stacks live in the events themselves (stack_below_id)
+// and their tops follow from the annotator's latest non-import event, so they
+// survive restarts and cost one or two index look-ups:
+//   latest 'do' L:   undo top = L,                          redo top = none
+//   latest 'redo' L: undo top = L,                          redo top = below(reverted(L))
+//   latest 'undo' L: undo top = below(reverted(L)),         redo top = L
+// A new action empties the redo stack, as in every editor. Undo restores the
+// value from before the action even if someone else changed the cell since.
+
+import type { CellClassName } from '../domain/cell-class.ts';
+import { EVENT_COLUMNS, appendLabelEvent, toLabelEvent, type LabelEventRow } from './label-events.ts';
+import type { StoreContext } from './store-context.ts';
+import { invalid, notFound } from './store-error.ts';
+import type {
+  CellLabelState, LabelChange, LabelEvent, LabelEventKind, LabelHistoryEntry, RebuildResult, UndoRedoState,
+} from './types.ts';
+import { checkId, checkLabel } from './validate.ts';
+
+export interface LabelRepository {
+  /** Sets (or with null clears) the cell's class; returns the appended event with the state before and after. */
+  applyLabel(cellId: number, label: CellClassName | null, annotatorId: number): LabelChange;
+  setFlag(cellId: number, flagged: boolean, annotatorId: number): LabelChange;
+  /** Reverts the annotator's most recent not-undone action; null when there is none. */
+  undo(annotatorId: number): LabelChange | null;
+  /** Re-applies the annotator's most recently undone action; null when there is none. */
+  redo(annotatorId: number): LabelChange | null;
+  undoRedoState(annotatorId: number): UndoRedoState;
+  cellLabelState(cellId: number): CellLabelState;
+  /** Every event of the cell, oldest first, with the annotator's name. */
+  labelHistory(cellId: number): LabelHistoryEntry[];
+  /** Events with id > afterId in id order (for export or sync), at most limit. */
+  listLabelEvents(options?: { slideId?: number; afterId?: number; limit?: number }): LabelEvent[];
+  /** Recomputes cell_state from label_events; reports how many cells were out of step. */
+  rebuildCellState(): RebuildResult;
+}
+
+interface StateRow { label: CellClassName | null; flagged: number }
+interface Heads { undoTop: number | null; redoTop: number | null }
+
+// The current state of every cell that has events, straight from the log.
+const DERIVED_STATE = `
+  SELECT e.cell_id AS cell_id,
+    (SELECT l.value FROM label_events l WHERE l.cell_id = e.cell_id AND l.kind = 'label' ORDER BY l.id DESC LIMIT 1) AS label,
+    (SELECT max(l.id) FROM label_events l WHERE l.cell_id = e.cell_id AND l.kind = 'label') AS label_event_id,
+    coalesce((SELECT CAST(f.value AS INTEGER) FROM label_events f WHERE f.cell_id = e.cell_id AND f.kind = 'flag'
+      ORDER BY f.id DESC LIMIT 1), 0) AS flagged,
+    (SELECT max(f.id) FROM label_events f WHERE f.cell_id = e.cell_id AND f.kind = 'flag') AS flag_event_id,
+    max(e.id) AS last_event_id
+  FROM label_events e GROUP BY e.cell_id`;
+
+export function createLabelRepository(ctx: StoreContext): LabelRepository {
+  const eventRow = (id: number) =>
+    ctx.sql(`SELECT ${EVENT_COLUMNS} FROM label_events WHERE id = ?`).get(id) as LabelEventRow;
+  const stateOf = (cellId: number): CellLabelState => {
+    const row = ctx.sql('SELECT label, flagged FROM cell_state WHERE cell_id = ?').get(cellId) as StateRow | undefined;
+    return { label: row?.label ?? null, flagged: row?.flagged === 1 };
+  };
+  const requireCell = (cellId: number) => {
+    if (!ctx.sql('SELECT 1 FROM cells WHERE id = ?').get(checkId(cellId, 'cell id'))) throw notFound('cell', cellId);
+  };
+  const requireAnnotator = (annotatorId: number) => {
+    if (!ctx.sql('SELECT 1 FROM annotators WHERE id = ?').get(checkId(annotatorId, 'annotator id'))) throw notFound('annotator', annotatorId);
+  };
+  const heads = (annotatorId: number): Heads => {
+    const last = ctx.sql(`SELECT id, action, reverts_event_id AS reverts FROM label_events
+      WHERE annotator_id = ? AND action <> 'import' ORDER BY id DESC LIMIT 1`).get(annotatorId) as
+      { id: number; action: 'do' | 'undo' | 'redo'; reverts: number | null } | undefined;
+    if (!last) return { undoTop: null, redoTop: null };
+    if (last.action === 'do') return { undoTop: last.id, redoTop: null };
+    const below = eventRow(last.reverts as number).stackBelowId;
+    return last.action === 'redo' ? { undoTop: last.id, redoTop: below } : { undoTop: below, redoTop: last.id };
+  };
+  const change = (cellId: number, write: () => LabelEventRow): LabelChange => {
+    const previous = stateOf(cellId);
+    const event = toLabelEvent(write());
+    return { event, previous, current: stateOf(cellId) };
+  };
+  const act = (cellId: number, kind: LabelEventKind, value: string | null, annotatorId: number) =>
+    ctx.write(() => {
+      requireCell(cellId);
+      requireAnnotator(annotatorId);
+      const { undoTop } = heads(annotatorId);
+      return change(cellId, () => appendLabelEvent(ctx, { cellId, kind, value, annotatorId, action: 'do', stackBelowId: undoTop }));
+    });
+
+  return {
+    applyLabel(cellId, label, annotatorId) {
+      return act(cellId, 'label', checkLabel(label), annotatorId);
+    },
+    setFlag(cellId, flagged, annotatorId) {
+      if (typeof flagged !== 'boolean') throw invalid('flagged must be true or false');
+      return act(cellId, 'flag', flagged ? '1' : '0', annotatorId);
+    },
+    undo(annotatorId) {
+      return ctx.write(() => {
+        requireAnnotator(annotatorId);
+        const { undoTop, redoTop } = heads(annotatorId);
+        if (undoTop === null) return null;
+        const target = eventRow(undoTop);
+        const before = ctx.sql(`SELECT value FROM label_events WHERE cell_id = ? AND kind = ? AND id < ?
+          ORDER BY id DESC LIMIT 1`).get(target.cellId, target.kind, target.id) as { value: string | null } | undefined;
+        const value = before ? before.value : target.kind === 'flag' ? '0' : null;
+        return change(target.cellId, () => appendLabelEvent(ctx, {
+          cellId: target.cellId, kind: target.kind, value, annotatorId, action: 'undo',
+          revertsEventId: target.id, stackBelowId: redoTop,
+        }));
+      });
+    },
+    redo(annotatorId) {
+      return ctx.write(() => {
+        requireAnnotator(annotatorId);
+        const { undoTop, redoTop } = heads(annotatorId);
+        if (redoTop === null) return null;
+        const undone = eventRow(eventRow(redoTop).revertsEventId as number);
+        return change(undone.cellId, () => appendLabelEvent(ctx, {
+          cellId: undone.cellId, kind: undone.kind, value: undone.value, annotatorId, action: 'redo',
+          revertsEventId: redoTop, stackBelowId: undoTop,
+        }));
+      });
+    },
+    undoRedoState(annotatorId) {
+      requireAnnotator(annotatorId);
+      const { undoTop, redoTop } = heads(annotatorId);
+      return {
+        undoCellId: undoTop === null ? null : eventRow(undoTop).cellId,
+        redoCellId: redoTop === null ? null : eventRow(redoTop).cellId,
+      };
+    },
+    cellLabelState(cellId) {
+      requireCell(cellId);
+      return stateOf(cellId);
+    },
+    labelHistory(cellId) {
+      requireCell(cellId);
+      const rows = ctx.sql(`SELECT e.id, e.cell_id AS cellId, e.kind, e.value, e.annotator_id AS annotatorId, e.action,
+          e.reverts_event_id AS revertsEventId, e.stack_below_id AS stackBelowId, e.created_at AS createdAt, a.name AS annotatorName
+        FROM label_events e JOIN annotators a ON a.id = e.annotator_id WHERE e.cell_id = ? ORDER BY e.id`)
+        .all(cellId) as Array<LabelEventRow & { annotatorName: string }>;
+      return rows.map((r) => ({ ...toLabelEvent(r), annotatorName: r.annotatorName }));
+    },
+    listLabelEvents(options = {}) {
+      const afterId = options.afterId ?? 0;
+      const limit = options.limit ?? 10_000;
+      if (!Number.isSafeInteger(afterId) || afterId < 0) throw invalid(`afterId must be an integer >= 0, got ${afterId}`);
+      if (!Number.isSafeInteger(limit) || limit < 1) throw invalid(`limit must be a positive integer, got ${limit}`);
+      const rows = options.slideId === undefined
+        ? ctx.sql(`SELECT ${EVENT_COLUMNS} FROM label_events WHERE id > ? ORDER BY id LIMIT ?`).all(afterId, limit)
+        : ctx.sql(`SELECT ${EVENT_COLUMNS} FROM label_events
+            WHERE id > ? AND cell_id IN (SELECT id FROM cells WHERE slide_id = ?) ORDER BY id LIMIT ?`)
+          .all(afterId, checkId(options.slideId, 'slide id'), limit);
+      return (rows as LabelEventRow[]).map(toLabelEvent);
+    },
+    rebuildCellState() {
+      return ctx.write(() => {
+        ctx.db.exec(`DROP TABLE IF EXISTS temp.derived_state;
+          CREATE TEMP TABLE derived_state AS ${DERIVED_STATE};`);
+        const columns = 'cell_id, label, label_event_id, flagged, flag_event_id, last_event_id';
+        const corrected = ctx.db.prepare(`SELECT count(DISTINCT cell_id) FROM (
+            SELECT cell_id FROM (SELECT ${columns} FROM temp.derived_state EXCEPT SELECT ${columns} FROM main.cell_state)
+            UNION ALL
+            SELECT cell_id FROM (SELECT ${columns} FROM main.cell_state EXCEPT SELECT ${columns} FROM temp.derived_state))`)
+          .pluck().get() as number;
+        ctx.db.exec(`DELETE FROM main.cell_state;
+          INSERT INTO main.cell_state (${columns}) SELECT ${columns} FROM temp.derived_state;
+          DROP TABLE temp.derived_state;`);
+        const cells = ctx.value('SELECT count(*) FROM cell_state') as number;
+        return { cells, corrected };
+      });
+    },
+  };
+}
