@@ -3,7 +3,7 @@
 // slice's 'done' state in one transaction, so a run killed at any moment
 // resumes from the pending slices with no duplicate or half-written cells.
 // Runs inside a worker thread (ingest-worker.ts); tests may call it directly.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Box } from '../../domain/geometry.ts';
 import { openSlide } from '../../slide/openslide-reader.ts';
@@ -117,6 +117,11 @@ async function saveCrops(ctx: IngestContext, slide: SlideRecord, slice: SliceRec
   }
 }
 
+/** Crop files of cells a re-run replaced; a missing file is fine. */
+async function removeFiles(paths: readonly string[]): Promise<void> {
+  await Promise.all(paths.map((path) => rm(path, { force: true })));
+}
+
 function stripNumbers(cells: NewCell[]): NewCell[] {
   // The store numbers cells after any it kept (labelled cells survive a re-ingest).
   return cells.map(({ number: _number, ...rest }) => rest);
@@ -135,7 +140,7 @@ async function ingestSlide(ctx: IngestContext): Promise<IngestResult> {
       timings: {}, error: null, message: `already ingested (${before.done} slices, ${cells} cells); use --force to run again`,
     };
   }
-  if (options.force && before.total > 0) store.resetSlideForReingest(slide.id);
+  if (options.force && before.total > 0) await removeFiles(store.resetSlideForReingest(slide.id).deletedCropPaths);
 
   const job = store.createJob({ kind: 'ingest', slideId: slide.id, options: { ...options } });
   store.startJob(job.id);
@@ -198,6 +203,7 @@ async function runSlices(
         const t = performance.now();
         const committed = store.commitSliceCells(slice.id, stripNumbers(outcome.cells));
         timings.db! += performance.now() - t;
+        await removeFiles(committed.deletedCropPaths);
         cells += committed.cells.filter(Boolean).length;
         done++;
       } catch (err) {
