@@ -1,0 +1,17 @@
+// Every `smearlab` command, in the order `smearlab help` lists them. Adding a
+// command: write commands/<name>.ts exporting a CliCommand, add one line here.
+
+import type { CliCommand } from './command.ts';
+import { infoCommand } from './commands/info.ts';
+import { serveCommand } from './commands/serve.ts';
+import { demoCommand } from './commands/demo.ts';
+import { ingestCommand } from './commands/ingest.ts';
+import { statsCommand } from './commands/stats.ts';
+
+export const COMMANDS: readonly CliCommand[] = [
+  infoCommand,
+  serveCommand,
+  ingestCommand,
+  statsCommand,
+  demoCommand,
+];

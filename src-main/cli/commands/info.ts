@@ -1,0 +1,32 @@
+// `smearlab info <slide>`: what OpenSlide sees in a slide file.
+
+import { parseArgs } from 'node:util';
+import { openSlide } from '../../slide/openslide-reader.ts';
+import { CliUsageError } from '../command.ts';
+import type { CliCommand } from '../command.ts';
+import { describeSlide } from '../slide-summary.ts';
+
+export const infoCommand: CliCommand = {
+  name: 'info',
+  summary: 'Show a slide\'s format, levels, resolution and properties',
+  usage: [
+    'Usage: smearlab info <slide> [--json]',
+    '',
+    'Prints the format, pyramid levels (size, downsample), microns per pixel,',
+    'objective, background colour, scanned bounds, quickhash, associated images',
+    'and every OpenSlide property of <slide> (e.g. scan.mrxs).',
+    '',
+    '  --json   print the same as one JSON object',
+  ].join('\n'),
+  async run(args, io) {
+    const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
+    if (positionals.length !== 1) throw new CliUsageError(positionals.length === 0 ? 'name a slide file' : 'name exactly one slide file');
+    const reader = await openSlide(positionals[0] ?? '');
+    try {
+      if (values.json) io.out(JSON.stringify(reader.info, null, 2));
+      else for (const line of describeSlide(reader.info, true)) io.out(line);
+    } finally {
+      reader.close();
+    }
+  },
+};

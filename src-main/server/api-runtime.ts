@@ -1,0 +1,98 @@
+// Everything behind the contract in one object, for any shell: the
+// ApiContext the handlers use (store, scans for tiles, media, ingest jobs,
+// events, session), plus `invoke` for adapters. The HTTP server and the
+// Electron app each build one; they differ only in URL bases and dialogs.
+
+import { createRequire } from 'node:module';
+import type { ApiContext, FileDialogs } from '../api/context.ts';
+import { invokeOperation } from '../api/dispatch.ts';
+import type { ApiResult } from '../api/dispatch.ts';
+import { createCountsCache } from '../api/counts-cache.ts';
+import { createEventBus } from '../api/event-bus.ts';
+import type { EventBus } from '../api/event-bus.ts';
+import type { ShellMode } from '../api/views.ts';
+import type { SlideRegistry } from '../slide/slide-registry.ts';
+import type { TileService } from '../slide/tile-service.ts';
+import type { Store } from '../store/index.ts';
+import { IngestJobs } from './ingest-jobs.ts';
+import type { IngestDefaults, IngestJobsOptions } from './ingest-jobs.ts';
+import { MediaService } from './media-service.ts';
+import { mediaUrls } from './media-routes.ts';
+import { ScanAccess } from './scan-access.ts';
+
+export const SMEARLAB_VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+export interface ApiRuntimeOptions {
+  mode: ShellMode;
+  store: Store;
+  /** The tile service's registry: scans opened here get tile URLs. */
+  tiles: TileService;
+  /** Where tile routes are served, ending in '/': `${tileBase}slides/<id>.dzi`. */
+  tileBase: string;
+  /** Where media routes (media-routes.ts) are served, ending in '/'. */
+  mediaBase: string;
+  dialogs?: FileDialogs | null;
+  ingestDefaults?: IngestDefaults;
+  /** Injected in tests (see IngestJobsOptions.start). */
+  startIngestJob?: IngestJobsOptions['start'];
+  /** Annotator made current at startup (--annotator NAME), created on first use. */
+  annotatorName?: string | null;
+  log?: (message: string) => void;
+}
+
+export interface ApiRuntime {
+  context: ApiContext;
+  events: EventBus;
+  media: MediaService;
+  jobs: IngestJobs;
+  registry: SlideRegistry;
+  /** Validates and runs one operation; never rejects. */
+  invoke(operation: string, input: unknown): Promise<ApiResult>;
+  /** Stops running jobs (they resume on the next ingest). The store and registry stay open: their owner closes them. */
+  close(): Promise<void>;
+}
+
+export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
+  const log = options.log ?? ((message: string) => console.error(message));
+  const events = createEventBus((error) => log(`[events] a listener failed: ${String(error)}`));
+  const scans = new ScanAccess(options.tiles.registry);
+  const media = new MediaService(options.store, scans, options.tiles.limiter);
+  const jobs = new IngestJobs({
+    store: options.store,
+    events,
+    defaults: options.ingestDefaults,
+    start: options.startIngestJob,
+    onLog: (message) => log(`[ingest] ${message}`),
+  });
+  const counts = createCountsCache((slideId) => options.store.classCounts(slideId));
+  // An ingest adds and replaces cells slice by slice: counters of its slide are recounted.
+  events.subscribe((event, payload) => {
+    if (event === 'job-progress' || event === 'slides-changed') {
+      const { slideId } = payload as { slideId: number | null };
+      counts.invalidate(slideId ?? undefined);
+    }
+  });
+  const context: ApiContext = {
+    mode: options.mode,
+    version: SMEARLAB_VERSION,
+    store: options.store,
+    urls: mediaUrls(options.mediaBase),
+    tiles: { dziUrl: async (slide) => `${options.tileBase}slides/${(await scans.open(slide)).id}.dzi` },
+    jobs,
+    events,
+    counts,
+    session: { annotatorId: options.annotatorName ? options.store.ensureAnnotator(options.annotatorName).id : null },
+    dialogs: options.dialogs ?? null,
+  };
+  return {
+    context,
+    events,
+    media,
+    jobs,
+    registry: options.tiles.registry,
+    invoke: (operation, input) => invokeOperation(context, operation, input, {
+      onInternalError: (op, error) => log(`[api] ${op} failed: ${error instanceof Error ? error.stack : String(error)}`),
+    }),
+    close: () => jobs.close(),
+  };
+}

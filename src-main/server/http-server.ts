@@ -1,0 +1,136 @@
+// The local HTTP server behind browser mode and `smearlab serve`: bound to
+// 127.0.0.1 only, every URL under /t/<token>/, security headers on every
+// answer. What it serves comes from mounts on its Router (tiles now; the API
+// contract and the renderer's files later), so this file stays transport.
+
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { newAccessToken, tokensMatch } from './access-token.ts';
+import { Router, errorReply } from './router.ts';
+import type { HttpReply, Mount } from './router.ts';
+
+export const LOOPBACK_HOST = '127.0.0.1';
+
+export interface ServerOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Defaults to a fresh random token; pass one only in tests. */
+  token?: string;
+  mounts?: readonly Mount[];
+  /** Where unexpected handler failures are reported (default console.error). */
+  onError?: (error: unknown, request: IncomingMessage) => void;
+}
+
+export interface RunningServer {
+  /** http://127.0.0.1:<port>/t/<token>/ — every URL starts with it. */
+  baseUrl: string;
+  port: number;
+  token: string;
+  /** Add mounts here at any time. */
+  router: Router;
+  /** Stops listening and drops open keep-alive connections. */
+  close(): Promise<void>;
+}
+
+// Defaults for every answer; a mount may override (e.g. the renderer's CSP).
+const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+};
+
+function send(response: ServerResponse, reply: HttpReply): void {
+  if (reply.stream) {
+    response.writeHead(reply.status, { ...SECURITY_HEADERS, 'Cache-Control': 'no-store', ...reply.headers });
+    reply.stream(response);
+    return;
+  }
+  const body = reply.body === undefined ? Buffer.alloc(0) : Buffer.from(reply.body);
+  response.writeHead(reply.status, {
+    ...SECURITY_HEADERS,
+    'Cache-Control': 'no-store',
+    ...reply.headers,
+    'Content-Length': String(body.length),
+  });
+  response.end(body);
+}
+
+/** The reply for one request; never throws. */
+async function answer(
+  request: IncomingMessage,
+  router: Router,
+  token: string,
+  port: number,
+  onError: (error: unknown, request: IncomingMessage) => void,
+): Promise<HttpReply> {
+  // A page on another origin that rebinds its name to 127.0.0.1 sends its own Host.
+  const host = request.headers.host ?? '';
+  if (host !== `${LOOPBACK_HOST}:${port}` && host !== `localhost:${port}`) {
+    return errorReply(403, 'forbidden', 'Wrong Host header');
+  }
+  const target = request.url ?? '';
+  // Origin-form only: absolute URLs, `*` and anything not starting with one slash are refused.
+  if (!target.startsWith('/') || target.startsWith('//')) return errorReply(400, 'bad-request', 'Malformed request target');
+  const queryAt = target.indexOf('?');
+  const path = queryAt < 0 ? target : target.slice(0, queryAt);
+  const query = queryAt < 0 ? '' : target.slice(queryAt + 1);
+  const segments = path.slice(1).split('/');
+  if (segments[0] !== 't') return errorReply(404, 'not-found', 'Nothing here');
+  if (!tokensMatch(token, segments[1] ?? '')) return errorReply(403, 'forbidden', 'Wrong or missing access token');
+  if (segments.length < 3) return errorReply(404, 'not-found', 'Nothing here');
+  try {
+    return await router.dispatch({ method: request.method ?? 'GET', segments: segments.slice(2), query, request });
+  } catch (error) {
+    onError(error, request);
+    return errorReply(500, 'internal', 'The server failed to answer this request; see its log');
+  }
+}
+
+export async function createServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const token = options.token ?? newAccessToken();
+  const router = new Router();
+  for (const mount of options.mounts ?? []) router.mount(mount);
+  const onError = options.onError ?? ((error, request) => {
+    console.error(`[server] ${request.method} request failed:`, error);
+  });
+
+  let port = 0;
+  const server: Server = createHttpServer((request, response) => {
+    void answer(request, router, token, port, onError).then(
+      (reply) => {
+        // Drain a body no route read (a GET with one, a refused POST), so keep-alive works.
+        if (!request.readableEnded) request.resume();
+        send(response, reply);
+      },
+      (error) => {
+        onError(error, request);
+        if (!response.headersSent) send(response, errorReply(500, 'internal', 'Internal error'));
+      },
+    );
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: LOOPBACK_HOST, port: options.port ?? 0 }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    baseUrl: `http://${LOOPBACK_HOST}:${port}/t/${token}/`,
+    port,
+    token,
+    router,
+    close: () => new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    }),
+  };
+}

@@ -1,0 +1,90 @@
+// The `smearlab` launcher as users run it: real process, real slide.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureFixtureSlide } from '../../fixtures/synthetic-slide.ts';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const bin = 'src-main/cli/smearlab.mjs';
+
+function smearlab(...args: string[]) {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('info prints format, size and levels of the tiny MIRAX slide', async () => {
+  const fixture = await ensureFixtureSlide('tiny');
+  const { code, stdout } = smearlab('info', fixture.mrxsPath);
+  assert.equal(code, 0);
+  assert.match(stdout, /format\s+mirax/);
+  assert.match(stdout, new RegExp(`${fixture.width} x ${fixture.height} px \\(level 0\\)`));
+  assert.match(stdout, /downsample 2/);
+  assert.match(stdout, /mirax\.GENERAL\.SLIDE_ID = /);
+  const json = smearlab('info', '--json', fixture.mrxsPath);
+  assert.equal(json.code, 0);
+  const info = JSON.parse(json.stdout) as { format: string; levels: Array<{ width: number }> };
+  assert.equal(info.format, 'mirax');
+  assert.equal(info.levels[0]?.width, fixture.width);
+});
+
+test('info on a missing file names it, exits 1, no stack trace', () => {
+  const { code, stdout, stderr } = smearlab('info', '/no/such/dir/scan.mrxs');
+  assert.equal(code, 1);
+  assert.equal(stdout, '');
+  assert.match(stderr, /not found/i);
+  assert.match(stderr, /\/no\/such\/dir\/scan\.mrxs/);
+  assert.doesNotMatch(stderr, /\n\s+at /);
+});
+
+test('usage errors exit 2 with help; help exits 0', () => {
+  const unknown = smearlab('frobnicate');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command "frobnicate"/);
+  assert.match(unknown.stderr, /Usage: smearlab <command>/);
+  assert.equal(smearlab().code, 2);
+  const noSlide = smearlab('info');
+  assert.equal(noSlide.code, 2);
+  assert.match(noSlide.stderr, /Usage: smearlab info <slide>/);
+  assert.equal(smearlab('serve', '--port', 'eighty').code, 2);
+  const help = smearlab('help', 'serve');
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /--port N/);
+  assert.equal(smearlab('info', '--help').code, 0);
+});
+
+test('serve prints a tokenised URL per slide, serves the DZI and stops on SIGINT', async () => {
+  const fixture = await ensureFixtureSlide('tiny');
+  const dir = await mkdtemp(join(tmpdir(), 'smearlab-cli-serve-'));
+  const child = spawn(process.execPath, [bin, 'serve', '--db', join(dir, 'library.db'), '--slide', fixture.mrxsPath],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes('Ctrl+C')) resolve();
+      });
+      void exited.then((code) => reject(new Error(`serve exited early (${code}): ${stderr}`)));
+    });
+    const base = /server on (http:\/\/127\.0\.0\.1:\d+\/t\/[A-Za-z0-9_-]{43}\/)/.exec(stdout)?.[1];
+    const dzi = /(http:\/\/\S+\/slides\/[0-9a-f]{32}\.dzi)/.exec(stdout)?.[1];
+    assert.ok(base && dzi, stdout);
+    assert.ok(dzi.startsWith(base));
+    const response = await fetch(dzi);
+    assert.equal(response.status, 200);
+    assert.match(await response.text(), new RegExp(`Width="${fixture.width}"`));
+    assert.equal((await fetch(base.replace(/\/t\/[^/]+\//, '/t/wrong/') + 'slides')).status, 403);
+  } finally {
+    child.kill('SIGINT');
+  }
+  assert.equal(await exited, 0, stderr);
+  assert.match(stdout, /Server stopped/);
+  await rm(dir, { recursive: true, force: true });
+});

@@ -1,0 +1,156 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
+import { createServer } from '../../../src-main/server/http-server.ts';
+import type { RunningServer } from '../../../src-main/server/http-server.ts';
+import { tileMount } from '../../../src-main/server/tile-mount.ts';
+import { SlideRegistry } from '../../../src-main/slide/slide-registry.ts';
+import { TileService } from '../../../src-main/slide/tile-service.ts';
+import { MemorySlideReader } from '../slide/tile-memory-reader.ts';
+
+interface RawResponse { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }
+
+// node:http sends the path exactly as given (fetch would normalise `..`).
+function raw(server: RunningServer, method: string, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: server.port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+let server: RunningServer;
+let slideId: string;
+let prefix: string;
+
+before(async () => {
+  const registry = new SlideRegistry();
+  slideId = registry.add(new MemorySlideReader({ width: 1000, height: 700, levelCount: 2 })).id;
+  server = await createServer({ mounts: [tileMount(new TileService(registry))], onError: () => undefined });
+  prefix = `/t/${server.token}`;
+});
+
+after(() => server.close());
+
+test('listens on 127.0.0.1 with the token in the base URL', () => {
+  assert.equal(server.baseUrl, `http://127.0.0.1:${server.port}/t/${server.token}/`);
+  assert.match(server.token, /^[A-Za-z0-9_-]{43}$/);
+});
+
+test('serves the slide list, the DZI and tiles (both tile URL forms)', async () => {
+  const list = await raw(server, 'GET', `${prefix}/slides`);
+  assert.equal(list.status, 200);
+  assert.equal(JSON.parse(list.body.toString()).slides[0].id, slideId);
+  assert.equal(list.headers['cache-control'], 'no-store');
+
+  const dzi = await raw(server, 'GET', `${prefix}/slides/${slideId}.dzi`);
+  assert.equal(dzi.status, 200);
+  assert.equal(dzi.headers['content-type'], 'application/xml; charset=utf-8');
+  assert.match(dzi.body.toString(), /Width="1000" Height="700"/);
+
+  for (const path of [`${prefix}/slides/${slideId}_files/10/0_0.jpeg`, `${prefix}/slides/${slideId}/files/10/0_0.jpeg?v=1`]) {
+    const tile = await raw(server, 'GET', path);
+    assert.equal(tile.status, 200, path);
+    assert.equal(tile.headers['content-type'], 'image/jpeg');
+    assert.deepEqual([...tile.body.subarray(0, 2)], [0xff, 0xd8]);
+    assert.equal(tile.headers['cache-control'], 'private, max-age=31536000, immutable');
+    assert.equal(tile.headers['x-content-type-options'], 'nosniff');
+    assert.match(String(tile.headers['content-security-policy']), /default-src 'none'/);
+    assert.equal(tile.headers['content-length'], String(tile.body.length));
+  }
+});
+
+test('a wrong, missing or shortened token is 403', async () => {
+  const wrong = server.token.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+  for (const path of [`/t/${wrong}/slides`, `/t//slides`, `/t/${server.token.slice(0, 20)}/slides/${slideId}.dzi`, '/t/x']) {
+    const response = await raw(server, 'GET', path);
+    assert.equal(response.status, 403, path);
+    assert.equal(JSON.parse(response.body.toString()).code, 'forbidden');
+  }
+});
+
+test('paths outside /t/ are 404; unknown routes under the token are 404', async () => {
+  for (const path of ['/', '/slides', '/favicon.ico', `${prefix}/`, `${prefix}`, `${prefix}/nothing`, `${prefix}/slides/${slideId}.xml`]) {
+    assert.equal((await raw(server, 'GET', path)).status, 404, path);
+  }
+});
+
+test('path traversal attempts never leave the registered slides', async () => {
+  const attempts: Array<[string, number]> = [
+    [`${prefix}/slides/..%2f..%2fetc%2fpasswd.dzi`, 400],
+    [`${prefix}/slides/%2e%2e%2f%2e%2e%2fetc%2fpasswd.dzi`, 400],
+    [`${prefix}/slides/../../../../etc/passwd`, 404],
+    [`${prefix}/slides/..`, 404],
+    [`${prefix}/slides/../slides`, 404],
+    [`${prefix}/slides/%2e%2e/files/0/0_0.jpeg`, 400],
+    [`${prefix}/slides/${slideId}/files/../../../etc/passwd`, 404],
+    [`${prefix}/slides/${slideId}/files/10/..%2f..%2fpasswd`, 400],
+    [`${prefix}/slides/${slideId}_files/10/0_0.jpeg%00.png`, 400],
+    [`/t/${server.token}/../../etc/passwd`, 404],
+    [`/t/../t/${server.token}/slides`, 403],
+  ];
+  for (const [path, status] of attempts) {
+    const response = await raw(server, 'GET', path);
+    assert.equal(response.status, status, path);
+    assert.ok(!response.body.toString().includes('root:'), path);
+  }
+});
+
+test('malformed tile addresses are 400, missing tiles 404', async () => {
+  const base = `${prefix}/slides/${slideId}_files`;
+  const cases: Array<[string, number]> = [
+    [`${base}/-1/0_0.jpeg`, 400],
+    [`${base}/10/0_0.png`, 400],
+    [`${base}/10/a_b.jpeg`, 400],
+    [`${base}/10/0-0.jpeg`, 400],
+    [`${base}/10/0_0`, 400],
+    [`${base}/10/00_0.jpeg`, 400],
+    [`${base}/10/4_0.jpeg`, 404],
+    [`${base}/11/0_0.jpeg`, 404],
+    [`${prefix}/slides/${'0'.repeat(32)}_files/10/0_0.jpeg`, 404],
+    [`${prefix}/slides/${'0'.repeat(32)}.dzi`, 404],
+    [`${prefix}/slides/not-an-id.dzi`, 400],
+  ];
+  for (const [path, status] of cases) {
+    const response = await raw(server, 'GET', path);
+    assert.equal(response.status, status, path);
+    assert.equal(response.headers['content-type'], 'application/json; charset=utf-8', path);
+    assert.equal(response.headers['cache-control'], 'no-store', path);
+  }
+});
+
+test('HEAD, POST, PUT and DELETE are 405 with Allow: GET', async () => {
+  for (const method of ['HEAD', 'POST', 'PUT', 'DELETE']) {
+    const response = await raw(server, method, `${prefix}/slides/${slideId}.dzi`);
+    assert.equal(response.status, 405, method);
+    assert.equal(response.headers.allow, 'GET', method);
+  }
+});
+
+test('malformed request targets and foreign Host headers are refused', async () => {
+  assert.equal((await raw(server, 'GET', `http://evil.example${prefix}/slides`)).status, 400);
+  assert.equal((await raw(server, 'GET', `//evil.example${prefix}/slides`)).status, 400);
+  assert.equal((await raw(server, 'GET', `${prefix}/slides`, { Host: 'evil.example' })).status, 403);
+  assert.equal((await raw(server, 'GET', `${prefix}/slides`, { Host: `localhost:${server.port}` })).status, 200);
+});
+
+test('a handler that throws is a 500 and the server keeps answering', async () => {
+  let reported = 0;
+  const other = await createServer({
+    mounts: [{ prefix: 'boom', methods: ['GET'], handle: async () => { throw new Error('kaput'); } }],
+    onError: () => { reported += 1; },
+  });
+  try {
+    const response = await raw(other, 'GET', `/t/${other.token}/boom`);
+    assert.equal(response.status, 500);
+    assert.ok(!response.body.toString().includes('kaput'), 'internal details stay in the log');
+    assert.equal(reported, 1);
+    assert.equal((await raw(other, 'GET', `/t/${other.token}/boom`)).status, 500);
+  } finally {
+    await other.close();
+  }
+});
