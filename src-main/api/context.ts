@@ -1,0 +1,104 @@
+// What handlers may use: narrow ports, declared here in terms of plain types
+// so the handlers stay free of Node and Electron (the renderer's compiler
+// sees this folder). The shells build the real ApiContext: the Store from
+// src-main/store satisfies ApiStore as it is; URLs, tiles and jobs come from
+// src-main/server/api-runtime.ts, the file dialog from src-main/app/.
+
+import type { Box } from '../domain/geometry.ts';
+import type { CellClassName } from '../domain/cell-class.ts';
+import type {
+  AnnotatorRecord, CellFilter, CellLabelState, CellMarkers, CellView, ClassCounts, GalleryPage, GalleryQuery, JobKind,
+  JobRecord, JobState, LabelChange, LabelHistoryEntry, SliceProgress, SliceRecord, SlideRecord, SlideSummary, UndoRedoState,
+} from '../store/types.ts';
+import type { ApiEventName, ApiEvents } from './events.ts';
+import type { CountsCache } from './counts-cache.ts';
+import type { IngestStarted, JobLiveProgress, ShellMode } from './views.ts';
+import type { z } from 'zod';
+import type { ingestRequestSchema } from './contract.ts';
+
+/** The store calls the handlers make (src-main/store's Store has them all). */
+export interface ApiStore {
+  ensureAnnotator(name: string): AnnotatorRecord;
+  getAnnotator(id: number): AnnotatorRecord;
+  listAnnotators(): AnnotatorRecord[];
+  getSlide(id: number): SlideRecord;
+  findSlideByPath(path: string): SlideRecord | null;
+  slideSummaries(): SlideSummary[];
+  classCounts(slideId?: number): ClassCounts;
+  sliceProgress(slideId: number): SliceProgress;
+  listSlices(slideId: number): SliceRecord[];
+  getSlice(id: number): SliceRecord;
+  getCell(id: number): CellView;
+  cellMarkers(slideId: number, viewport?: Box): CellMarkers;
+  cellsInViewport(slideId: number, viewport: Box, filter?: CellFilter): CellView[];
+  cellsOfSlice(sliceId: number): CellView[];
+  firstCell(slideId: number, filter?: CellFilter): CellView | null;
+  lastCell(slideId: number, filter?: CellFilter): CellView | null;
+  nextCell(cellId: number, filter?: CellFilter): CellView | null;
+  previousCell(cellId: number, filter?: CellFilter): CellView | null;
+  galleryPage(query?: GalleryQuery): GalleryPage;
+  applyLabel(cellId: number, label: CellClassName | null, annotatorId: number): LabelChange;
+  setFlag(cellId: number, flagged: boolean, annotatorId: number): LabelChange;
+  undo(annotatorId: number): LabelChange | null;
+  redo(annotatorId: number): LabelChange | null;
+  undoRedoState(annotatorId: number): UndoRedoState;
+  cellLabelState(cellId: number): CellLabelState;
+  labelHistory(cellId: number): LabelHistoryEntry[];
+  getJob(id: number): JobRecord;
+  listJobs(options?: { slideId?: number; state?: JobState; kind?: JobKind; limit?: number }): JobRecord[];
+  latestJob(slideId: number, kind?: JobKind): JobRecord | null;
+}
+
+/** Absolute URLs of the binary resources, in the scheme of the shell that serves them. */
+export interface ResourceUrls {
+  cellCrop(cellId: number, format: 'jpeg' | 'png'): string;
+  /** The cell with its surroundings (contextBoxOf). */
+  cellContext(cellId: number): string;
+  slideThumbnail(slideId: number): string;
+  fovMask(slideId: number): string;
+}
+
+export interface SlideTiles {
+  /** Opens the scan for tiles (once per run) and returns its DZI URL; throws (e.g. a SlideError) when it cannot. */
+  dziUrl(slide: SlideRecord): Promise<string>;
+}
+
+export type IngestRequest = z.output<typeof ingestRequestSchema>;
+
+export interface JobControl {
+  /** Starts an ingest in a worker; resolves once the job row exists (or the run was skipped / failed early). */
+  startIngest(request: IngestRequest): Promise<IngestStarted>;
+  /** Asks a job of this process to stop; throws an ApiFailure 'conflict' when it is not running here. */
+  cancel(jobId: number): void;
+  /** Live progress of a job running in this process, else null. */
+  live(jobId: number): JobLiveProgress | null;
+}
+
+export interface EventSink {
+  emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void;
+}
+
+export interface FileDialogs {
+  /** The system open-file dialog for scans; null when the user cancelled. */
+  chooseSlideFile(): Promise<string | null>;
+}
+
+/** Per-window (Electron) or per-server (browser mode) state. */
+export interface ApiSession {
+  annotatorId: number | null;
+}
+
+export interface ApiContext {
+  mode: ShellMode;
+  version: string;
+  store: ApiStore;
+  urls: ResourceUrls;
+  tiles: SlideTiles;
+  jobs: JobControl;
+  events: EventSink;
+  /** Counters per slide, updated by label changes (see counts-cache.ts). */
+  counts: CountsCache;
+  session: ApiSession;
+  /** null where the shell has no dialogs (browser mode). */
+  dialogs: FileDialogs | null;
+}

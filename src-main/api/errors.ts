@@ -1,0 +1,116 @@
+// Errors as they cross every boundary (IPC, HTTP, SSE): plain objects that
+// survive serialisation. The UI shows `message`; logs keep `detail`.
+// Services throw their own typed errors (StoreError, SlideError, ...); the
+// adapters turn anything thrown into an ApiError with toApiError.
+
+export type ApiErrorCode =
+  | 'bad-input' // the input failed the operation's schema; message names the field
+  | 'unknown-operation' // no such operation in the contract
+  | 'not-found' // a slide / cell / job / annotator id that does not exist
+  | 'conflict' // the state forbids it (a job already running, a cell that must stay)
+  | 'slide-unavailable' // the scan cannot be opened (moved, deleted, damaged, unsupported)
+  | 'unsupported' // this shell cannot do it (e.g. a file dialog in browser mode)
+  | 'job-failed' // a job could not start or failed; the message says why (model missing, ...)
+  | 'store-failed' // the database cannot be read or written
+  | 'internal'; // a bug: see the log
+
+export interface ApiError {
+  code: ApiErrorCode;
+  message: string;
+  /** More for the log (the underlying error, every bad field); null when there is nothing more. */
+  detail: string | null;
+}
+
+export const API_ERROR_CODES: readonly ApiErrorCode[] = [
+  'bad-input', 'unknown-operation', 'not-found', 'conflict', 'slide-unavailable', 'unsupported', 'job-failed', 'store-failed', 'internal',
+];
+
+/** HTTP status for each code (the IPC adapter carries the code only). */
+export const HTTP_STATUS_OF: Record<ApiErrorCode, number> = {
+  'bad-input': 400,
+  'unknown-operation': 404,
+  'not-found': 404,
+  conflict: 409,
+  'slide-unavailable': 422,
+  unsupported: 501,
+  'job-failed': 500,
+  'store-failed': 500,
+  internal: 500,
+};
+
+export function apiError(code: ApiErrorCode, message: string, detail: string | null = null): ApiError {
+  return { code, message, detail };
+}
+
+export function isApiError(value: unknown): value is ApiError {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.code === 'string' && (API_ERROR_CODES as readonly string[]).includes(v.code)
+    && typeof v.message === 'string' && (v.detail === null || typeof v.detail === 'string');
+}
+
+/** Thrown by handlers for failures they name themselves; becomes its ApiError unchanged. */
+export class ApiFailure extends Error {
+  readonly error: ApiError;
+
+  constructor(code: ApiErrorCode, message: string, detail: string | null = null) {
+    super(message);
+    this.name = 'ApiFailure';
+    this.error = apiError(code, message, detail);
+  }
+}
+
+/**
+ * What a client-side promise rejects with: an Error (stack, instanceof) that
+ * carries the ApiError's fields, so `catch (e) { e.code }` works in the UI.
+ */
+export class ApiCallError extends Error implements ApiError {
+  readonly code: ApiErrorCode;
+  readonly detail: string | null;
+  readonly operation: string;
+
+  constructor(operation: string, error: ApiError) {
+    super(error.message);
+    this.name = 'ApiCallError';
+    this.code = error.code;
+    this.detail = error.detail;
+    this.operation = operation;
+  }
+}
+
+// Services' own error classes, matched by name and code so this file imports
+// none of them (it is compiled into the renderer too).
+const STORE_CODES: Record<string, ApiErrorCode> = {
+  'not-found': 'not-found',
+  'invalid-argument': 'bad-input',
+  conflict: 'conflict',
+  'not-a-database': 'store-failed',
+  'not-smearlab': 'store-failed',
+  'newer-schema': 'store-failed',
+  'migration-failed': 'store-failed',
+  io: 'store-failed',
+};
+const SLIDE_CODES: Record<string, ApiErrorCode> = {
+  'not-found': 'slide-unavailable',
+  'unsupported-format': 'slide-unavailable',
+  openslide: 'slide-unavailable',
+  closed: 'slide-unavailable',
+  'bad-argument': 'bad-input',
+};
+
+/** Any thrown value as an ApiError; unknown errors become 'internal' with the original in detail. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiFailure) return error.error;
+  if (isApiError(error)) return apiError(error.code, error.message, error.detail);
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    if (error.name === 'StoreError' && typeof code === 'string' && STORE_CODES[code]) {
+      return apiError(STORE_CODES[code], error.message, `StoreError ${code}`);
+    }
+    if (error.name === 'SlideError' && typeof code === 'string' && SLIDE_CODES[code]) {
+      return apiError(SLIDE_CODES[code], error.message, `SlideError ${code}`);
+    }
+    return apiError('internal', 'Something went wrong inside Smearlab; the log has the details', error.stack ?? `${error.name}: ${error.message}`);
+  }
+  return apiError('internal', 'Something went wrong inside Smearlab; the log has the details', String(error));
+}

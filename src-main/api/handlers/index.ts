@@ -1,0 +1,19 @@
+// The handler table: every contract operation bound to its implementation.
+// The type makes a missing or extra operation a compile error.
+
+import type { Handlers } from './handler.ts';
+import { cellHandlers } from './cells.ts';
+import { jobHandlers } from './jobs.ts';
+import { labelHandlers } from './labels.ts';
+import { libraryHandlers } from './library.ts';
+import { sessionHandlers } from './session.ts';
+
+export type { Handler, Handlers } from './handler.ts';
+
+export const HANDLERS: Handlers = {
+  ...sessionHandlers,
+  ...libraryHandlers,
+  ...jobHandlers,
+  ...cellHandlers,
+  ...labelHandlers,
+};

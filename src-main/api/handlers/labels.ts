@@ -1,0 +1,61 @@
+// Labelling. Each call returns only after the store committed the event to
+// SQLite (synchronous=FULL), so the UI moves the focus on after the label is
+// safe. Every change is also broadcast as a 'label-changed' event, for other
+// windows and for the overlay.
+
+import type { CellView, LabelChange } from '../../store/types.ts';
+import type { ApiContext } from '../context.ts';
+import type { ParsedInput } from '../contract.ts';
+import type { LabelResult, UndoResult } from '../views.ts';
+import type { Handlers } from './handler.ts';
+import { changeView } from './views.ts';
+
+type Advance = NonNullable<ParsedInput<'labelCell'>['advance']>;
+
+function nextFocus(ctx: ApiContext, cell: CellView, advance: Advance): CellView | null {
+  if (advance === 'none') return null;
+  if (advance === 'next') return ctx.store.nextCell(cell.id);
+  const unlabelled = { label: 'unlabelled' } as const;
+  // Past the last unlabelled cell, go round to the slide's first one that is left.
+  return ctx.store.nextCell(cell.id, unlabelled) ?? ctx.store.firstCell(cell.slideId, unlabelled);
+}
+
+function committed(ctx: ApiContext, change: LabelChange, advance: Advance): LabelResult {
+  const cell = ctx.store.getCell(change.event.cellId);
+  const view = changeView(cell.slideId, change);
+  ctx.events.emit('label-changed', view);
+  return {
+    change: view,
+    cell,
+    counts: ctx.counts.applyChange(cell.slideId, change.previous, change.current),
+    next: nextFocus(ctx, cell, advance),
+    undo: ctx.store.undoRedoState(change.event.annotatorId),
+  };
+}
+
+function reverted(ctx: ApiContext, change: LabelChange | null, annotatorId: number): UndoResult {
+  if (!change) return { change: null, cell: null, counts: null, undo: ctx.store.undoRedoState(annotatorId) };
+  const cell = ctx.store.getCell(change.event.cellId);
+  const view = changeView(cell.slideId, change);
+  ctx.events.emit('label-changed', view);
+  const counts = ctx.counts.applyChange(cell.slideId, change.previous, change.current);
+  return { change: view, cell, counts, undo: ctx.store.undoRedoState(annotatorId) };
+}
+
+export const labelHandlers: Pick<Handlers, 'labelCell' | 'flagCell' | 'undo' | 'redo' | 'undoState'> = {
+  labelCell({ cellId, label, annotatorId, advance = 'next-unlabelled' }, ctx) {
+    return committed(ctx, ctx.store.applyLabel(cellId, label, annotatorId), advance);
+  },
+  flagCell({ cellId, flagged, annotatorId }, ctx) {
+    return committed(ctx, ctx.store.setFlag(cellId, flagged, annotatorId), 'none');
+  },
+  undo({ annotatorId }, ctx) {
+    return reverted(ctx, ctx.store.undo(annotatorId), annotatorId);
+  },
+  redo({ annotatorId }, ctx) {
+    return reverted(ctx, ctx.store.redo(annotatorId), annotatorId);
+  },
+  undoState({ annotatorId }, ctx) {
+    return ctx.store.undoRedoState(annotatorId);
+  },
+};

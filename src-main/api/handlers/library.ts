@@ -1,0 +1,43 @@
+// The library and the viewer's slide: summaries, the DZI URL (opening the
+// scan for tiles), the slice grid and the field-of-view mask.
+
+import { apiError, toApiError } from '../errors.ts';
+import type { Handlers } from './handler.ts';
+import { slideEntry, summaryOf } from './views.ts';
+
+export const libraryHandlers: Pick<Handlers, 'listSlides' | 'getSlide' | 'counts'> = {
+  listSlides(_input, ctx) {
+    return ctx.store.slideSummaries().map((summary) => slideEntry(ctx, summary));
+  },
+
+  async getSlide({ slideId }, ctx) {
+    const slide = ctx.store.getSlide(slideId);
+    const entry = slideEntry(ctx, summaryOf(ctx, slide));
+    let dziUrl: string | null = null;
+    let tileError = null;
+    if (slide.kind !== 'scan') {
+      tileError = apiError('slide-unavailable', `${entry.name} was imported without its scan: there are no tiles to show`);
+    } else {
+      try {
+        dziUrl = await ctx.tiles.dziUrl(slide);
+      } catch (error) {
+        tileError = toApiError(error);
+      }
+    }
+    return {
+      ...entry,
+      dziUrl,
+      tileError,
+      sliceGrid: ctx.store.listSlices(slideId).map(({ id, x, y, width, height, tissueFraction, state, cellCount }) => ({
+        id, x, y, width, height, tissueFraction, state, cellCount,
+      })),
+      fovMaskUrl: slide.fovMaskPath === null ? null : ctx.urls.fovMask(slide.id),
+    };
+  },
+
+  counts({ slideId }, ctx) {
+    if (slideId === undefined) return ctx.store.classCounts();
+    ctx.store.getSlide(slideId); // a missing slide is not-found, not zero counts
+    return ctx.counts.get(slideId);
+  },
+};

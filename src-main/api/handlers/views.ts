@@ -1,0 +1,54 @@
+// Builds the contract's view objects from store records: the one place that
+// adds URLs and live job progress, so every operation shows them alike.
+
+import type { ApiContext } from '../context.ts';
+import type { CellView, JobRecord, SlideRecord, SlideSummary } from '../../store/types.ts';
+import type { GalleryCell, JobView, LabelChangeView, SlideListEntry } from '../views.ts';
+import type { LabelChange } from '../../store/types.ts';
+
+export function jobView(ctx: ApiContext, job: JobRecord): JobView {
+  return { ...job, live: job.state === 'running' ? ctx.jobs.live(job.id) : null };
+}
+
+/** File name of a path written on any platform. */
+export function fileName(path: string): string {
+  return path.split(/[\\/]/).filter(Boolean).pop() ?? path;
+}
+
+export function slideEntry(ctx: ApiContext, summary: SlideSummary): SlideListEntry {
+  const { slide } = summary;
+  return {
+    id: slide.id,
+    smearId: slide.smearId,
+    name: fileName(slide.path),
+    path: slide.path,
+    format: slide.format,
+    kind: slide.kind,
+    width: slide.width,
+    height: slide.height,
+    mppX: slide.mppX,
+    mppY: slide.mppY,
+    createdAt: slide.createdAt,
+    thumbnailUrl: ctx.urls.slideThumbnail(slide.id),
+    counts: summary.counts,
+    slices: summary.slices,
+    latestJob: summary.latestJob ? jobView(ctx, summary.latestJob) : null,
+  };
+}
+
+export function summaryOf(ctx: ApiContext, slide: SlideRecord): SlideSummary {
+  return {
+    slide,
+    counts: ctx.counts.get(slide.id),
+    slices: ctx.store.sliceProgress(slide.id),
+    latestJob: ctx.store.latestJob(slide.id),
+  };
+}
+
+export function galleryCell(ctx: ApiContext, cell: CellView): GalleryCell {
+  return { ...cell, cropUrl: ctx.urls.cellCrop(cell.id, 'jpeg') };
+}
+
+export function changeView(slideId: number, change: LabelChange): LabelChangeView {
+  return { slideId, cellId: change.event.cellId, event: change.event, previous: change.previous, current: change.current };
+}

@@ -1,0 +1,32 @@
+// The name of every operation the UI may call, with no dependency at all, so
+// the sandboxed preload and the HTTP client can build one function per name
+// without bundling zod or the schemas. contract.ts checks that its table has
+// exactly these keys, so the list cannot drift from the contract.
+
+export const OPERATION_NAMES = [
+  'getSession',
+  'listAnnotators',
+  'chooseAnnotator',
+  'listSlides',
+  'getSlide',
+  'openSlideFile',
+  'startIngest',
+  'cancelJob',
+  'listJobs',
+  'cellMarkers',
+  'getCell',
+  'labelCell',
+  'flagCell',
+  'undo',
+  'redo',
+  'undoState',
+  'neighbourCell',
+  'gallery',
+  'counts',
+] as const;
+
+export type OperationName = (typeof OPERATION_NAMES)[number];
+
+export function isOperationName(value: string): value is OperationName {
+  return (OPERATION_NAMES as readonly string[]).includes(value);
+}

@@ -1,0 +1,139 @@
+// The handlers over a real (in-memory) store with hand-placed cells, through
+// the same dispatch the adapters use: where the focus goes after a label,
+// arrow moves, gallery by slice, events, and ids from the wrong slide.
+import { after, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createApiRuntime } from '../../../src-main/server/api-runtime.ts';
+import type { ApiRuntime } from '../../../src-main/server/api-runtime.ts';
+import { SlideRegistry } from '../../../src-main/slide/slide-registry.ts';
+import { openSlide } from '../../../src-main/slide/openslide-reader.ts';
+import { TileService } from '../../../src-main/slide/tile-service.ts';
+import { MEMORY_DATABASE, openStore } from '../../../src-main/store/index.ts';
+import type { Store } from '../../../src-main/store/index.ts';
+import type { CellView, NewCell } from '../../../src-main/store/types.ts';
+import type { ApiError } from '../../../src-main/api/errors.ts';
+import type { GalleryPageView, LabelResult, SlideDetail, UndoResult } from '../../../src-main/api/views.ts';
+
+let store: Store;
+let runtime: ApiRuntime;
+let slideId: number;
+let otherSlideId: number;
+let annotatorId: number;
+/** Cell ids by name; the layout (level-0 centres) is drawn in the grid below. */
+const ids: Record<string, number> = {};
+
+function cellAt(cx: number, cy: number): NewCell {
+  return { box: { x: cx - 20, y: cy - 20, width: 40, height: 40 }, centre: { x: cx, y: cy } };
+}
+
+// Slice (0,0):  a(100,100)  b(500,100)
+//               c(100,500)  d(520,510)
+// Slice (1000,0): e(1100,110)
+const LAYOUT: Array<[string, number, number]> = [['a', 100, 100], ['b', 500, 100], ['c', 100, 500], ['d', 520, 510]];
+
+beforeEach(() => {
+  runtime?.close();
+  store?.close();
+  store = openStore(MEMORY_DATABASE);
+  slideId = store.upsertSlide({ path: '/scans/one.mrxs', format: 'mirax', width: 2000, height: 1000 }).slide.id;
+  otherSlideId = store.upsertSlide({ path: '/scans/two.mrxs', format: 'mirax', width: 1000, height: 1000 }).slide.id;
+  store.planSlices(slideId, [{ x: 0, y: 0, width: 1000, height: 1000 }, { x: 1000, y: 0, width: 1000, height: 1000 }]);
+  store.planSlices(otherSlideId, [{ x: 0, y: 0, width: 1000, height: 1000 }]);
+  const [s0, s1] = store.listSlices(slideId);
+  const committed = store.commitSliceCells(s0!.id, LAYOUT.map(([, x, y]) => cellAt(x, y))).cells;
+  LAYOUT.forEach(([name], i) => { ids[name] = committed[i]!.id; });
+  ids.e = store.commitSliceCells(s1!.id, [cellAt(1100, 110)]).cells[0]!.id;
+  ids.other = store.commitSliceCells(store.listSlices(otherSlideId)[0]!.id, [cellAt(50, 50)]).cells[0]!.id;
+  annotatorId = store.ensureAnnotator('Cy').id;
+  runtime = createApiRuntime({
+    mode: 'browser', store, tiles: new TileService(new SlideRegistry(openSlide)), tileBase: 'http://x/t/k/', mediaBase: 'http://x/t/k/', log: () => undefined,
+  });
+});
+
+after(async () => {
+  await runtime.close();
+  store.close();
+});
+
+async function ok<T>(operation: string, input: unknown): Promise<T> {
+  const result = await runtime.invoke(operation, input);
+  if (!result.ok) assert.fail(`${operation}: ${result.error.message}`);
+  return result.value as T;
+}
+
+async function fails(operation: string, input: unknown): Promise<ApiError> {
+  const result = await runtime.invoke(operation, input);
+  assert.equal(result.ok, false, operation);
+  return (result as { error: ApiError }).error;
+}
+
+test('after a label the focus goes to the next unlabelled cell, round to the start, then nowhere', async () => {
+  // Reading order: a b c d e.
+  const label = (name: string, advance?: string) => ok<LabelResult>('labelCell', { cellId: ids[name], label: 'healthy', annotatorId, ...(advance ? { advance } : {}) });
+  assert.equal((await label('b')).next?.id, ids.c);
+  assert.equal((await label('d')).next?.id, ids.e);
+  assert.equal((await label('e')).next?.id, ids.a); // wrapped
+  assert.equal((await label('c', 'next')).next?.id, ids.d);
+  assert.equal((await label('c', 'none')).next, null);
+  const last = await label('a');
+  assert.equal(last.next, null);
+  assert.equal(last.counts.labelled, 5);
+  assert.equal(last.counts.byClass.healthy, 5);
+});
+
+test('every label, flag, undo and redo is broadcast once; undo with nothing to undo changes nothing', async () => {
+  const heard: Array<[string, number, string | null]> = [];
+  const stop = runtime.events.subscribe((event, payload) => {
+    if (event === 'label-changed') heard.push([event, (payload as { cellId: number }).cellId, (payload as { current: { label: string | null } }).current.label]);
+  });
+  const nothing = await ok<UndoResult>('undo', { annotatorId });
+  assert.deepEqual(nothing, { change: null, cell: null, counts: null, undo: { undoCellId: null, redoCellId: null } });
+  await ok('labelCell', { cellId: ids.a, label: 'rubbish', annotatorId });
+  await ok('flagCell', { cellId: ids.b, flagged: true, annotatorId });
+  await ok('undo', { annotatorId });
+  await ok('redo', { annotatorId });
+  stop();
+  assert.deepEqual(heard, [['label-changed', ids.a, 'rubbish'], ['label-changed', ids.b, null], ['label-changed', ids.b, null], ['label-changed', ids.b, null]]);
+  assert.equal(store.getCell(ids.b!).flagged, true);
+});
+
+test('arrow keys move to the nearest cell that way, within the filter; nothing that way is null', async () => {
+  const move = async (from: string, direction: string, filter?: object) =>
+    (await ok<CellView | null>('neighbourCell', { slideId, cellId: ids[from], direction, ...(filter ? { filter } : {}) }))?.id ?? null;
+  assert.equal(await move('a', 'right'), ids.b);
+  assert.equal(await move('a', 'down'), ids.c);
+  assert.equal(await move('d', 'up'), ids.b);
+  assert.equal(await move('d', 'left'), ids.c);
+  assert.equal(await move('b', 'right'), ids.e); // across the slice border
+  assert.equal(await move('a', 'up'), null);
+  assert.equal(await move('e', 'right'), null);
+  await ok('labelCell', { cellId: ids.b, label: 'unhealthy', annotatorId });
+  assert.equal(await move('a', 'right', { label: 'unlabelled' }), ids.e);
+});
+
+test('ids from another slide are refused with the field named', async () => {
+  const neighbour = await fails('neighbourCell', { slideId, cellId: ids.other, direction: 'next' });
+  assert.equal(neighbour.code, 'bad-input');
+  assert.match(neighbour.message, /cellId/);
+  const slice = store.listSlices(otherSlideId)[0]!.id;
+  const gallery = await fails('gallery', { slideId, sliceId: slice });
+  assert.match(gallery.message, /sliceId/);
+  assert.equal((await fails('counts', { slideId: 999 })).code, 'not-found');
+});
+
+test('gallery by slice pages within that slice in reading order, with crop URLs', async () => {
+  const slice = store.listSlices(slideId)[0]!.id;
+  const page = await ok<GalleryPageView>('gallery', { slideId, sliceId: slice, offset: 1, limit: 2 });
+  assert.deepEqual(page.cells.map((c) => c.id), [ids.b, ids.c]);
+  assert.equal(page.total, 4);
+  assert.equal(page.cells[0]!.cropUrl, `http://x/t/k/cells/${ids.b}/crop.jpeg`);
+});
+
+test('a slide whose scan is gone still opens, with tileError saying why and the grid intact', async () => {
+  const detail = await ok<SlideDetail>('getSlide', { slideId });
+  assert.equal(detail.dziUrl, null);
+  assert.equal(detail.tileError?.code, 'slide-unavailable');
+  assert.equal(detail.sliceGrid.length, 2);
+  assert.equal(detail.counts.total, 5);
+  assert.equal(detail.fovMaskUrl, null);
+});

@@ -1,0 +1,80 @@
+// Malformed inputs for every contract operation, with the field the error
+// message must name. Typed by operation name, so a new operation without
+// cases fails to compile. Shared by the HTTP and IPC adapter tests.
+
+import type { OperationName } from '../../../src-main/api/operation-names.ts';
+
+export interface MalformedCase {
+  input: unknown;
+  /** Text the error message must contain (the field, or what is wrong). */
+  names: string;
+}
+
+const NOT_OBJECTS: MalformedCase[] = [
+  { input: 42, names: 'must be an object' },
+  { input: 'labelCell', names: 'must be an object' },
+  { input: [1, 2], names: 'must be an object' },
+  { input: null, names: 'must be an object' },
+];
+
+const SPECIFIC: Record<OperationName, MalformedCase[]> = {
+  getSession: [{ input: { annotator: 'x' }, names: 'annotator' }],
+  listAnnotators: [{ input: { all: true }, names: 'all' }],
+  chooseAnnotator: [
+    { input: {}, names: 'name' },
+    { input: { name: '   ' }, names: 'name' },
+    { input: { name: 7 }, names: 'name' },
+    { input: { name: 'x'.repeat(65) }, names: 'name' },
+  ],
+  listSlides: [{ input: { page: 2 }, names: 'page' }],
+  getSlide: [
+    { input: {}, names: 'slideId' },
+    { input: { slideId: '1' }, names: 'slideId' },
+    { input: { slideId: 0 }, names: 'slideId' },
+    { input: { slideId: 1.5 }, names: 'slideId' },
+  ],
+  openSlideFile: [{ input: { path: '' }, names: 'path' }, { input: { path: 3 }, names: 'path' }],
+  startIngest: [
+    { input: {}, names: 'path' },
+    { input: { path: '/tmp/x.mrxs', segmenter: 'magic' }, names: 'segmenter' },
+    { input: { path: '/tmp/x.mrxs', force: 'yes' }, names: 'force' },
+  ],
+  cancelJob: [{ input: { jobId: -1 }, names: 'jobId' }, { input: { job: 1 }, names: 'jobId' }],
+  listJobs: [
+    { input: { limit: 0 }, names: 'limit' },
+    { input: { kind: 'bake' }, names: 'kind' },
+    { input: { state: 1 }, names: 'state' },
+  ],
+  cellMarkers: [
+    { input: { slideId: 1, viewport: { x: 0, y: 0, width: 0, height: 5 } }, names: 'viewport.width' },
+    { input: { slideId: 1, viewport: { x: 'left', y: 0, width: 5, height: 5 } }, names: 'viewport.x' },
+    { input: { viewport: { x: 0, y: 0, width: 5, height: 5 } }, names: 'slideId' },
+  ],
+  getCell: [{ input: { cellId: null }, names: 'cellId' }],
+  labelCell: [
+    { input: { cellId: 1, label: 'sick', annotatorId: 1 }, names: 'label' },
+    { input: { cellId: 1, label: 'healthy' }, names: 'annotatorId' },
+    { input: { cellId: 1, label: 'healthy', annotatorId: 1, advance: 'sideways' }, names: 'advance' },
+    { input: { cellId: '1', label: 'healthy', annotatorId: 1 }, names: 'cellId' },
+  ],
+  flagCell: [{ input: { cellId: 1, flagged: 'yes', annotatorId: 1 }, names: 'flagged' }],
+  undo: [{ input: { annotatorId: 'me' }, names: 'annotatorId' }],
+  redo: [{ input: {}, names: 'annotatorId' }],
+  undoState: [{ input: { annotatorId: 2 ** 60 }, names: 'annotatorId' }],
+  neighbourCell: [
+    { input: { slideId: 1, direction: 'north' }, names: 'direction' },
+    { input: { slideId: 1, direction: 'next', filter: { label: 'pink' } }, names: 'filter.label' },
+    { input: { slideId: 1, direction: 'next', filter: { colour: 'red' } }, names: 'colour' },
+  ],
+  gallery: [
+    { input: { slideId: 1, limit: 5000 }, names: 'limit' },
+    { input: { slideId: 1, offset: -1 }, names: 'offset' },
+    { input: {}, names: 'slideId' },
+  ],
+  counts: [{ input: { slideId: 'all' }, names: 'slideId' }],
+};
+
+/** Every malformed case of an operation: the shared non-objects, an unknown key, and its own. */
+export function malformedCases(operation: OperationName): MalformedCase[] {
+  return [...NOT_OBJECTS, { input: { zzzUnknownKey: 1 }, names: 'zzzUnknownKey' }, ...SPECIFIC[operation]];
+}
