@@ -5,12 +5,16 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { SyntheticSlide } from '../../../test/fixtures/synthetic-slide.ts';
+import { join } from 'node:path';
 import { openSlide } from '../../slide/openslide-reader.ts';
+import { openStore } from '../../store/index.ts';
 import { SlideRegistry } from '../../slide/slide-registry.ts';
 import type { RegisteredSlide } from '../../slide/slide-registry.ts';
 import { TileService } from '../../slide/tile-service.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { describeSlide } from '../slide-summary.ts';
+import { describeIngestResult, runIngestWithProgress } from './ingest.ts';
+import { statsCommand } from './stats.ts';
 import { timeTilesPerLevel } from '../tile-timing.ts';
 
 export interface DemoContext {
@@ -18,6 +22,8 @@ export interface DemoContext {
   fixture: SyntheticSlide;
   registry: SlideRegistry;
   slide: RegisteredSlide;
+  /** The demo's own database, so the demo never touches the user's library. */
+  dbPath: string;
 }
 
 export interface DemoStep {
@@ -46,15 +52,47 @@ const tilesStep: DemoStep = {
   },
 };
 
-const nextStep: DemoStep = {
-  title: 'Look at it',
-  async run({ io, fixture }) {
-    io.out(`  smearlab serve --slide ${fixture.mrxsPath}`);
-    io.out('  then open the printed .dzi URL in an OpenSeadragon viewer');
+const ingestStep: DemoStep = {
+  title: 'Ingest: field of view, 2,000 px slices, ONNX segmentation, cell extraction (resumable job)',
+  async run({ io, fixture, dbPath }) {
+    const result = await runIngestWithProgress({ slidePath: fixture.mrxsPath, dbPath, segmenter: 'onnx' }, io);
+    for (const line of describeIngestResult(result)) io.out(line);
   },
 };
 
-export const DEMO_STEPS: DemoStep[] = [describeStep, tilesStep, nextStep];
+const statsStep: DemoStep = {
+  title: 'What the database holds (smearlab stats)',
+  async run({ io, dbPath }) {
+    await statsCommand.run(['--db', dbPath], io);
+  },
+};
+
+const scoreStep: DemoStep = {
+  title: 'Detected cells against the demo slide\'s ground truth',
+  async run({ io, fixture, dbPath }) {
+    const { scoreDetections } = await import('../../../test/fixtures/detection-score.ts');
+    const store = openStore(dbPath);
+    try {
+      const slide = store.findSlideByPath(fixture.mrxsPath);
+      if (!slide) return;
+      const score = scoreDetections(store.listCells(slide.id).map((c) => c.centre), fixture.objects);
+      io.out(`  ${score.detections} candidates; recall ${score.recall.toFixed(3)} (${score.recallHits}/${score.recallObjects} cells), `
+        + `precision ${score.precision.toFixed(3)}`);
+    } finally {
+      store.close();
+    }
+  },
+};
+
+const nextStep: DemoStep = {
+  title: 'Look at it and label cells',
+  async run({ io, dbPath }) {
+    io.out(`  node src-main/cli/smearlab.mjs serve --db ${dbPath}`);
+    io.out('  then open the printed URL in a browser (or run the desktop app: npm run build && electron .)');
+  },
+};
+
+export const DEMO_STEPS: DemoStep[] = [describeStep, tilesStep, ingestStep, statsStep, scoreStep, nextStep];
 
 export const demoCommand: CliCommand = {
   name: 'demo',
@@ -63,7 +101,10 @@ export const demoCommand: CliCommand = {
     'Usage: smearlab demo',
     '',
     'Writes the synthetic demo MIRAX slide once (later runs reuse it), prints',
-    'its properties and times Deep Zoom tiles at each level.',
+    'its properties, times Deep Zoom tiles at each level, ingests it with the',
+    'default ONNX model into the demo database (.cache/demo/smearlab.db), prints',
+    'the stats and scores the detected cells against the slide\'s ground truth.',
+    'A second run resumes or skips the ingest.',
   ].join('\n'),
   async run(args, io) {
     parseArgs({ args, options: {}, allowPositionals: false });
@@ -71,13 +112,14 @@ export const demoCommand: CliCommand = {
     io.out('Preparing the demo slide...');
     // Loaded on demand: the slide writer lives with the test fixtures, and the
     // other commands must not depend on it.
-    const { ensureFixtureSlide } = await import('../../../test/fixtures/synthetic-slide.ts');
+    const { ensureFixtureSlide, fixtureCacheRoot } = await import('../../../test/fixtures/synthetic-slide.ts');
     const fixture = await ensureFixtureSlide('demo');
     io.out(`  ${fixture.mrxsPath} (${fixture.width} x ${fixture.height} px, ready in ${((performance.now() - start) / 1000).toFixed(1)} s)`);
     const registry = new SlideRegistry(openSlide);
+    const dbPath = join(fixtureCacheRoot(), '..', 'demo', 'smearlab.db');
     try {
       const slide = await registry.openPath(fixture.mrxsPath);
-      const context: DemoContext = { io, fixture, registry, slide };
+      const context: DemoContext = { io, fixture, registry, slide, dbPath };
       for (const [i, step] of DEMO_STEPS.entries()) {
         io.out('');
         io.out(`${i + 1}. ${step.title}`);
