@@ -48,7 +48,6 @@ export async function runIngest(options: IngestOptions, hooks: IngestHooks = {})
     log,
   });
   try {
-    for (const skip of segmenter.providersSkipped) log(`execution provider ${skip.provider} skipped: ${skip.reason}`);
     const reader = await openSlide(options.slidePath);
     try {
       const dbPath = options.dbPath ?? defaultDatabasePath();

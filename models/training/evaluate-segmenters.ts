@@ -1,0 +1,242 @@
+// Scores segmenters the way the pipeline runs them (loadSegmenter, ONNX
+// Runtime, tiling, threshold) for the model card: pixel IoU / Dice and
+// object-level figures on held-out synthetic slices (seeds never used for
+// training), a recall check on the real CRIC fields (nucleus points only, so
+// recall, never precision), and CPU time per 2,000 x 2,000 slice.
+//   node --import tsx models/training/evaluate-segmenters.ts [--model smear-unet-tiny] [--update-card]
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_MODEL_NAME, DEFAULT_MODELS_DIR, loadSegmenter } from '../../src-main/pipeline/segment/load-segmenter.ts';
+import type { Segmenter } from '../../src-main/pipeline/segment/segmenter.ts';
+import type { RgbaImage } from '../../src-main/slide/slide-reader.ts';
+import { loadCricFields } from '../../test/fixtures/cric-fields.ts';
+import { mixSeed, mulberry32 } from '../../test/fixtures/prng.ts';
+import { MASK_KINDS, buildScene, objectsInRegion, renderRegion, type GroundTruthObject } from '../../test/fixtures/slide-scene.ts';
+import { VAL_SEEDS } from './export-training-data.ts';
+
+const DOWNSAMPLE = 4;
+/** A 2,000 px slice plus a 64 px margin on each side, at downsample 4. */
+const SLICE_PX = (2000 + 2 * 64) / DOWNSAMPLE;
+
+export interface HeldOutSlice {
+  image: RgbaImage;
+  mask: Uint8Array;
+  objects: GroundTruthObject[];
+  x0: number;
+  y0: number;
+}
+
+export function rgbToRgba(rgb: Uint8Array, width: number, height: number): RgbaImage {
+  const data = Buffer.alloc(width * height * 4);
+  for (let i = 0, j = 0; i < width * height; i++, j += 3) {
+    data[i * 4] = rgb[j]!;
+    data[i * 4 + 1] = rgb[j + 1]!;
+    data[i * 4 + 2] = rgb[j + 2]!;
+    data[i * 4 + 3] = 255;
+  }
+  return { width, height, data };
+}
+
+/** Slices centred near random objects of held-out seeds' demo slides. */
+export function heldOutSlices(seeds: readonly number[], perSeed: number): HeldOutSlice[] {
+  const out: HeldOutSlice[] = [];
+  const span = SLICE_PX * DOWNSAMPLE;
+  for (const seed of seeds) {
+    const scene = buildScene({ size: 'demo', content: 'synthetic', seed });
+    const rng = mulberry32(mixSeed(seed, 4242));
+    for (let i = 0; i < perSeed; i++) {
+      const o = scene.objects[Math.floor(rng.next() * scene.objects.length)]!;
+      const x0 = Math.round(Math.min(scene.width - span, Math.max(0, o.centre.x - span / 2)));
+      const y0 = Math.round(Math.min(scene.height - span, Math.max(0, o.centre.y - span / 2)));
+      const r = renderRegion(scene, x0, y0, SLICE_PX, SLICE_PX, DOWNSAMPLE);
+      out.push({
+        image: rgbToRgba(r.rgb, SLICE_PX, SLICE_PX), mask: r.mask, x0, y0,
+        objects: objectsInRegion(scene, { x: x0, y: y0, width: span, height: span }),
+      });
+    }
+  }
+  return out;
+}
+
+export interface Scores {
+  pixelIou: number;
+  pixelDice: number;
+  /** Cells (squamous, cluster members) whose centre neighbourhood is predicted cell. */
+  cellRecall: number;
+  cells: number;
+  /** Inflammatory cells, debris and blobs whose centre is predicted cell (lower is better). */
+  distractorInclusion: number;
+  distractors: number;
+}
+
+function centreHit(pred: Uint8Array, width: number, height: number, cx: number, cy: number, radius: number): boolean {
+  let on = 0;
+  let all = 0;
+  for (let y = Math.max(0, cy - radius); y <= Math.min(height - 1, cy + radius); y++) {
+    for (let x = Math.max(0, cx - radius); x <= Math.min(width - 1, cx + radius); x++) {
+      all++;
+      on += pred[y * width + x]!;
+    }
+  }
+  return all > 0 && on * 2 >= all;
+}
+
+export function scoreSlices(slices: readonly HeldOutSlice[], preds: readonly Uint8Array[]): Scores {
+  let inter = 0;
+  let union = 0;
+  let psum = 0;
+  let tsum = 0;
+  let cells = 0;
+  let found = 0;
+  let distractors = 0;
+  let included = 0;
+  slices.forEach((s, k) => {
+    const pred = preds[k]!;
+    for (let i = 0; i < pred.length; i++) {
+      const p = pred[i]!;
+      const t = s.mask[i]!;
+      inter += p & t;
+      union += p | t;
+      psum += p;
+      tsum += t;
+    }
+    const { width, height } = s.image;
+    for (const o of s.objects) {
+      const cx = Math.round((o.centre.x - s.x0) / DOWNSAMPLE);
+      const cy = Math.round((o.centre.y - s.y0) / DOWNSAMPLE);
+      if (cx < 4 || cy < 4 || cx >= width - 4 || cy >= height - 4) continue;
+      // The truth mask at the centre says whether the object shows there (a blob may lie under a cell).
+      const isCell = MASK_KINDS.includes(o.kind);
+      if (isCell !== (s.mask[cy * width + cx] === 1)) continue;
+      const hit = centreHit(pred, width, height, cx, cy, 2);
+      if (isCell) { cells++; if (hit) found++; } else { distractors++; if (hit) included++; }
+    }
+  });
+  return {
+    pixelIou: inter / Math.max(1, union), pixelDice: (2 * inter) / Math.max(1, psum + tsum),
+    cellRecall: found / Math.max(1, cells), cells, distractorInclusion: included / Math.max(1, distractors), distractors,
+  };
+}
+
+/** Box-downsamples an RGB image by an integer factor into RGBA. */
+function shrink(rgb: Uint8Array, width: number, height: number, f: number): RgbaImage {
+  const w = Math.floor(width / f);
+  const h = Math.floor(height / f);
+  const data = Buffer.alloc(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const acc = [0, 0, 0];
+      for (let yy = 0; yy < f; yy++) for (let xx = 0; xx < f; xx++) for (let c = 0; c < 3; c++) acc[c]! += rgb[((y * f + yy) * width + x * f + xx) * 3 + c]!;
+      for (let c = 0; c < 3; c++) data[(y * w + x) * 4 + c] = Math.round(acc[c]! / (f * f));
+      data[(y * w + x) * 4 + 3] = 255;
+    }
+  }
+  return { width: w, height: h, data };
+}
+
+/** Fraction of CRIC nucleus points inside the predicted mask, and the mask's area share (recall means little if it is 1). */
+async function cricRecall(seg: Segmenter): Promise<{ recall: number; points: number; foreground: number }> {
+  const fields = await loadCricFields(); // already at 0.25 um/px
+  let points = 0;
+  let hits = 0;
+  let fg = 0;
+  let px = 0;
+  for (const f of fields) {
+    const img = shrink(f.rgb, f.width, f.height, DOWNSAMPLE);
+    const mask = await seg.segment(img);
+    for (const c of f.cells) {
+      const x = Math.round(c.x / DOWNSAMPLE);
+      const y = Math.round(c.y / DOWNSAMPLE);
+      if (x < 0 || y < 0 || x >= img.width || y >= img.height) continue;
+      points++;
+      if (centreHit(mask.data, img.width, img.height, x, y, 1)) hits++;
+    }
+    fg += mask.data.reduce((a, b) => a + b, 0);
+    px += mask.data.length;
+  }
+  return { recall: hits / Math.max(1, points), points, foreground: fg / Math.max(1, px) };
+}
+
+/** Median ms of segment() on a slice of `side` px (cropped from a held-out slice, mirrored if larger). */
+async function timeSegment(seg: Segmenter, source: RgbaImage, side: number, runs = 5): Promise<number> {
+  const data = Buffer.alloc(side * side * 4);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const sx = x % source.width;
+      const sy = y % source.height;
+      source.data.copy(data, (y * side + x) * 4, (sy * source.width + sx) * 4, (sy * source.width + sx) * 4 + 4);
+    }
+  }
+  const image = { width: side, height: side, data };
+  await seg.segment(image);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await seg.segment(image);
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+}
+
+async function evaluate(seg: Segmenter, slices: HeldOutSlice[]): Promise<Record<string, number | string>> {
+  const preds: Uint8Array[] = [];
+  for (const s of slices) preds.push((await seg.segment(s.image)).data);
+  const sc = scoreSlices(slices, preds);
+  const cric = await cricRecall(seg);
+  return {
+    heldout_pixel_iou: +sc.pixelIou.toFixed(4),
+    heldout_pixel_dice: +sc.pixelDice.toFixed(4),
+    heldout_cell_recall: +sc.cellRecall.toFixed(4),
+    heldout_cells: sc.cells,
+    heldout_distractor_inclusion: +sc.distractorInclusion.toFixed(4),
+    heldout_distractors: sc.distractors,
+    cric_nucleus_recall: +cric.recall.toFixed(4),
+    cric_points: cric.points,
+    cric_foreground_share: +cric.foreground.toFixed(4),
+    // 2,000 px slice alone (500 px) and with the ingest default 450 px margin (725 px), at downsample 4.
+    cpu_ms_per_slice_500px: Math.round(await timeSegment(seg, slices[0]!.image, 500)),
+    cpu_ms_per_slice_725px: Math.round(await timeSegment(seg, slices[0]!.image, 725)),
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      model: { type: 'string', default: DEFAULT_MODEL_NAME },
+      'models-dir': { type: 'string', default: DEFAULT_MODELS_DIR },
+      'per-seed': { type: 'string', default: '12' },
+      threads: { type: 'string' },
+      'update-card': { type: 'boolean', default: false },
+      'skip-model': { type: 'boolean', default: false },
+    },
+  });
+  const slices = heldOutSlices(VAL_SEEDS, Number(values['per-seed']));
+  console.log(`held-out: ${slices.length} slices of ${SLICE_PX}x${SLICE_PX} px at downsample ${DOWNSAMPLE}, seeds ${VAL_SEEDS.join(',')}`);
+  const threads = values.threads ? { intraOpNumThreads: Number(values.threads) } : {};
+  const results: Record<string, Record<string, number | string>> = {};
+  const classical = await loadSegmenter({ segmenter: 'classical' });
+  results['classical'] = await evaluate(classical, slices);
+  console.log('classical', results['classical']);
+  if (!values['skip-model']) {
+    const seg = await loadSegmenter({ segmenter: 'onnx', model: values.model, modelsDir: values['models-dir'], executionProviders: ['cpu'], ...threads });
+    results[seg.name] = { ...(await evaluate(seg, slices)), provider: seg.provider, modelId: seg.modelId ?? '' };
+    console.log(seg.name, results[seg.name]);
+    await seg.dispose();
+    if (values['update-card']) {
+      const path = join(values['models-dir'], `${values.model}.json`);
+      const manifest = JSON.parse(readFileSync(path, 'utf8')) as { card: { metrics: Record<string, unknown> } };
+      const { provider: _p, modelId: _m, ...metrics } = results[seg.name]!;
+      manifest.card.metrics = {
+        ...manifest.card.metrics, ...metrics,
+        heldout_note: `onnxruntime-node CPU via loadSegmenter on ${slices.length} held-out ${SLICE_PX}px slices (seeds ${VAL_SEEDS.join(',')}); `
+          + `classical segmenter on the same slices: IoU ${results['classical']!['heldout_pixel_iou']}, Dice ${results['classical']!['heldout_pixel_dice']}; `
+          + 'cpu_ms: median of 5 segment() calls, default threads, on a shared 2-core machine',
+      };
+      writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
+      console.log(`updated ${path}`);
+    }
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
