@@ -18,6 +18,7 @@ const forTests = process.argv.includes('--for-tests');
 const appPackages = {
   libopenslide0: ['/usr/lib/x86_64-linux-gnu/libopenslide.so.0', '/usr/lib/aarch64-linux-gnu/libopenslide.so.0'],
   'libopenslide-dev': ['/usr/include/openslide/openslide.h'],
+  'libjpeg62-turbo-dev': ['/usr/include/jpeglib.h'],
 };
 const testPackages = {
   chromium: ['/usr/bin/chromium'],
@@ -27,12 +28,12 @@ const testPackages = {
 
 function log(msg) { process.stdout.write(`[setup] ${msg}\n`); }
 
+class SetupError extends Error {}
+
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
-  if (r.status !== 0) {
-    console.error(`[setup] failed: ${cmd} ${args.join(' ')} (exit ${r.status ?? r.signal})`);
-    process.exit(1);
-  }
+  // Thrown, not process.exit: the setup lock must be released on the way out.
+  if (r.status !== 0) throw new SetupError(`failed: ${cmd} ${args.join(' ')} (exit ${r.status ?? r.signal})`);
 }
 
 function ensureSystemPackages() {
@@ -111,8 +112,14 @@ function withSetupLock(fn) {
   }
 }
 
-ensureSystemPackages();
-withSetupLock(() => {
-  ensureNodeModules();
-  ensureNativeBinding();
-});
+try {
+  ensureSystemPackages();
+  withSetupLock(() => {
+    ensureNodeModules();
+    ensureNativeBinding();
+  });
+} catch (err) {
+  if (!(err instanceof SetupError)) throw err;
+  console.error(`[setup] ${err.message}`);
+  process.exit(1);
+}
