@@ -7,11 +7,17 @@ import { serveCommand } from './commands/serve.ts';
 import { demoCommand } from './commands/demo.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { statsCommand } from './commands/stats.ts';
+import { exportCommand } from './commands/export.ts';
+import { importCommand } from './commands/import.ts';
+import { verifyCommand } from './commands/verify.ts';
 
 export const COMMANDS: readonly CliCommand[] = [
   infoCommand,
   serveCommand,
   ingestCommand,
   statsCommand,
+  exportCommand,
+  verifyCommand,
+  importCommand,
   demoCommand,
 ];

@@ -1,9 +1,11 @@
-// One slice through the paper's steps: read (with margin), segment, extract.
+// One slice through the paper's steps: read (with margin), segment, fill
+// small holes (nuclei a model left out of the cell), extract.
 // Returns the candidates as store rows plus per-stage timings; writes nothing.
 import type { Box } from '../../domain/geometry.ts';
 import type { SlideReader } from '../../slide/slide-reader.ts';
 import type { NewCell } from '../../store/index.ts';
 import { extractCells } from '../extract/index.ts';
+import { fillSmallHoles } from '../fill-holes.ts';
 import type { CellCandidate, ExtractConfig } from '../extract/index.ts';
 import type { Segmenter } from '../segment/segmenter.ts';
 import { readSliceImage } from './slice-image.ts';
@@ -32,6 +34,7 @@ export async function processSlice(work: SliceWork, slice: Box): Promise<SliceOu
   const mask = await segmenter.segment(sliceImage.image);
   const segment = performance.now() - t;
   t = performance.now();
+  fillSmallHoles(mask);
   const level0 = reader.info.levels[0];
   const slideBox = { x: 0, y: 0, width: level0?.width ?? 0, height: level0?.height ?? 0 };
   const { candidates } = extractCells(mask, { origin: sliceImage.origin, slice, slide: slideBox }, { ...work.extract, mode: work.mode });
