@@ -26,12 +26,13 @@ import type { IngestResult } from '../../src-main/pipeline/ingest/ingest-options
 import { renderCellCrop } from '../../src-main/pipeline/cell-crop.ts';
 import { openStore } from '../../src-main/store/index.ts';
 import { runExtractBench } from './extract-bench.ts';
+import { DEFAULT_EXTRACT_CONFIG, suggestedMargin } from '../../src-main/pipeline/extract/index.ts';
 import type { BenchCase } from './extract-bench.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const args = process.argv.slice(2);
 const hugeSeconds = Number(args[args.indexOf('--huge-seconds') + 1] ?? 90) || 90;
-const MARGIN = 450;
+const MARGIN = suggestedMargin(DEFAULT_EXTRACT_CONFIG, 4);
 
 async function timeReads(reader: SlideReader, slices: PlannedSlice[], level: number, margin: number): Promise<number> {
   const ds = reader.info.levels[level]!.downsample;

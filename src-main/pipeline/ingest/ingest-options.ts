@@ -23,8 +23,8 @@ export const ingestOptionsSchema = z.object({
    * per-slice behaviour, cells cut by the grid appear once per side.
    */
   mode: z.enum(['whole-cell', 'paper']).default('whole-cell'),
-  /** Level-0 px read around each slice in whole-cell mode; must hold half the largest cell (suggestedMargin of the extract defaults at downsample 4). */
-  margin: z.number().int().min(0).max(4096).default(450),
+  /** Level-0 px read around each slice in whole-cell mode; default: the extraction's suggestedMargin (the largest cell kept fits). */
+  margin: z.number().int().min(0).max(4096).optional(),
   /** Write every crop as a PNG at ingest (the paper's save_image); by default crops are rendered on demand. */
   saveCrops: z.boolean().default(false),
   /** Folder for FOV masks and saved crops; default: next to the database. */

@@ -11,6 +11,7 @@ import type { SlideReader } from '../../slide/slide-reader.ts';
 import { defaultDatabasePath, openStore } from '../../store/index.ts';
 import type { NewCell, SliceRecord, SlideRecord, Store } from '../../store/index.ts';
 import { apaccCellFileName, renderCellCrop } from '../cell-crop.ts';
+import { DEFAULT_EXTRACT_CONFIG, suggestedMargin } from '../extract/index.ts';
 import { encodeFovMaskPng, findFieldOfView } from '../fov.ts';
 import { loadSegmenter } from '../segment/load-segmenter.ts';
 import type { Segmenter } from '../segment/segmenter.ts';
@@ -184,7 +185,8 @@ async function runSlices(
   };
   report();
   const queue = [...pending];
-  const work = { reader: ctx.reader, segmenter: ctx.segmenter, mode: options.mode, margin: options.margin };
+  const margin = options.margin ?? suggestedMargin(DEFAULT_EXTRACT_CONFIG, ctx.segmenter.downsample);
+  const work = { reader: ctx.reader, segmenter: ctx.segmenter, mode: options.mode, margin };
   const runner = async () => {
     for (let slice = queue.shift(); slice; slice = queue.shift()) {
       if (hooks.cancel?.cancelled) return;

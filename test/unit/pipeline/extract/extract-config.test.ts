@@ -42,6 +42,6 @@ test('negative, NaN and out-of-range thresholds are refused, naming the field an
 });
 
 test('suggestedMargin covers a disc of maxArea and the erosion, in level-0 px', () => {
-  assert.equal(suggestedMargin(resolveExtractConfig(), 4), 450); // 2 * sqrt(150000 / pi) = 437.0, + 3 * 4
+  assert.equal(suggestedMargin(resolveExtractConfig(), 4), 458); // 2 * sqrt(150000 / pi) = 437.0, + 5 * 4
   assert.equal(suggestedMargin(resolveExtractConfig({ maxArea: Math.PI * 100 ** 2, erosionIterations: 0 }), 1), 200);
 });
