@@ -12,9 +12,9 @@ import type {
 } from '../store/types.ts';
 import type { ApiEventName, ApiEvents } from './events.ts';
 import type { CountsCache } from './counts-cache.ts';
-import type { IngestStarted, JobLiveProgress, ShellMode } from './views.ts';
+import type { ExportStarted, IngestStarted, JobLiveProgress, ShellMode, VerifyResult } from './views.ts';
 import type { z } from 'zod';
-import type { ingestRequestSchema } from './contract.ts';
+import type { exportRequestSchema, ingestRequestSchema } from './contract.ts';
 
 /** The store calls the handlers make (src-main/store's Store has them all). */
 export interface ApiStore {
@@ -74,6 +74,16 @@ export interface JobControl {
   live(jobId: number): JobLiveProgress | null;
 }
 
+export type ExportRequest = z.output<typeof exportRequestSchema>;
+
+/** Dataset exports: run in a worker of the shell (src-main/server/export-jobs.ts). */
+export interface DatasetControl {
+  startExport(request: ExportRequest): Promise<ExportStarted>;
+  verify(folder: string): Promise<VerifyResult>;
+  /** True when the job is an export running in this process (and now asked to stop). */
+  cancel(jobId: number): boolean;
+}
+
 export interface EventSink {
   emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void;
 }
@@ -95,6 +105,7 @@ export interface ApiContext {
   urls: ResourceUrls;
   tiles: SlideTiles;
   jobs: JobControl;
+  datasets: DatasetControl;
   events: EventSink;
   /** Counters per slide, updated by label changes (see counts-cache.ts). */
   counts: CountsCache;

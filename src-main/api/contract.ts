@@ -12,12 +12,13 @@
 // No Node or Electron imports here: the renderer compiles this file.
 
 import { z } from 'zod';
+import { exportFormatsSchema, splitRequestSchema } from '../dataset/export-options.ts';
 import type { CellMarkers, ClassCounts, JobRecord } from '../store/types.ts';
 import type { CellClassName } from '../domain/cell-class.ts';
 import type { OperationName } from './operation-names.ts';
 import type {
-  AnnotatorRecord, CellDetail, CellView, GalleryPageView, IngestStarted, JobView, LabelResult, OpenSlideResult,
-  SessionInfo, SlideDetail, SlideListEntry, UndoRedoState, UndoResult,
+  AnnotatorRecord, CellDetail, CellView, ExportStarted, GalleryPageView, IngestStarted, JobView, LabelResult, OpenSlideResult,
+  SessionInfo, SlideDetail, SlideListEntry, UndoRedoState, UndoResult, VerifyResult,
 } from './views.ts';
 
 /** Names of the APACC classes, as zod wants them (checked against the domain type below). */
@@ -57,6 +58,16 @@ export const ingestRequestSchema = z.strictObject({
   /** Model name or path for the onnx segmenter. */
   model: z.string().min(1).max(4096).optional(),
   smearId: z.string().min(1).max(128).optional(),
+});
+
+export const exportRequestSchema = z.strictObject({
+  /** Folder to write (a USB stick, a network share), on the machine that runs Smearlab. */
+  targetDir: z.string().min(1, 'is empty').max(4096),
+  slideIds: z.array(z.number().int().positive('must be a positive id')).min(1).max(10_000).optional(),
+  labels: z.enum(['labelled', 'all']).optional(),
+  flagged: z.enum(['exclude', 'include', 'only']).optional(),
+  formats: exportFormatsSchema.optional(),
+  split: splitRequestSchema.optional(),
 });
 
 /** Phantom carrier of an operation's output type (never read at run time). */
@@ -123,6 +134,11 @@ export const CONTRACT = {
     limit: z.number().int().min(1).max(1000).optional(),
   }), 'A page of cells in reading order with crop URLs'),
   counts: op<ClassCounts>()(z.strictObject({ slideId: id('slideId').optional() }), 'Counters of a slide, or of the whole library'),
+
+  startExport: op<ExportStarted>()(exportRequestSchema,
+    'Starts a dataset export in a worker; resolves when its job exists (progress comes as job-progress events)'),
+  verifyExport: op<VerifyResult>()(z.strictObject({ folder: z.string().min(1, 'is empty').max(4096) }),
+    'Checks every file of an export against its manifest'),
 } as const satisfies { [K in OperationName]: Spec<z.ZodType, unknown> };
 
 // The table has every name and no other (satisfies checks the first half).

@@ -23,6 +23,8 @@ export const OPERATION_NAMES = [
   'neighbourCell',
   'gallery',
   'counts',
+  'startExport',
+  'verifyExport',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];

@@ -156,3 +156,21 @@ export interface GalleryPageView {
   offset: number;
   limit: number;
 }
+
+export interface ExportStarted {
+  /** The export's job row; its progress arrives as job-progress events (progressDone / progressTotal in files). */
+  job: JobView | null;
+  targetDir: string;
+  message: string;
+}
+
+/** What `verifyExport` found: an export is sound when ok is true. */
+export interface VerifyResult {
+  folder: string;
+  ok: boolean;
+  files: number;
+  missing: string[];
+  damaged: string[];
+  extra: string[];
+  message: string;
+}

@@ -14,6 +14,7 @@ import type { ShellMode } from '../api/views.ts';
 import type { SlideRegistry } from '../slide/slide-registry.ts';
 import type { TileService } from '../slide/tile-service.ts';
 import type { Store } from '../store/index.ts';
+import { ExportJobs } from './export-jobs.ts';
 import { IngestJobs } from './ingest-jobs.ts';
 import type { IngestDefaults, IngestJobsOptions } from './ingest-jobs.ts';
 import { MediaService } from './media-service.ts';
@@ -64,6 +65,7 @@ export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
     start: options.startIngestJob,
     onLog: (message) => log(`[ingest] ${message}`),
   });
+  const exportJobs = new ExportJobs(options.store, events);
   const counts = createCountsCache((slideId) => options.store.classCounts(slideId));
   // An ingest adds and replaces cells slice by slice: counters of its slide are recounted.
   events.subscribe((event, payload) => {
@@ -79,6 +81,7 @@ export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
     urls: mediaUrls(options.mediaBase),
     tiles: { dziUrl: async (slide) => `${options.tileBase}slides/${(await scans.open(slide)).id}.dzi` },
     jobs,
+    datasets: exportJobs,
     events,
     counts,
     session: { annotatorId: options.annotatorName ? options.store.ensureAnnotator(options.annotatorName).id : null },
@@ -93,6 +96,6 @@ export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
     invoke: (operation, input) => invokeOperation(context, operation, input, {
       onInternalError: (op, error) => log(`[api] ${op} failed: ${error instanceof Error ? error.stack : String(error)}`),
     }),
-    close: () => jobs.close(),
+    close: async () => { await Promise.all([jobs.close(), exportJobs.close()]); },
   };
 }

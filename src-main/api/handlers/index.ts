@@ -7,6 +7,7 @@ import { jobHandlers } from './jobs.ts';
 import { labelHandlers } from './labels.ts';
 import { libraryHandlers } from './library.ts';
 import { sessionHandlers } from './session.ts';
+import { datasetHandlers } from './datasets.ts';
 
 export type { Handler, Handlers } from './handler.ts';
 
@@ -16,4 +17,5 @@ export const HANDLERS: Handlers = {
   ...jobHandlers,
   ...cellHandlers,
   ...labelHandlers,
+  ...datasetHandlers,
 };

@@ -28,7 +28,7 @@ export const jobHandlers: Pick<Handlers, 'openSlideFile' | 'startIngest' | 'canc
   cancelJob({ jobId }, ctx) {
     const job = ctx.store.getJob(jobId);
     if (job.state !== 'running') throw new ApiFailure('conflict', `Job ${jobId} is not running (it is ${job.state})`);
-    ctx.jobs.cancel(jobId);
+    if (!(job.kind === 'export' && ctx.datasets.cancel(jobId))) ctx.jobs.cancel(jobId);
     return jobView(ctx, ctx.store.getJob(jobId));
   },
 

@@ -72,6 +72,15 @@ const SPECIFIC: Record<OperationName, MalformedCase[]> = {
     { input: {}, names: 'slideId' },
   ],
   counts: [{ input: { slideId: 'all' }, names: 'slideId' }],
+  startExport: [
+    { input: {}, names: 'targetDir' },
+    { input: { targetDir: '' }, names: 'targetDir' },
+    { input: { targetDir: '/media/usb', labels: 'some' }, names: 'labels' },
+    { input: { targetDir: '/media/usb', slideIds: [0] }, names: 'slideIds.0' },
+    { input: { targetDir: '/media/usb', formats: { pdf: true } }, names: 'pdf' },
+    { input: { targetDir: '/media/usb', split: { mode: 'auto', testFraction: 2 } }, names: 'split.testFraction' },
+  ],
+  verifyExport: [{ input: {}, names: 'folder' }, { input: { folder: 5 }, names: 'folder' }],
 };
 
 /** Every malformed case of an operation: the shared non-objects, an unknown key, and its own. */
