@@ -7,6 +7,9 @@
     # build (the folder holding include/ and lib/), e.g. with
     #   node-gyp rebuild -C native -- -Dopenslide_dir=C:/openslide-win64
     'openslide_dir%': '',
+    # Windows: an unpacked libjpeg-turbo (include/, lib/jpeg.lib), e.g.
+    #   -Djpeg_dir=C:/libjpeg-turbo64
+    'jpeg_dir%': '',
   },
   'targets': [
     {
@@ -16,6 +19,8 @@
         'src/slide.cc',
         'src/workers.cc',
         'src/pixels.cc',
+        'src/jpeg-tile.cc',
+        'src/allocator.cc',
       ],
       'dependencies': [
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except",
@@ -28,14 +33,22 @@
       'cflags_cc': ['-std=c++17', '-O2', '-Wall', '-Wextra'],
       'conditions': [
         ['OS=="win"', {
-          'include_dirs': ['<(openslide_dir)/include/openslide'],
-          'libraries': ['<(openslide_dir)/lib/libopenslide.lib'],
+          'include_dirs': ['<(openslide_dir)/include/openslide', '<(jpeg_dir)/include'],
+          'libraries': ['<(openslide_dir)/lib/libopenslide.lib', '<(jpeg_dir)/lib/jpeg.lib'],
           'msvs_settings': {
             'VCCLCompilerTool': { 'AdditionalOptions': ['/std:c++17'] },
           },
         }, {
-          'include_dirs': ['<!@(pkg-config --cflags-only-I openslide | sed s/-I//g)'],
-          'libraries': ['<!@(pkg-config --libs openslide)'],
+          # libjpeg-turbo: the JPEG tile encoder (OpenSlide links the same
+          # library for decoding). Without a libjpeg.pc, plain -ljpeg.
+          'include_dirs': [
+            '<!@(pkg-config --cflags-only-I openslide | sed s/-I//g)',
+            '<!@((pkg-config --cflags-only-I libjpeg 2>/dev/null || true) | sed s/-I//g)',
+          ],
+          'libraries': [
+            '<!@(pkg-config --libs openslide)',
+            '<!@(pkg-config --libs libjpeg 2>/dev/null || echo -ljpeg)',
+          ],
         }],
         ['OS=="mac"', {
           'xcode_settings': {

@@ -1,11 +1,13 @@
 // Module entry: detectVendor(path), open(path) -> Promise<Slide>, version(),
-// and test hooks (pixel conversion, count of open OpenSlide handles).
+// allocatorTuning(), and test hooks (pixel conversion, count of open
+// OpenSlide handles).
 #include <napi.h>
 #include <openslide.h>
 
 #include <cstdint>
 #include <string>
 
+#include "allocator.h"
 #include "errors.h"
 #include "pixels.h"
 #include "slide.h"
@@ -55,17 +57,33 @@ Napi::Value PremultipliedArgbToRgbaHook(const Napi::CallbackInfo& info) {
   return buffer;
 }
 
+// What TuneAllocatorOnce did at load, for benchmarks and diagnostics.
+Napi::Value AllocatorTuningInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const AllocatorTuning& tuning = TuneAllocatorOnce();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("applied", Napi::Boolean::New(env, tuning.applied));
+  out.Set("reason", Napi::String::New(env, tuning.reason));
+  out.Set("mmapThreshold", Napi::Number::New(env, static_cast<double>(tuning.mmapThreshold)));
+  out.Set("trimThreshold", Napi::Number::New(env, static_cast<double>(tuning.trimThreshold)));
+  out.Set("arenaMax", Napi::Number::New(env, tuning.arenaMax));
+  return out;
+}
+
 Napi::Value LiveHandles(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(OsrHandle::Live()));
 }
 
 Napi::Object InitExports(Napi::Env env, Napi::Object exports) {
+  TuneAllocatorOnce();
   Slide::Init(env);
   exports.Set("detectVendor", Napi::Function::New<DetectVendor>(env, "detectVendor"));
   exports.Set("open", Napi::Function::New<Open>(env, "open"));
   exports.Set("version", Napi::Function::New<Version>(env, "version"));
   exports.Set("premultipliedArgbToRgba",
               Napi::Function::New<PremultipliedArgbToRgbaHook>(env, "premultipliedArgbToRgba"));
+  exports.Set("allocatorTuning",
+              Napi::Function::New<AllocatorTuningInfo>(env, "allocatorTuning"));
   exports.Set("liveHandles", Napi::Function::New<LiveHandles>(env, "liveHandles"));
   return exports;
 }

@@ -12,3 +12,21 @@ namespace smearlab {
 void PremultipliedArgbToRgba(uint32_t* pixels, size_t count);
 
 }  // namespace smearlab
+
+namespace smearlab {
+
+// What a region held before compositing: nothing scanned, all scanned, or both.
+enum class AlphaCoverage { kTransparent, kOpaque, kMixed };
+
+struct Rgb {
+  uint8_t r, g, b;
+};
+
+// Composites premultiplied native-endian ARGB words onto an opaque background
+// in place (c + (255 - a) * bg / 255, rounded), so the words can go straight
+// to the JPEG encoder; the alpha byte is left as it was (the encoder ignores
+// it). Opaque regions are only scanned. Fully transparent ones (alpha 0
+// everywhere) are reported and left untouched: the caller paints them.
+AlphaCoverage CompositeOnBackground(uint32_t* pixels, size_t count, Rgb background);
+
+}  // namespace smearlab

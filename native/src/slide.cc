@@ -62,6 +62,7 @@ void Slide::Init(Napi::Env env) {
       {
           InstanceMethod<&Slide::BestLevelForDownsample>("bestLevelForDownsample"),
           InstanceMethod<&Slide::ReadRegion>("readRegion"),
+          InstanceMethod<&Slide::ReadRegionJpeg>("readRegionJpeg"),
           InstanceMethod<&Slide::ReadAssociatedImage>("readAssociatedImage"),
           InstanceMethod<&Slide::Close>("close"),
           InstanceAccessor<&Slide::GetClosed>("closed"),
@@ -118,34 +119,96 @@ Napi::Value Slide::BestLevelForDownsample(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(levels.size() - 1));
 }
 
+std::string Slide::CheckRegion(const Napi::CallbackInfo& info, const char* usage, int64_t* x0,
+                               int64_t* y0, int64_t* level, int64_t* width,
+                               int64_t* height) const {
+  if (info.Length() < 5 || !ToInteger(info[0], x0) || !ToInteger(info[1], y0) ||
+      !ToInteger(info[2], level) || !ToInteger(info[3], width) || !ToInteger(info[4], height)) {
+    return std::string(usage) + " needs five integers";
+  }
+  const int64_t levelCount = static_cast<int64_t>(meta_.levels.size());
+  if (*level < 0 || *level >= levelCount) {
+    return "Level " + std::to_string(*level) + " does not exist: the slide has levels 0.." +
+           std::to_string(levelCount - 1);
+  }
+  if (*width <= 0 || *height <= 0) {
+    return "Region size must be positive, got " + std::to_string(*width) + "x" +
+           std::to_string(*height);
+  }
+  if (*width > kMaxRegionPixels || *height > kMaxRegionPixels ||
+      *width * *height > kMaxRegionPixels) {
+    return "Region " + std::to_string(*width) + "x" + std::to_string(*height) +
+           " is larger than the limit of " + std::to_string(kMaxRegionPixels) + " pixels";
+  }
+  return "";
+}
+
 Napi::Value Slide::ReadRegion(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!handle_) return RejectedPromise(env, ClosedError(env));
-  auto bad = [&](const std::string& reason) {
-    return RejectedPromise(env, MakeError(env, "bad-argument", meta_.path, reason));
-  };
   int64_t x0, y0, level, width, height;
-  if (info.Length() != 5 || !ToInteger(info[0], &x0) || !ToInteger(info[1], &y0) ||
-      !ToInteger(info[2], &level) || !ToInteger(info[3], &width) || !ToInteger(info[4], &height)) {
-    return bad("readRegion(x0, y0, level, width, height) needs five integers");
-  }
-  const int64_t levelCount = static_cast<int64_t>(meta_.levels.size());
-  if (level < 0 || level >= levelCount) {
-    return bad("Level " + std::to_string(level) + " does not exist: the slide has levels 0.." +
-               std::to_string(levelCount - 1));
-  }
-  if (width <= 0 || height <= 0) {
-    return bad("Region size must be positive, got " + std::to_string(width) + "x" +
-               std::to_string(height));
-  }
-  if (width > kMaxRegionPixels || height > kMaxRegionPixels ||
-      width * height > kMaxRegionPixels) {
-    return bad("Region " + std::to_string(width) + "x" + std::to_string(height) +
-               " is larger than the limit of " + std::to_string(kMaxRegionPixels) + " pixels");
-  }
+  std::string bad = info.Length() != 5
+                        ? "readRegion(x0, y0, level, width, height) needs five integers"
+                        : CheckRegion(info, "readRegion(x0, y0, level, width, height)", &x0, &y0,
+                                      &level, &width, &height);
+  if (!bad.empty()) return RejectedPromise(env, MakeError(env, "bad-argument", meta_.path, bad));
   Napi::Buffer<uint8_t> dest = Napi::Buffer<uint8_t>::New(env, static_cast<size_t>(width * height * 4));
   auto* worker = new ReadRegionWorker(env, handle_, meta_.path, dest, x0, y0,
                                       static_cast<int32_t>(level), width, height);
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+namespace {
+
+// Reads { quality, background: [r, g, b] }; returns why it is unusable, or "".
+std::string JpegOptions(const Napi::Value& value, int* quality, Rgb* background) {
+  if (!value.IsObject() || value.IsArray()) {
+    return "readRegionJpeg needs an options object { quality, background: [r, g, b] }";
+  }
+  const Napi::Object options = value.As<Napi::Object>();
+  int64_t q;
+  if (!ToInteger(options.Get("quality"), &q) || q < 1 || q > 100) {
+    return "JPEG quality must be an integer 1..100";
+  }
+  const Napi::Value bg = options.Get("background");
+  const char* badBackground = "background must be [r, g, b] with integers 0..255";
+  if (!bg.IsArray() || bg.As<Napi::Array>().Length() != 3) return badBackground;
+  int64_t channels[3];
+  for (uint32_t i = 0; i < 3; i++) {
+    if (!ToInteger(bg.As<Napi::Array>().Get(i), &channels[i]) || channels[i] < 0 ||
+        channels[i] > 255) {
+      return badBackground;
+    }
+  }
+  *quality = static_cast<int>(q);
+  *background = Rgb{static_cast<uint8_t>(channels[0]), static_cast<uint8_t>(channels[1]),
+                    static_cast<uint8_t>(channels[2])};
+  return "";
+}
+
+}  // namespace
+
+Napi::Value Slide::ReadRegionJpeg(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!handle_) return RejectedPromise(env, ClosedError(env));
+  const char* usage = "readRegionJpeg(x0, y0, level, width, height, options)";
+  int64_t x0, y0, level, width, height;
+  int quality = 0;
+  Rgb background{0, 0, 0};
+  std::string bad = info.Length() != 6
+                        ? std::string(usage) + " needs five integers and an options object"
+                        : CheckRegion(info, usage, &x0, &y0, &level, &width, &height);
+  if (bad.empty() && (width > kMaxJpegDimension || height > kMaxJpegDimension)) {
+    bad = "Region " + std::to_string(width) + "x" + std::to_string(height) +
+          " is wider or taller than a JPEG can be (" + std::to_string(kMaxJpegDimension) + ")";
+  }
+  if (bad.empty()) bad = JpegOptions(info[5], &quality, &background);
+  if (!bad.empty()) return RejectedPromise(env, MakeError(env, "bad-argument", meta_.path, bad));
+  auto* worker = new ReadRegionJpegWorker(env, handle_, meta_.path, x0, y0,
+                                          static_cast<int32_t>(level), width, height, quality,
+                                          background);
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;

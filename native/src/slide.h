@@ -73,10 +73,15 @@ class Slide : public Napi::ObjectWrap<Slide> {
  private:
   Napi::Value BestLevelForDownsample(const Napi::CallbackInfo& info);
   Napi::Value ReadRegion(const Napi::CallbackInfo& info);
+  Napi::Value ReadRegionJpeg(const Napi::CallbackInfo& info);
   Napi::Value ReadAssociatedImage(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value GetClosed(const Napi::CallbackInfo& info);
   Napi::Error ClosedError(Napi::Env env) const;
+  // Checks x0, y0, level, width, height in info[0..4]; returns the reason
+  // they are unusable, or an empty string.
+  std::string CheckRegion(const Napi::CallbackInfo& info, const char* usage, int64_t* x0,
+                          int64_t* y0, int64_t* level, int64_t* width, int64_t* height) const;
 
   std::shared_ptr<OsrHandle> handle_;
   SlideMeta meta_;

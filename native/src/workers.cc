@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <new>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -33,6 +34,35 @@ void ReadArgbInto(uint8_t* data, size_t pixels, ReadFn read) {
   PremultipliedArgbToRgba(tmp.data(), pixels);
   std::memcpy(data, tmp.data(), pixels * 4);
 }
+
+// Pixel memory for JPEG tiles, kept per pool thread: a 256 x 256 tile is
+// 256 KiB, which glibc's default settings would mmap and fault in afresh for
+// every tile. OpenSlide clears it before drawing. Regions above the cap get
+// memory of their own, freed when they are done.
+constexpr size_t kKeptScratchPixels = size_t{512} * 512;
+
+class PixelScratch {
+ public:
+  explicit PixelScratch(size_t pixels) {
+    if (pixels > kKeptScratchPixels) {
+      own_.reset(new (std::nothrow) uint32_t[pixels]);
+      data_ = own_.get();
+      return;
+    }
+    thread_local std::unique_ptr<uint32_t[]> kept;
+    thread_local size_t keptPixels = 0;
+    if (keptPixels < pixels) {
+      kept.reset(new (std::nothrow) uint32_t[pixels]);
+      keptPixels = kept ? pixels : 0;
+    }
+    data_ = kept.get();
+  }
+  uint32_t* data() const { return data_; }
+
+ private:
+  std::unique_ptr<uint32_t[]> own_;
+  uint32_t* data_ = nullptr;
+};
 
 std::string RegionText(int32_t level, int64_t x0, int64_t y0, int64_t w, int64_t h) {
   return "level " + std::to_string(level) + " region at (" + std::to_string(x0) + ", " +
@@ -166,6 +196,53 @@ void ReadRegionWorker::Execute() {
 }
 
 Napi::Value ReadRegionWorker::Result(Napi::Env /*env*/) { return dest_.Value(); }
+
+// ---------------------------------------------------------------- ReadRegionJpegWorker
+
+ReadRegionJpegWorker::ReadRegionJpegWorker(Napi::Env env, std::shared_ptr<OsrHandle> handle,
+                                           std::string path, int64_t x0, int64_t y0,
+                                           int32_t level, int64_t width, int64_t height,
+                                           int quality, Rgb background)
+    : PromiseWorker(env, "openslide:readRegionJpeg", std::move(path)),
+      handle_(std::move(handle)), x0_(x0), y0_(y0), level_(level), width_(width),
+      height_(height), quality_(quality), background_(background) {}
+
+void ReadRegionJpegWorker::Execute() {
+  openslide_t* osr = handle_->get();
+  const size_t pixels = static_cast<size_t>(width_ * height_);
+  PixelScratch scratch(pixels);
+  if (const char* prior = openslide_get_error(osr)) {
+    Fail("openslide", "Cannot read " + RegionText(level_, x0_, y0_, width_, height_) +
+                          ": the OpenSlide handle failed earlier: " + prior);
+  } else if (scratch.data() == nullptr) {
+    Fail("openslide", "Cannot read " + RegionText(level_, x0_, y0_, width_, height_) +
+                          ": out of memory for its pixels");
+  } else {
+    openslide_read_region(osr, scratch.data(), x0_, y0_, level_, width_, height_);
+    if (const char* err = openslide_get_error(osr)) {
+      Fail("openslide", "Cannot read " + RegionText(level_, x0_, y0_, width_, height_) +
+                            ": " + err);
+    } else if (CompositeOnBackground(scratch.data(), pixels, background_) ==
+               AlphaCoverage::kTransparent) {
+      transparent_ = true;
+    } else {
+      std::string error;
+      if (!EncodeArgbAsJpeg(scratch.data(), static_cast<int>(width_), static_cast<int>(height_),
+                            quality_, &jpeg_, &error)) {
+        Fail("openslide", "Cannot encode " + RegionText(level_, x0_, y0_, width_, height_) +
+                              ": " + error);
+      }
+    }
+  }
+  handle_.reset();
+}
+
+Napi::Value ReadRegionJpegWorker::Result(Napi::Env env) {
+  if (transparent_) return env.Null();
+  Napi::Value buffer = Napi::Buffer<uint8_t>::Copy(env, jpeg_.data.get(), jpeg_.size);
+  jpeg_.data.reset();
+  return buffer;
+}
 
 // ---------------------------------------------------------------- ReadAssociatedWorker
 

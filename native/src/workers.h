@@ -1,5 +1,5 @@
-// Async work on the libuv pool: open a slide, read a region, read an
-// associated image. Each returns a Promise and never blocks the JS thread.
+// Async work on the libuv pool: open a slide, read a region (as RGBA or as a
+// finished JPEG tile), read an associated image. Each returns a Promise and never blocks the JS thread.
 #pragma once
 
 #include <napi.h>
@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "jpeg-tile.h"
+#include "pixels.h"
 #include "slide.h"
 
 namespace smearlab {
@@ -63,6 +65,31 @@ class ReadRegionWorker : public PromiseWorker {
   int64_t x0_, y0_;
   int32_t level_;
   int64_t width_, height_;
+};
+
+// Reads into scratch memory owned by the worker thread, composites on the
+// background and encodes a JPEG there; only the encoded bytes cross to JS
+// (one copy into a Buffer). Resolves with null for a fully transparent
+// region, without encoding it: the caller has a background tile for that.
+class ReadRegionJpegWorker : public PromiseWorker {
+ public:
+  ReadRegionJpegWorker(Napi::Env env, std::shared_ptr<OsrHandle> handle, std::string path,
+                       int64_t x0, int64_t y0, int32_t level, int64_t width, int64_t height,
+                       int quality, Rgb background);
+
+ protected:
+  void Execute() override;
+  Napi::Value Result(Napi::Env env) override;
+
+ private:
+  std::shared_ptr<OsrHandle> handle_;
+  int64_t x0_, y0_;
+  int32_t level_;
+  int64_t width_, height_;
+  int quality_;
+  Rgb background_;
+  bool transparent_ = false;
+  JpegBytes jpeg_;
 };
 
 class ReadAssociatedWorker : public PromiseWorker {

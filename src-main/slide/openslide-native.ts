@@ -19,6 +19,13 @@ export interface NativeLevel {
   downsample: number;
 }
 
+export interface NativeJpegOptions {
+  /** 1..100, libjpeg's scale (PIL's too). */
+  quality: number;
+  /** Painted under transparent pixels; integers 0..255. */
+  background: readonly [number, number, number];
+}
+
 /** One open OpenSlide handle. Metadata is cached at open. */
 export interface NativeSlide {
   readonly path: string;
@@ -30,9 +37,26 @@ export interface NativeSlide {
   bestLevelForDownsample(downsample: number): number;
   /** Straight RGBA, width * height * 4 bytes. */
   readRegion(x0: number, y0: number, level: number, width: number, height: number): Promise<Buffer>;
+  /**
+   * The same read, composited on `background` and encoded as a baseline JPEG
+   * (4:2:0, no Huffman optimisation) on the libuv pool. null when every pixel
+   * is transparent (nothing scanned there): such a region is not encoded.
+   * width and height are at most 65500 (JPEG's limit).
+   */
+  readRegionJpeg(x0: number, y0: number, level: number, width: number, height: number,
+    options: NativeJpegOptions): Promise<Buffer | null>;
   readAssociatedImage(name: string): Promise<{ width: number; height: number; data: Buffer }>;
   /** Safe with reads in flight: the handle is freed when the last one ends. */
   close(): void;
+}
+
+/** glibc malloc settings in bytes (arenaMax: a count); all 0 when not applied. */
+export interface AllocatorTuning {
+  applied: boolean;
+  reason: string;
+  mmapThreshold: number;
+  trimThreshold: number;
+  arenaMax: number;
 }
 
 export interface OpenSlideBinding {
@@ -40,6 +64,12 @@ export interface OpenSlideBinding {
   open(path: string): Promise<NativeSlide>;
   /** libopenslide's version, e.g. `3.4.1`. */
   version(): string;
+  /**
+   * The malloc settings the addon applied when it loaded (glibc only; see
+   * native/README.md): heap memory kept so OpenSlide's tile churn does not
+   * page-fault. `reason` says why not when `applied` is false.
+   */
+  allocatorTuning(): AllocatorTuning;
   /** Test hook: premultiplied native-endian ARGB words -> straight RGBA, in place. */
   premultipliedArgbToRgba(buffer: Buffer): Buffer;
   /** How many OpenSlide handles are open in this process (tests: close, finalizer). */

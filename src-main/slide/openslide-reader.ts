@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { SlideError } from './slide-error.ts';
-import type { RgbaImage, SlideBounds, SlideInfo, SlideLevel, SlideReader } from './slide-reader.ts';
+import type { JpegRegionOptions, RgbaImage, SlideBounds, SlideInfo, SlideLevel, SlideReader } from './slide-reader.ts';
 import { isNativeSlideError, loadOpenSlideBinding } from './openslide-native.ts';
 import type { NativeSlide, OpenSlideBinding } from './openslide-native.ts';
 
@@ -104,6 +104,11 @@ class OpenSlideReader implements SlideReader {
   async readRegion(x0: number, y0: number, level: number, width: number, height: number): Promise<RgbaImage> {
     const data = await this.#withSlide((slide) => slide.readRegion(x0, y0, level, width, height));
     return { width, height, data };
+  }
+
+  readRegionJpeg(x0: number, y0: number, level: number, width: number, height: number,
+    options: JpegRegionOptions): Promise<Buffer | null> {
+    return this.#withSlide((slide) => slide.readRegionJpeg(x0, y0, level, width, height, options));
   }
 
   readAssociatedImage(name: string): Promise<RgbaImage> {

@@ -43,6 +43,13 @@ export interface RgbaImage {
   data: Buffer;
 }
 
+export interface JpegRegionOptions {
+  /** 1..100. */
+  quality: number;
+  /** Colour painted under transparent (unscanned) pixels. */
+  background: readonly [number, number, number];
+}
+
 export interface SlideReader {
   readonly info: SlideInfo;
   /**
@@ -51,6 +58,15 @@ export interface SlideReader {
    * scanned data come back transparent (alpha 0).
    */
   readRegion(x0: number, y0: number, level: number, width: number, height: number): Promise<RgbaImage>;
+  /**
+   * Optional fast path for tile servers: the same region composited on
+   * `background` and encoded as JPEG without leaving native code. Resolves
+   * with null when every pixel is transparent (nothing scanned there), so the
+   * caller can answer with a background tile it already has. Readers that do
+   * not offer it leave it undefined; callers fall back to readRegion.
+   */
+  readRegionJpeg?(x0: number, y0: number, level: number, width: number, height: number,
+    options: JpegRegionOptions): Promise<Buffer | null>;
   bestLevelForDownsample(downsample: number): number;
   readAssociatedImage(name: string): Promise<RgbaImage>;
   /** Releases the native handle. Later calls reject with a SlideError whose code is 'closed'. */

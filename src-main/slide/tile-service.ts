@@ -7,7 +7,7 @@
 import { SlideError } from './slide-error.ts';
 import { createDeepZoomGeometry, dziXml, hasTile, tileRegion } from './deep-zoom.ts';
 import type { DeepZoomGeometry, DeepZoomOptions } from './deep-zoom.ts';
-import { DEFAULT_JPEG_QUALITY, DEFAULT_WEBP_QUALITY, TILE_CONTENT_TYPES, encodeTile } from './tile-encoder.ts';
+import { DEFAULT_JPEG_QUALITY, DEFAULT_WEBP_QUALITY, TILE_CONTENT_TYPES, renderTile } from './tile-encoder.ts';
 import type { TileFormat } from './tile-encoder.ts';
 import { TileCache } from './tile-cache.ts';
 import { ReadLimiter } from './read-limiter.ts';
@@ -213,13 +213,10 @@ export class TileService {
   ): Promise<Buffer> {
     const { reader } = slide;
     const region = tileRegion(geometry, reader.info.levels, dzLevel, col, row);
-    return this.limiter.run(async () => {
-      const rgba = await reader.readRegion(region.x0, region.y0, region.slideLevel, region.levelWidth, region.levelHeight);
-      return encodeTile(rgba, region.tileWidth, region.tileHeight, {
-        format,
-        quality: this.#quality[format],
-        background: reader.info.backgroundColor,
-      });
-    });
+    return this.limiter.run(() => renderTile(reader, region, {
+      format,
+      quality: this.#quality[format],
+      background: reader.info.backgroundColor,
+    }));
   }
 }

@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { alphaCoverage, encodeTile } from '../../../src-main/slide/tile-encoder.ts';
-import type { RgbaImage } from '../../../src-main/slide/slide-reader.ts';
+import { alphaCoverage, encodeBlankTile, encodeTile, renderTile } from '../../../src-main/slide/tile-encoder.ts';
+import type { JpegRegionOptions, RgbaImage } from '../../../src-main/slide/slide-reader.ts';
+import type { TileRegion } from '../../../src-main/slide/deep-zoom.ts';
+import { MemorySlideReader } from './tile-memory-reader.ts';
 
 function solid(width: number, height: number, rgba: [number, number, number, number]): RgbaImage {
   const data = Buffer.alloc(width * height * 4);
@@ -101,4 +103,38 @@ test('an opaque region keeps its pixels exactly where they were', async () => {
   const { data } = await decode(await encodeTile(image, 64, 64, { format: 'jpeg', quality: 95, background: [0, 255, 0] }));
   near(data[(32 * 64 + 8) * 3 + 2]!, 160, 6, 'left blue');
   near(data[(32 * 64 + 56) * 3 + 1]!, 250, 6, 'right white, no background green');
+});
+
+/** A memory reader with a JPEG fast path that answers with a fixed buffer (or null: nothing scanned). */
+class FastPathReader extends MemorySlideReader {
+  jpegCalls: Array<[number, number, number, number, number, JpegRegionOptions]> = [];
+  constructor(readonly answer: Buffer | null) {
+    super({ width: 1000, height: 1000, levelCount: 2 });
+  }
+  async readRegionJpeg(x0: number, y0: number, level: number, width: number, height: number, options: JpegRegionOptions) {
+    this.jpegCalls.push([x0, y0, level, width, height, options]);
+    return this.answer;
+  }
+}
+
+test('renderTile: JPEG tiles that need no shrink come from the reader\'s fast path', async () => {
+  const region: TileRegion = { x0: 253, y0: 507, slideLevel: 1, levelWidth: 256, levelHeight: 200, tileWidth: 256, tileHeight: 200 };
+  const options = { format: 'jpeg' as const, quality: 77, background: [1, 2, 3] as [number, number, number] };
+  const answer = Buffer.from([0xff, 0xd8, 0xff, 0xd9]);
+  const fast = new FastPathReader(answer);
+  assert.equal(await renderTile(fast, region, options), answer);
+  assert.deepEqual(fast.jpegCalls, [[253, 507, 1, 256, 200, { quality: 77, background: [1, 2, 3] }]]);
+  assert.equal(fast.reads, 0, 'no RGBA read');
+
+  const unscanned = new FastPathReader(null);
+  assert.equal(await renderTile(unscanned, region, options), await encodeBlankTile(256, 200, options), 'null is the shared blank tile');
+
+  const shrink = { ...region, levelWidth: 512, levelHeight: 400 };
+  const shrunk = await renderTile(fast, shrink, options);
+  assert.deepEqual([fast.jpegCalls.length, fast.reads], [1, 1], 'a shrink reads RGBA for sharp');
+  assert.deepEqual(await sharp(shrunk).metadata().then((m) => [m.format, m.width, m.height]), ['jpeg', 256, 200]);
+
+  const webp = await renderTile(fast, region, { ...options, format: 'webp' });
+  assert.deepEqual([fast.jpegCalls.length, fast.reads], [1, 2], 'WebP reads RGBA for sharp');
+  assert.equal((await sharp(webp).metadata()).format, 'webp');
 });
