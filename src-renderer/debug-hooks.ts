@@ -1,0 +1,56 @@
+// Read-only hooks for the browser tests and the UI benchmark: where a cell is
+// on screen, the overlay's last frame, the viewer. Set on window.smearlabDebug
+// while a slide is open; nothing in the app reads them.
+
+import type OpenSeadragon from 'openseadragon';
+import type { CellOverlay, OverlayFrameStats } from './viewer/cell-overlay.ts';
+import type { WorkspaceController } from './model/workspace-controller.ts';
+
+export interface SmearlabDebug {
+  viewer: OpenSeadragon.Viewer;
+  /** The cell's box in CSS px relative to the overlay canvas, or null when off the slide. */
+  cellScreenBox(cellId: number): { x: number; y: number; width: number; height: number } | null;
+  focusedCellId(): number | null;
+  overlayFrame(): OverlayFrameStats;
+  /** The canvas the overlay draws on (OpenSeadragon's, tiles underneath). */
+  overlayCanvas(): HTMLCanvasElement;
+  /** Off: tiles only (benchmark baseline). */
+  overlayEnabled(on: boolean): void;
+  /** True once every tile in view is loaded and drawn. */
+  fullyLoaded(): boolean;
+  cellIds(): number[];
+}
+
+declare global {
+  interface Window {
+    smearlabDebug?: SmearlabDebug;
+  }
+}
+
+export function exposeDebug(parts: { viewer: OpenSeadragon.Viewer; overlay: CellOverlay; controller: WorkspaceController }): () => void {
+  const { viewer, overlay, controller } = parts;
+  const cells = controller.cells;
+  const debug: SmearlabDebug = {
+    viewer,
+    cellScreenBox(cellId) {
+      const index = cells.indexOf(cellId);
+      const t = overlay.transform();
+      if (index === undefined || !t) return null;
+      const b = cells.box(index);
+      return { x: t.offsetX + b.x * t.scale, y: t.offsetY + b.y * t.scale, width: b.width * t.scale, height: b.height * t.scale };
+    },
+    focusedCellId() {
+      const f = controller.state.get().focused;
+      return f === null ? null : cells.ids[f]!;
+    },
+    overlayFrame: () => overlay.lastFrame,
+    overlayCanvas: () => overlay.canvas,
+    overlayEnabled: (on) => overlay.setEnabled(on),
+    fullyLoaded: () => viewer.world.getItemAt(0)?.getFullyLoaded() ?? false,
+    cellIds: () => Array.from(cells.order, (i) => cells.ids[i]!),
+  };
+  window.smearlabDebug = debug;
+  return () => {
+    if (window.smearlabDebug === debug) delete window.smearlabDebug;
+  };
+}

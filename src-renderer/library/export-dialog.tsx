@@ -1,0 +1,120 @@
+// Export a dataset (startExport): where to (a USB stick, a share), which
+// slides, which cells, which formats, the train/test split by smear. The job
+// then reports through job-progress events like an ingest; verifyExport
+// checks a finished export against its manifest.
+
+import { useEffect, useState } from 'react';
+import type { SmearlabApi } from '../../src-main/api/client-types.ts';
+import type { JobView, SlideListEntry } from '../../src-main/api/views.ts';
+import { errorText } from '../api/smearlab-api.ts';
+
+const FORMATS = [
+  ['cells', 'cell images (APACC names, class folders)'],
+  ['slices', 'slices + label txt'],
+  ['annotated', 'annotated slices'],
+  ['yolo', 'YOLO'],
+  ['coco', 'COCO'],
+  ['geojson', 'QuPath GeoJSON'],
+] as const;
+type FormatName = (typeof FORMATS)[number][0];
+
+export function ExportDialog({ api, slides, onClose }: { api: SmearlabApi; slides: SlideListEntry[]; onClose: () => void }) {
+  const [targetDir, setTargetDir] = useState('');
+  const [chosen, setChosen] = useState<Set<number>>(() => new Set(slides.map((s) => s.id)));
+  const [labels, setLabels] = useState<'labelled' | 'all'>('labelled');
+  const [flagged, setFlagged] = useState<'exclude' | 'include' | 'only'>('exclude');
+  const [formats, setFormats] = useState<Record<FormatName, boolean>>({ cells: true, slices: true, annotated: false, yolo: false, coco: false, geojson: false });
+  const [testPercent, setTestPercent] = useState(20);
+  const [job, setJob] = useState<JobView | null>(null);
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+
+  useEffect(() => api.on('job-progress', (j) => {
+    setJob((current) => (current && current.id === j.id ? j : current));
+  }), [api]);
+
+  const start = () => {
+    setMessage(null);
+    api.startExport({
+      targetDir,
+      slideIds: [...chosen],
+      labels,
+      flagged,
+      formats,
+      split: testPercent > 0 ? { mode: 'auto', testFraction: testPercent / 100 } : { mode: 'none' },
+    }).then((started) => {
+      setJob(started.job);
+      setMessage({ text: started.message, error: false });
+    }, (e: unknown) => setMessage({ text: errorText(e), error: true }));
+  };
+  const verify = () => {
+    api.verifyExport({ folder: targetDir }).then(
+      (r) => setMessage({ text: r.message, error: !r.ok }),
+      (e: unknown) => setMessage({ text: errorText(e), error: true }),
+    );
+  };
+  const running = job !== null && (job.state === 'running' || job.state === 'queued');
+
+  return (
+    <div className="help-backdrop" onClick={onClose}>
+      <form className="help export-dialog" role="dialog" aria-label="Export dataset" data-testid="export-dialog"
+        onClick={(e) => e.stopPropagation()} onSubmit={(e) => { e.preventDefault(); if (targetDir.trim() && chosen.size > 0) start(); }}>
+        <h2>Export dataset</h2>
+        <label className="field">
+          <span>Folder (a USB stick or a network share)</span>
+          <input value={targetDir} data-testid="export-folder" onChange={(e) => setTargetDir(e.target.value)} placeholder="/media/usb/apacc-export" autoFocus />
+        </label>
+        <div className="export-columns">
+          <fieldset>
+            <legend>Slides</legend>
+            {slides.map((s) => (
+              <label key={s.id} className="check">
+                <input type="checkbox" checked={chosen.has(s.id)} onChange={() => {
+                  const next = new Set(chosen);
+                  if (!next.delete(s.id)) next.add(s.id);
+                  setChosen(next);
+                }} />
+                {s.smearId} <span className="muted small">({s.counts.labelled} labelled)</span>
+              </label>
+            ))}
+          </fieldset>
+          <fieldset>
+            <legend>Cells</legend>
+            <label className="check"><input type="radio" checked={labels === 'labelled'} onChange={() => setLabels('labelled')} />labelled only</label>
+            <label className="check"><input type="radio" checked={labels === 'all'} onChange={() => setLabels('all')} />all, unlabelled too</label>
+            <span className="sub-legend">Flagged cells</span>
+            {(['exclude', 'include', 'only'] as const).map((f) => (
+              <label key={f} className="check"><input type="radio" checked={flagged === f} onChange={() => setFlagged(f)} />{f}</label>
+            ))}
+            <label className="field inline">
+              <span>Test split, % of smears</span>
+              <input type="number" min={0} max={90} value={testPercent} onChange={(e) => setTestPercent(Number(e.target.value))} />
+            </label>
+          </fieldset>
+          <fieldset>
+            <legend>Formats</legend>
+            {FORMATS.map(([name, text]) => (
+              <label key={name} className="check">
+                <input type="checkbox" checked={formats[name]} onChange={() => setFormats({ ...formats, [name]: !formats[name] })} />{text}
+              </label>
+            ))}
+          </fieldset>
+        </div>
+        {job && (
+          <div className="job-line" data-job-state={job.state}>
+            export {job.state}
+            {job.progressTotal ? <span className="progress"><span className="progress-fill" style={{ width: `${(100 * job.progressDone) / job.progressTotal}%` }} /></span> : null}
+            {job.progressTotal ? `${job.progressDone} / ${job.progressTotal} files` : ''}
+            {job.error && <span className="error small">{job.error}</span>}
+          </div>
+        )}
+        {message && <p className={message.error ? 'error' : 'muted'} data-testid="export-message">{message.text}</p>}
+        <div className="dialog-buttons">
+          <button type="button" className="btn" data-testid="export-verify" onClick={verify} disabled={!targetDir.trim() || running}>Verify folder</button>
+          <div className="spacer" />
+          <button type="button" className="btn ghost" onClick={onClose}>Close</button>
+          <button type="submit" className="btn primary" data-testid="export-start" disabled={!targetDir.trim() || chosen.size === 0 || running}>Export</button>
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,183 @@
+// The library: every ingested slide with its thumbnail, counts per class,
+// labelled / total and its ingest job's live progress (job-progress events);
+// and where to start an ingest: a path field (browser mode) or the system
+// file picker (Electron, openSlideFile); and the dataset export dialog.
+
+import { useCallback, useEffect, useState } from 'react';
+import type { SmearlabApi } from '../../src-main/api/client-types.ts';
+import type { JobView, SessionInfo, SlideListEntry } from '../../src-main/api/views.ts';
+import { CELL_CLASSES } from '../../src-main/domain/cell-class.ts';
+import { errorText } from '../api/smearlab-api.ts';
+import { ExportDialog } from './export-dialog.tsx';
+
+const REFRESH_DEBOUNCE_MS = 250;
+
+export function LibraryPane(props: {
+  api: SmearlabApi;
+  session: SessionInfo;
+  annotatorName: string;
+  onOpen: (slideId: number) => void;
+  onSwitchAnnotator: () => void;
+  /** Bumped by the Electron menu's Open / Ingest command. */
+  pickRequest: number;
+  /** Bumped by the Electron menu's Export command. */
+  exportRequest: number;
+}) {
+  const { api, session, onOpen } = props;
+  const [slides, setSlides] = useState<SlideListEntry[] | null>(null);
+  const [jobs, setJobs] = useState<Map<number, JobView>>(new Map());
+  const [path, setPath] = useState('');
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const [exporting, setExporting] = useState(false);
+
+  const refresh = useCallback(() => {
+    api.listSlides().then(setSlides, (e: unknown) => setMessage({ text: errorText(e), error: true }));
+  }, [api]);
+
+  useEffect(() => {
+    refresh();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const later = () => {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, REFRESH_DEBOUNCE_MS);
+    };
+    const offJobs = api.on('job-progress', (job) => {
+      if (job.slideId !== null) setJobs((old) => new Map(old).set(job.slideId!, job));
+      if (job.state !== 'running' && job.state !== 'queued') later();
+    });
+    const offSlides = api.on('slides-changed', later);
+    return () => {
+      clearTimeout(timer);
+      offJobs();
+      offSlides();
+    };
+  }, [api, refresh]);
+
+  const ingest = (slidePath: string) => {
+    setMessage(null);
+    api.startIngest({ path: slidePath }).then((started) => {
+      setMessage({ text: started.message, error: false });
+      if (started.job?.slideId) setJobs((old) => new Map(old).set(started.job!.slideId!, started.job!));
+      refresh();
+    }, (e: unknown) => setMessage({ text: errorText(e), error: true }));
+  };
+
+  const pick = useCallback(() => {
+    setMessage(null);
+    api.openSlideFile({}).then((result) => {
+      if (result.slide) onOpen(result.slide.id);
+      else if (result.ingest) {
+        setMessage({ text: result.ingest.message, error: false });
+        refresh();
+      }
+    }, (e: unknown) => setMessage({ text: errorText(e), error: true }));
+  }, [api, onOpen, refresh]);
+
+  useEffect(() => {
+    if (props.pickRequest > 0 && session.canPickFiles) pick();
+  }, [props.pickRequest, session.canPickFiles, pick]);
+
+  useEffect(() => {
+    if (props.exportRequest > 0) setExporting(true);
+  }, [props.exportRequest]);
+
+  return (
+    <div className="library" data-testid="library">
+      <header className="topbar">
+        <h1 className="brand">Smearlab</h1>
+        <span className="muted">Library</span>
+        <div className="spacer" />
+        <button type="button" className="btn" onClick={() => setExporting(true)} disabled={!slides?.length} data-testid="export-open">
+          Export dataset…
+        </button>
+        <span className="annotator">{props.annotatorName}</span>
+        <button type="button" className="btn ghost" onClick={props.onSwitchAnnotator}>Switch annotator</button>
+      </header>
+      <section className="ingest-bar">
+        {session.canPickFiles ? (
+          <button type="button" className="btn primary" onClick={pick}>Open slide…</button>
+        ) : (
+          <form
+            className="ingest-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (path.trim()) ingest(path.trim());
+            }}
+          >
+            <label className="field inline">
+              <span>Slide path</span>
+              <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/data/scans/10030_18.mrxs" size={60}
+                data-testid="ingest-path" />
+            </label>
+            <button type="submit" className="btn primary" disabled={!path.trim()} data-testid="ingest-start">Ingest</button>
+          </form>
+        )}
+        {message && <span className={message.error ? 'error' : 'muted'} data-testid="library-message">{message.text}</span>}
+      </section>
+      {slides === null && <p className="muted pad">Loading…</p>}
+      {slides?.length === 0 && <p className="muted pad">No slides yet: ingest one above.</p>}
+      {exporting && slides && <ExportDialog api={api} slides={slides} onClose={() => setExporting(false)} />}
+      <div className="slide-grid">
+        {slides?.map((slide) => (
+          <SlideCard key={slide.id} slide={slide} job={jobs.get(slide.id) ?? slide.latestJob} onOpen={() => onOpen(slide.id)}
+            onCancel={(jobId) => { void api.cancelJob({ jobId }).catch((e: unknown) => setMessage({ text: errorText(e), error: true })); }} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function SlideCard({ slide, job, onOpen, onCancel }: { slide: SlideListEntry; job: JobView | null; onOpen: () => void; onCancel: (jobId: number) => void }) {
+  const [thumbFailed, setThumbFailed] = useState(false);
+  const c = slide.counts;
+  const running = job && (job.state === 'running' || job.state === 'queued');
+  return (
+    <article className="slide-card" data-testid="slide-card" data-slide-id={slide.id}>
+      <button type="button" className="slide-open" onClick={onOpen} title={`Open ${slide.smearId}`}>
+        <span className="thumb">
+          {thumbFailed ? <span className="muted small">no preview</span> : (
+            <img src={slide.thumbnailUrl} alt="" loading="lazy" onError={() => setThumbFailed(true)} />
+          )}
+        </span>
+        <span className="slide-card-body">
+          <b className="slide-name">{slide.smearId}</b>
+          <span className="muted small">{slide.name} · {slide.width.toLocaleString()} × {slide.height.toLocaleString()} px
+            {slide.mppX ? ` · ${slide.mppX.toFixed(3)} µm/px` : ''}</span>
+          <span className="slide-progress">
+            <span data-testid="slide-labelled">{c.labelled.toLocaleString()} / {c.total.toLocaleString()}</span> labelled
+            <span className="progress"><span className="progress-fill" style={{ width: `${c.total ? (100 * c.labelled) / c.total : 0}%` }} /></span>
+          </span>
+          <span className="class-counts">
+            {CELL_CLASSES.map((cls) => (
+              <span key={cls.name} className="count-chip small" title={cls.name}>
+                <span className="swatch" style={{ background: cls.colour }} />{c.byClass[cls.name]}
+              </span>
+            ))}
+            {c.flagged > 0 && <span className="count-chip small">⚑ {c.flagged}</span>}
+          </span>
+        </span>
+      </button>
+      {job && <JobLine job={job} onCancel={onCancel} running={Boolean(running)} />}
+    </article>
+  );
+}
+
+function JobLine({ job, running, onCancel }: { job: JobView; running: boolean; onCancel: (jobId: number) => void }) {
+  const done = job.live?.slicesDone ?? job.progressDone;
+  const total = job.live?.slicesTotal ?? job.progressTotal;
+  const percent = total ? Math.min(100, (100 * done) / total) : 0;
+  return (
+    <div className={`job-line job-${job.state}`} data-testid="job-line" data-job-state={job.state}>
+      <span>{job.kind} {job.state}</span>
+      {running && (
+        <>
+          <span className="progress"><span className="progress-fill" style={{ width: `${percent}%` }} /></span>
+          <span className="small">{done}/{total ?? '?'} slices{job.live ? ` · ${job.live.cells} cells` : ''}
+            {job.live?.etaSeconds != null ? ` · ${Math.ceil(job.live.etaSeconds)} s left` : ''}</span>
+          {!job.live?.cancelling && <button type="button" className="btn small ghost" onClick={() => onCancel(job.id)}>Cancel</button>}
+        </>
+      )}
+      {job.state === 'failed' && job.error && <span className="error small">{job.error}</span>}
+    </div>
+  );
+}

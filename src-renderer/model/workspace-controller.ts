@@ -1,0 +1,278 @@
+// The open slide's session: focus, filter, toggles, and the action queue
+// that turns keymap actions into contract calls. Every focus-dependent action
+// (label, flag, undo, moves) runs in order, one at a time, against the focus
+// the previous action left: a label is committed (the call resolved) before
+// the focus moves on, so quick typing is never dropped and never lands on
+// the wrong cell. A failed call empties the queue rather than guess.
+
+import { cellClassByName, type CellClassName } from '../../src-main/domain/cell-class.ts';
+import type { SmearlabApi } from '../../src-main/api/client-types.ts';
+import type { AnnotatorRecord, LabelChangeView, SlideDetail, UndoRedoState } from '../../src-main/api/views.ts';
+import { errorText } from '../api/smearlab-api.ts';
+import type { KeyAction } from '../keymap.ts';
+import { UNLABELLED, type CellFilterMode } from './cell-filter.ts';
+import { Observable } from './observable.ts';
+import type { SlideCells } from './slide-cells.ts';
+
+export type WorkspaceView = 'viewer' | 'gallery';
+
+export interface StatusMessage {
+  text: string;
+  tone: 'info' | 'error';
+}
+
+export interface WorkspaceState {
+  /** Index into SlideCells of the focused cell. */
+  focused: number | null;
+  filter: CellFilterMode;
+  view: WorkspaceView;
+  showSliceGrid: boolean;
+  showFov: boolean;
+  showHelp: boolean;
+  unlabelledFirst: boolean;
+  status: StatusMessage | null;
+  /** Actions waiting in the queue (including the running one). */
+  queued: number;
+  /** Bumped on every label / flag change (counters, gallery). */
+  cellsVersion: number;
+  undo: UndoRedoState | null;
+}
+
+/** What the viewer lets the controller do; registered by the viewer pane. */
+export interface ViewerCommands {
+  reveal(index: number): void;
+  zoomTo(index: number): void;
+  home(): void;
+  /** The level-0 point at the centre of the view. */
+  centre(): { x: number; y: number } | null;
+}
+
+/** Grid navigation of the gallery (arrows there move in the grid). */
+export interface GalleryNavigation {
+  step(index: number | null, dx: number, dy: number): number | null;
+}
+
+type QueuedAction = () => Promise<void> | void;
+
+export class WorkspaceController {
+  readonly state: Observable<WorkspaceState>;
+  readonly cells: SlideCells;
+  readonly slide: SlideDetail;
+  readonly annotator: AnnotatorRecord;
+  viewer: ViewerCommands | null = null;
+  gallery: GalleryNavigation | null = null;
+  readonly #api: SmearlabApi;
+  readonly #queue: QueuedAction[] = [];
+  #running = false;
+  readonly #cellListeners = new Set<(index: number) => void>();
+  readonly #unsubscribe: () => void;
+  readonly #appliedEvent = new Map<number, number>();
+
+  constructor(api: SmearlabApi, annotator: AnnotatorRecord, slide: SlideDetail, cells: SlideCells) {
+    this.#api = api;
+    this.annotator = annotator;
+    this.slide = slide;
+    this.cells = cells;
+    this.state = new Observable<WorkspaceState>({
+      focused: null, filter: 'all', view: 'viewer', showSliceGrid: false, showFov: false, showHelp: false,
+      unlabelledFirst: true, status: null, queued: 0, cellsVersion: 0, undo: null,
+    });
+    this.#unsubscribe = api.on('label-changed', (change) => this.applyChange(change));
+    void api.undoState({ annotatorId: annotator.id }).then((undo) => this.state.update({ undo }), () => undefined);
+  }
+
+  dispose(): void {
+    this.#unsubscribe();
+    this.#queue.length = 0;
+  }
+
+  /** Called with a cell index whenever its label or flag changed. */
+  onCellChanged(listener: (index: number) => void): () => void {
+    this.#cellListeners.add(listener);
+    return () => this.#cellListeners.delete(listener);
+  }
+
+  dispatch(action: KeyAction): void {
+    const s = this.state.get();
+    switch (action.type) {
+      case 'toggle-help': return this.state.update({ showHelp: !s.showHelp });
+      case 'toggle-gallery': return this.state.update({ view: s.view === 'viewer' ? 'gallery' : 'viewer' });
+      case 'toggle-slice-grid': return this.state.update({ showSliceGrid: !s.showSliceGrid });
+      case 'toggle-fov': return this.state.update({ showFov: !s.showFov });
+      case 'clear-focus':
+        if (s.showHelp) return this.state.update({ showHelp: false });
+        return this.#enqueue(() => this.#focus(null));
+      case 'label': return this.#enqueue(() => this.#label(action.label));
+      case 'flag': return this.#enqueue(() => this.#flag());
+      case 'undo': return this.#enqueue(() => this.#undoRedo('undo'));
+      case 'redo': return this.#enqueue(() => this.#undoRedo('redo'));
+      case 'next': return this.#enqueue(() => this.#step(1));
+      case 'previous': return this.#enqueue(() => this.#step(-1));
+      case 'move': return this.#enqueue(() => this.#move(action.dx, action.dy));
+      // Viewer moves wait their turn too: a queued label's focus move must not undo them.
+      case 'zoom-home': return this.#enqueue(() => this.viewer?.home());
+      case 'zoom-to-focused': return this.#enqueue(() => {
+        const f = this.state.get().focused;
+        if (f !== null) this.viewer?.zoomTo(f);
+      });
+    }
+  }
+
+  /** Focus from a click (viewer or gallery): queued behind pending keys, so it cannot overtake them. */
+  focusCell(index: number | null, reveal = false): void {
+    this.#enqueue(() => this.#focus(index, reveal));
+  }
+
+  setFilter(filter: CellFilterMode): void {
+    this.state.update({ filter });
+  }
+
+  update(patch: Partial<WorkspaceState>): void {
+    this.state.update(patch);
+  }
+
+  /** A label or flag change from anywhere (this window's calls, other windows, undo). */
+  applyChange(change: LabelChangeView): void {
+    if (change.slideId !== this.slide.id) return;
+    const index = this.cells.indexOf(change.cellId);
+    if (index === undefined) return;
+    // The call's answer and the server-sent event of the same change race; event ids are monotonic.
+    if ((this.#appliedEvent.get(change.cellId) ?? 0) >= change.event.id) return;
+    this.#appliedEvent.set(change.cellId, change.event.id);
+    const code = change.current.label ? (cellClassByName(change.current.label)?.apaccId ?? UNLABELLED) : UNLABELLED;
+    const a = this.cells.setLabel(index, code);
+    const b = this.cells.setFlag(index, change.current.flagged);
+    if (!a && !b) return;
+    for (const listener of [...this.#cellListeners]) listener(index);
+    this.state.update({ cellsVersion: this.cells.version });
+  }
+
+  #enqueue(action: QueuedAction): void {
+    this.#queue.push(action);
+    this.state.update({ queued: this.#queue.length + (this.#running ? 1 : 0) });
+    if (!this.#running) void this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    this.#running = true;
+    try {
+      for (let action = this.#queue.shift(); action; action = this.#queue.shift()) {
+        this.state.update({ queued: this.#queue.length + 1 });
+        try {
+          await action();
+        } catch (error) {
+          const dropped = this.#queue.length;
+          this.#queue.length = 0;
+          const more = dropped > 0 ? ` (${dropped} waiting key${dropped === 1 ? '' : 's'} discarded)` : '';
+          this.#status(`Not saved: ${errorText(error)}${more}`, 'error');
+        }
+      }
+    } finally {
+      this.#running = false;
+      this.state.update({ queued: 0 });
+    }
+  }
+
+  #status(text: string, tone: StatusMessage['tone'] = 'info'): void {
+    this.state.update({ status: { text, tone } });
+  }
+
+  #focus(index: number | null, reveal = true): void {
+    const previous = this.state.get().focused;
+    this.state.update({ focused: index, ...(index !== null ? { status: null } : {}) });
+    if (index !== null && reveal) this.viewer?.reveal(index);
+    if (index !== previous) {
+      window.dispatchEvent(new CustomEvent('smearlab:focus', {
+        detail: { index, cellId: index === null ? null : this.cells.ids[index] },
+      }));
+    }
+  }
+
+  #requireFocus(): number | null {
+    const f = this.state.get().focused;
+    if (f === null) this.#status('No cell is focused: press N (next) or click a cell');
+    return f;
+  }
+
+  async #label(label: CellClassName): Promise<void> {
+    const index = this.#requireFocus();
+    if (index === null) return;
+    const result = await this.#api.labelCell({
+      cellId: this.cells.ids[index]!, label, annotatorId: this.annotator.id, advance: 'none',
+    });
+    this.applyChange(result.change);
+    this.state.update({ undo: result.undo });
+    const next = this.#nextAfterLabel(index);
+    if (next === null) this.#status('No unlabelled cell left in this view');
+    this.#focus(next ?? index);
+  }
+
+  /** The next unlabelled cell in reading order (wrapping), else the next cell the filter shows. */
+  #nextAfterLabel(index: number): number | null {
+    const { filter } = this.state.get();
+    const labels = this.cells.labels;
+    return this.cells.next(index, filter, (i) => labels[i] === UNLABELLED, true) ?? this.cells.next(index, filter);
+  }
+
+  async #flag(): Promise<void> {
+    const index = this.#requireFocus();
+    if (index === null) return;
+    const flagged = this.cells.flagged[index] !== 1;
+    const result = await this.#api.flagCell({ cellId: this.cells.ids[index]!, flagged, annotatorId: this.annotator.id });
+    this.applyChange(result.change);
+    this.state.update({ undo: result.undo });
+  }
+
+  async #undoRedo(which: 'undo' | 'redo'): Promise<void> {
+    const result = which === 'undo'
+      ? await this.#api.undo({ annotatorId: this.annotator.id })
+      : await this.#api.redo({ annotatorId: this.annotator.id });
+    this.state.update({ undo: result.undo });
+    if (!result.change) {
+      this.#status(which === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
+      return;
+    }
+    this.applyChange(result.change);
+    const index = result.change.slideId === this.slide.id ? this.cells.indexOf(result.change.cellId) : undefined;
+    if (index !== undefined) this.#focus(index);
+    else this.#status(`${which === 'undo' ? 'Undid' : 'Redid'} a change on another slide (cell ${result.change.cellId})`);
+  }
+
+  #step(direction: 1 | -1): void {
+    const { focused, filter } = this.state.get();
+    const next = direction === 1 ? this.cells.next(focused, filter) : this.cells.previous(focused, filter);
+    if (next === null) this.#status(direction === 1 ? 'Last cell of the slide' : 'First cell of the slide');
+    else this.#focus(next);
+  }
+
+  #move(dx: number, dy: number): void {
+    const { focused, filter, view } = this.state.get();
+    if (view === 'gallery' && this.gallery) {
+      const next = this.gallery.step(focused, dx, dy);
+      if (next !== null) this.#focus(next, false);
+      return;
+    }
+    if (focused === null) {
+      this.#focus(this.#nearestToViewCentre());
+      return;
+    }
+    const next = this.cells.nearestInDirection(focused, dx, dy, filter);
+    if (next !== null) this.#focus(next);
+  }
+
+  #nearestToViewCentre(): number | null {
+    const c = this.viewer?.centre();
+    const { filter } = this.state.get();
+    if (!c) return this.cells.next(null, filter);
+    let best: number | null = null;
+    let bestD = Infinity;
+    for (let i = 0; i < this.cells.count; i++) {
+      const d = (this.cells.centres[i * 2]! - c.x) ** 2 + (this.cells.centres[i * 2 + 1]! - c.y) ** 2;
+      if (d < bestD && this.cells.passes(i, filter)) {
+        best = i;
+        bestD = d;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,142 @@
+// The focused cell: its image with surroundings at full resolution (the cell
+// box marked), its current label and flag, its measures, and its label
+// history (who, when). Fetched after the focus settles, so fast labelling
+// does not queue a request per keypress.
+
+import { useEffect, useState } from 'react';
+import type { SmearlabApi } from '../../src-main/api/client-types.ts';
+import type { CellDetail } from '../../src-main/api/views.ts';
+import { CELL_CLASSES, cellClassByName } from '../../src-main/domain/cell-class.ts';
+import { errorText } from '../api/smearlab-api.ts';
+import { useObservable } from '../model/observable.ts';
+import type { WorkspaceController } from '../model/workspace-controller.ts';
+import { FLAG_COLOUR, UNLABELLED_COLOUR } from '../viewer/overlay-style.ts';
+
+const SETTLE_MS = 120;
+
+export function CellPanel({ api, controller }: { api: SmearlabApi; controller: WorkspaceController }) {
+  const state = useObservable(controller.state);
+  const cells = controller.cells;
+  const cellId = state.focused === null ? null : cells.ids[state.focused]!;
+  const [detail, setDetail] = useState<CellDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (cellId === null) {
+      setDetail(null);
+      return;
+    }
+    let live = true;
+    const timer = setTimeout(() => {
+      api.getCell({ cellId }).then(
+        (d) => { if (live) { setDetail(d); setError(null); } },
+        (e: unknown) => { if (live) setError(errorText(e)); },
+      );
+    }, SETTLE_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [api, cellId, state.cellsVersion]);
+
+  if (state.focused === null || cellId === null) {
+    return (
+      <aside className="cell-panel empty" data-testid="cell-panel">
+        <p>No cell focused.</p>
+        <p className="muted">Press <kbd>N</kbd> for the first cell, or click one. <kbd>?</kbd> lists every key.</p>
+      </aside>
+    );
+  }
+  const code = cells.labels[state.focused]!;
+  const flagged = cells.flagged[state.focused] === 1;
+  const shown = detail && detail.cell.id === cellId ? detail : null;
+  const cls = code >= 0 ? CELL_CLASSES[code] : undefined;
+  const mpp = controller.slide.mppX;
+
+  return (
+    <aside className="cell-panel" data-testid="cell-panel" data-cell-id={cellId}>
+      <div className="cell-head">
+        <span className="label-badge" style={{ background: cls?.colour ?? UNLABELLED_COLOUR }} data-testid="cell-label">
+          {cls?.name ?? 'unlabelled'}
+        </span>
+        {flagged && <span className="label-badge" style={{ background: FLAG_COLOUR, color: '#111' }}>flagged</span>}
+        <span className="muted">cell {cellId}</span>
+      </div>
+      {shown ? <CellImage detail={shown} /> : <div className="cell-image placeholder" />}
+      {error && <p className="error">{error}</p>}
+      {shown && <Measures detail={shown} mpp={mpp} />}
+      {shown && <History detail={shown} />}
+    </aside>
+  );
+}
+
+function CellImage({ detail }: { detail: CellDetail }) {
+  const [natural, setNatural] = useState(false);
+  const ctx = detail.contextBox;
+  const box = detail.cell.box;
+  // The cell box inside the context image, in percent so it follows any display size.
+  const mark = {
+    left: `${(100 * (box.x - ctx.x)) / ctx.width}%`,
+    top: `${(100 * (box.y - ctx.y)) / ctx.height}%`,
+    width: `${(100 * box.width) / ctx.width}%`,
+    height: `${(100 * box.height) / ctx.height}%`,
+  };
+  return (
+    <div className={natural ? 'cell-image natural' : 'cell-image'} title={natural ? 'Full resolution (click to fit)' : 'Click for full resolution'}>
+      <div className="cell-image-frame" onClick={() => setNatural(!natural)}>
+        <img src={detail.contextUrl} alt={`cell ${detail.cell.id} with surroundings`} width={ctx.width} height={ctx.height} data-testid="cell-crop" />
+        <div className="cell-image-mark" style={mark} />
+      </div>
+      <div className="muted small">{ctx.width} × {ctx.height} px around a {box.width} × {box.height} px box · {natural ? '1:1' : 'fitted'}</div>
+    </div>
+  );
+}
+
+function fmt(value: number | null, digits = 2): string {
+  return value === null ? '—' : Number(value.toFixed(digits)).toLocaleString();
+}
+
+function Measures({ detail, mpp }: { detail: CellDetail; mpp: number | null }) {
+  const c = detail.cell;
+  const rows: Array<[string, string]> = [
+    ['area', c.area === null ? '—' : `${fmt(c.area, 0)} px²${mpp ? ` · ${fmt(c.area * mpp * mpp, 1)} µm²` : ''}`],
+    ['perimeter', c.perimeter === null ? '—' : `${fmt(c.perimeter, 0)} px${mpp ? ` · ${fmt(c.perimeter * mpp, 1)} µm` : ''}`],
+    ['roundness', fmt(c.roundness, 3)],
+    ['solidity', fmt(c.solidity, 3)],
+    ['eccentricity', fmt(c.eccentricity, 3)],
+    ['box', `${c.box.width} × ${c.box.height} at ${c.box.x}, ${c.box.y}`],
+    ['slice', `${c.sliceX}-${c.sliceY}, cell ${c.number}`],
+    ['source', c.model ? `${c.source} (${c.model})` : c.source],
+  ];
+  return (
+    <table className="measures">
+      <tbody>
+        {rows.map(([k, v]) => <tr key={k}><th>{k}</th><td>{v}</td></tr>)}
+      </tbody>
+    </table>
+  );
+}
+
+function History({ detail }: { detail: CellDetail }) {
+  const events = [...detail.history].reverse();
+  return (
+    <section className="history" data-testid="cell-history">
+      <h3>History</h3>
+      {events.length === 0 && <p className="muted">Never labelled.</p>}
+      <ol>
+        {events.map((e) => {
+          const what = e.kind === 'label' ? (e.value ?? 'label cleared') : e.value ? 'flagged' : 'unflagged';
+          const colour = e.kind === 'label' && e.value ? cellClassByName(e.value)?.colour : undefined;
+          return (
+            <li key={e.id}>
+              {colour && <span className="swatch" style={{ background: colour }} />}
+              <span className="history-what">{what}</span>
+              {e.action !== 'do' && <span className="history-action"> ({e.action})</span>}
+              <span className="muted"> · {e.annotatorName} · {new Date(e.createdAt).toLocaleString()}</span>
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
