@@ -2,6 +2,7 @@
 // goes in; the 80 real APACC label files; QuPath GeoJSON onto an ingested
 // slide (relabel, new cells, unknown classes), outside anyone's undo history.
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -99,7 +100,7 @@ test('the 80 real APACC label files import without a problem; every box becomes 
   const dir = await tempDir(t);
   const folder = join(dir, 'labels');
   mkdirSync(folder);
-  const source = '/work/shared/data/apacc-labels';
+  const source = fileURLToPath(new URL('../../../../shared/data/apacc-labels', import.meta.url)); // shared/ beside the clone
   for (const name of readdirSync(source).filter((n) => n.endsWith('.txt'))) copyFileSync(join(source, name), join(folder, name));
   const dbPath = join(dir, 'db.sqlite');
   const report = await importApaccFolder({ folder, dbPath, dataDir: join(dir, 'data') });

@@ -2,6 +2,7 @@
 // and writing the boxes back (from whole pixels, through our formatter)
 // gives the same bytes: the strongest check of the number format and order.
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,7 +10,8 @@ import { join } from 'node:path';
 import { formatSliceLabels, parseSliceLabels, LINE_CLASS_ORDER } from '../../../src-main/dataset/slice-labels.ts';
 import { parseSliceStem } from '../../../src-main/dataset/apacc-names.ts';
 
-const LABELS = '/work/shared/data/apacc-labels';
+// shared/ sits beside the clone, for developers and CI alike.
+const LABELS = fileURLToPath(new URL('../../../../shared/data/apacc-labels', import.meta.url));
 
 function realFiles(): Array<{ name: string; text: string }> {
   return readdirSync(LABELS).filter((n) => n.endsWith('.txt')).sort().map((name) => ({ name, text: readFileSync(join(LABELS, name), 'utf8') }));
