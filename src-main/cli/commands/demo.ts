@@ -87,6 +87,10 @@ const scoreStep: DemoStep = {
 const nextStep: DemoStep = {
   title: 'Look at it and label cells',
   async run({ io, dbPath }) {
+    // The workstation's browser mode serves the built renderer: build it now so the command below just works.
+    const rendererBuild = new URL('../../../src-renderer/build.mjs', import.meta.url).href;
+    const { buildRenderer } = await import(rendererBuild) as { buildRenderer(options: { quiet?: boolean }): Promise<string> };
+    await buildRenderer({ quiet: true });
     io.out(`  node src-main/cli/smearlab.mjs serve --db ${dbPath}`);
     io.out('  then open the printed URL in a browser (or run the desktop app: npm run build && electron .)');
   },
