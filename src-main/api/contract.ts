@@ -13,6 +13,7 @@
 
 import { z } from 'zod';
 import { exportFormatsSchema, splitRequestSchema } from '../dataset/export-options.ts';
+import { MAX_MPP, MIN_MPP } from '../pipeline/scale.ts';
 import type { CellMarkers, ClassCounts, JobRecord } from '../store/types.ts';
 import type { CellClassName } from '../domain/cell-class.ts';
 import type { OperationName } from './operation-names.ts';
@@ -58,6 +59,8 @@ export const ingestRequestSchema = z.strictObject({
   /** Model name or path for the onnx segmenter. */
   model: z.string().min(1).max(4096).optional(),
   smearId: z.string().min(1).max(128).optional(),
+  /** um per level-0 px, for scans that give none (or a wrong one); default: the slide's own. */
+  mpp: z.number().min(MIN_MPP).max(MAX_MPP).optional(),
 });
 
 export const exportRequestSchema = z.strictObject({

@@ -72,7 +72,7 @@ export class IngestJobs implements JobControl {
     try {
       options = parseIngestOptions({
         ...this.#defaults,
-        ...Object.fromEntries(Object.entries({ segmenter: request.segmenter, model: request.model, smearId: request.smearId }).filter(([, v]) => v !== undefined)),
+        ...Object.fromEntries(Object.entries({ segmenter: request.segmenter, model: request.model, smearId: request.smearId, mpp: request.mpp }).filter(([, v]) => v !== undefined)),
         force: request.force ?? false,
         slidePath: path,
         dbPath: this.#store.path,

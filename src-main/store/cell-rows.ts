@@ -3,11 +3,12 @@
 // every query that returns cells so they all agree.
 
 import type { CellClassName } from '../domain/cell-class.ts';
-import type { CellFilter, CellSource, CellView } from './types.ts';
+import type { CellFilter, CellKind, CellSource, CellView } from './types.ts';
 import { checkLabel, checkOneOf } from './validate.ts';
 import { invalid } from './store-error.ts';
 
 export const CELL_SOURCES: readonly CellSource[] = ['auto', 'manual', 'imported'];
+export const CELL_KINDS: readonly CellKind[] = ['cell', 'cluster'];
 
 export const CELL_VIEW_FROM = `cells c
   LEFT JOIN cell_state st ON st.cell_id = c.id
@@ -18,7 +19,8 @@ export const CELL_VIEW_FROM = `cells c
 export const CELL_VIEW_COLUMNS = `c.id, c.slide_id, c.slice_id, c.slice_x, c.slice_y, c.number,
   c.box_x, c.box_y, c.box_w, c.box_h, c.centre_x, c.centre_y,
   c.area, c.perimeter, c.roundness, c.solidity, c.eccentricity, c.crop_path, c.source, c.model, c.created_at,
-  st.label, coalesce(st.flagged, 0), le.annotator_id, le.created_at`;
+  st.label, coalesce(st.flagged, 0), le.annotator_id, le.created_at,
+  c.kind, c.nucleus_x, c.nucleus_y, c.nucleus_area, c.nuclei`;
 
 /** ORDER BY for reading order within one slide (prefix c.slide_id for several slides). */
 export const READING_ORDER = 'c.slice_y, c.slice_x, c.centre_y, c.centre_x, c.id';
@@ -36,6 +38,9 @@ export function toCellView(r: unknown[]): CellView {
     source: r[18] as CellSource, model: r[19] as string | null, createdAt: r[20] as number,
     label: r[21] as CellClassName | null, flagged: r[22] === 1,
     labelAnnotatorId: r[23] as number | null, labelledAt: r[24] as number | null,
+    kind: r[25] as CellKind,
+    nucleus: r[26] === null ? null : { x: r[26] as number, y: r[27] as number },
+    nucleusArea: r[28] as number | null, nuclei: r[29] as number | null,
   };
 }
 

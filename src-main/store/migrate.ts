@@ -4,6 +4,7 @@
 
 import type { Database } from 'better-sqlite3';
 import { INITIAL_SCHEMA } from './migrations/001-initial.ts';
+import { CELL_INSTANCES_SCHEMA } from './migrations/002-cell-instances.ts';
 import { StoreError } from './store-error.ts';
 
 export interface Migration {
@@ -15,6 +16,7 @@ export interface Migration {
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: INITIAL_SCHEMA },
+  { version: 2, name: 'cell instances: kind and nucleus measures', up: CELL_INSTANCES_SCHEMA },
 ];
 
 /** Marks the file as Smearlab's ("SmLb") so a foreign SQLite file is recognised. */

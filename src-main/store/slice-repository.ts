@@ -8,7 +8,7 @@
 // skipped, so the kept cell stands in for it.
 
 import { intersectBoxes, type Box } from '../domain/geometry.ts';
-import { CELL_SOURCES } from './cell-rows.ts';
+import { CELL_KINDS, CELL_SOURCES } from './cell-rows.ts';
 import { appendLabelEvent } from './label-events.ts';
 import type { StoreContext } from './store-context.ts';
 import { StoreError, invalid, notFound } from './store-error.ts';
@@ -45,6 +45,7 @@ interface CellRow {
   area: number | null; perimeter: number | null; roundness: number | null;
   solidity: number | null; eccentricity: number | null;
   crop_path: string | null; source: string; model: string | null;
+  kind: string; nucleus_x: number | null; nucleus_y: number | null; nucleus_area: number | null; nuclei: number | null;
   label: string | null | undefined; flagged: boolean | undefined;
 }
 
@@ -118,9 +119,11 @@ export function createSliceRepository(ctx: StoreContext): SliceRepository {
         let nextNumber = 1;
         for (const n of used) nextNumber = Math.max(nextNumber, n + 1);
         const insert = ctx.sql(`INSERT INTO cells (slide_id, slice_id, slice_x, slice_y, number, box_x, box_y, box_w, box_h,
-            centre_x, centre_y, area, perimeter, roundness, solidity, eccentricity, crop_path, source, model, created_at)
+            centre_x, centre_y, area, perimeter, roundness, solidity, eccentricity, crop_path, source, model, created_at,
+            kind, nucleus_x, nucleus_y, nucleus_area, nuclei)
           VALUES (@slideId, @sliceId, @sliceX, @sliceY, @number, @box_x, @box_y, @box_w, @box_h, @centre_x, @centre_y,
-            @area, @perimeter, @roundness, @solidity, @eccentricity, @crop_path, @source, @model, @createdAt)`);
+            @area, @perimeter, @roundness, @solidity, @eccentricity, @crop_path, @source, @model, @createdAt,
+            @kind, @nucleus_x, @nucleus_y, @nucleus_area, @nuclei)`);
         const now = ctx.now();
         const out: CommitSliceResult['cells'] = [];
         for (const r of rows) {
@@ -217,6 +220,11 @@ export function checkNewCell(c: NewCell, what: string): CellRow {
     crop_path: checkOptionalText(c.cropPath, `${what}: cropPath`),
     source: checkOneOf(c.source ?? 'auto', CELL_SOURCES, `${what}: source`),
     model: checkOptionalText(c.model, `${what}: model`, 256),
+    kind: checkOneOf(c.kind ?? 'cell', CELL_KINDS, `${what}: kind`),
+    nucleus_x: c.nucleus == null ? null : checkFinite(c.nucleus.x, `${what}: nucleus.x`),
+    nucleus_y: c.nucleus == null ? null : checkFinite(c.nucleus.y, `${what}: nucleus.y`),
+    nucleus_area: checkOptionalFinite(c.nucleusArea, `${what}: nucleusArea`, 0),
+    nuclei: c.nuclei == null ? null : checkInt(c.nuclei, `${what}: nuclei`, 0),
     label: c.label === undefined ? undefined : checkLabel(c.label, `${what}: label`),
     flagged: c.flagged === undefined ? undefined : checkBoolean(c.flagged, `${what}: flagged`),
   };

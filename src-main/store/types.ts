@@ -81,6 +81,8 @@ export interface SliceProgress {
 }
 
 export type CellSource = 'auto' | 'manual' | 'imported';
+/** A single cell, or a group the pipeline could not split (see CellRecord.kind). */
+export type CellKind = 'cell' | 'cluster';
 
 export interface CellRecord {
   id: number;
@@ -103,6 +105,14 @@ export interface CellRecord {
   source: CellSource;
   model: string | null;
   createdAt: number;
+  /** 'cluster': nuclei overlap so much that the cells could not be told apart; one candidate for the group. */
+  kind: CellKind;
+  /** Centroid of the nucleus that seeded the candidate, level-0; null when none was found (or before schema 2). */
+  nucleus: Point | null;
+  /** Nucleus area in level-0 px^2 (for a cluster: all its nuclei). */
+  nucleusArea: number | null;
+  /** Nuclei inside the candidate (1 for a cell, 0 for a cell without a visible nucleus). */
+  nuclei: number | null;
 }
 
 /** A cell with its current (derived) label and flag. */
@@ -138,6 +148,10 @@ export interface NewCell {
   cropPath?: string | null;
   source?: CellSource;
   model?: string | null;
+  kind?: CellKind;
+  nucleus?: Point | null;
+  nucleusArea?: number | null;
+  nuclei?: number | null;
   /** Imported datasets only: written as 'import' events by CommitOptions.annotatorId. */
   label?: CellClassName | null;
   flagged?: boolean;

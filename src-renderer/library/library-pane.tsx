@@ -27,6 +27,8 @@ export function LibraryPane(props: {
   const [slides, setSlides] = useState<SlideListEntry[] | null>(null);
   const [jobs, setJobs] = useState<Map<number, JobView>>(new Map());
   const [path, setPath] = useState('');
+  // Blank: the slide's own pixel size. Filled: um per pixel for scans that do not say (or say wrongly).
+  const [mpp, setMpp] = useState('');
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const [exporting, setExporting] = useState(false);
 
@@ -55,7 +57,8 @@ export function LibraryPane(props: {
 
   const ingest = (slidePath: string) => {
     setMessage(null);
-    api.startIngest({ path: slidePath }).then((started) => {
+    const umPerPx = Number(mpp);
+    api.startIngest({ path: slidePath, ...(mpp.trim() && Number.isFinite(umPerPx) ? { mpp: umPerPx } : {}) }).then((started) => {
       setMessage({ text: started.message, error: false });
       if (started.job?.slideId) setJobs((old) => new Map(old).set(started.job!.slideId!, started.job!));
       refresh();
@@ -108,6 +111,11 @@ export function LibraryPane(props: {
               <span>Slide path</span>
               <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/data/scans/10030_18.mrxs" size={60}
                 data-testid="ingest-path" />
+            </label>
+            <label className="field inline" title="Pixel size of the scan's full resolution; leave blank to use the slide's own">
+              <span>µm/px</span>
+              <input value={mpp} onChange={(e) => setMpp(e.target.value)} placeholder="from slide" size={8} inputMode="decimal"
+                data-testid="ingest-mpp" />
             </label>
             <button type="submit" className="btn primary" disabled={!path.trim()} data-testid="ingest-start">Ingest</button>
           </form>

@@ -99,6 +99,9 @@ function fmt(value: number | null, digits = 2): string {
 function Measures({ detail, mpp }: { detail: CellDetail; mpp: number | null }) {
   const c = detail.cell;
   const rows: Array<[string, string]> = [
+    ['kind', c.kind === 'cluster' ? `cluster of ~${c.nuclei ?? '?'} cells (nuclei overlap)` : c.nuclei === 0 ? 'cell, no visible nucleus' : 'cell'],
+    ['nucleus', c.nucleusArea === null ? '—' : `${fmt(c.nucleusArea, 0)} px²${mpp ? ` · ${fmt(c.nucleusArea * mpp * mpp, 1)} µm²` : ''}`],
+    ['N:C (area)', c.nucleusArea === null || !c.area ? '—' : fmt(c.nucleusArea / c.area, 2)],
     ['area', c.area === null ? '—' : `${fmt(c.area, 0)} px²${mpp ? ` · ${fmt(c.area * mpp * mpp, 1)} µm²` : ''}`],
     ['perimeter', c.perimeter === null ? '—' : `${fmt(c.perimeter, 0)} px${mpp ? ` · ${fmt(c.perimeter * mpp, 1)} µm` : ''}`],
     ['roundness', fmt(c.roundness, 3)],

@@ -28,11 +28,17 @@ import { openStore } from '../../src-main/store/index.ts';
 import { runExtractBench } from './extract-bench.ts';
 import { DEFAULT_EXTRACT_CONFIG, suggestedMargin } from '../../src-main/pipeline/extract/index.ts';
 import type { BenchCase } from './extract-bench.ts';
+import { DEFAULT_CELL_INSTANCE_CONFIG, instanceMarginUm } from '../../src-main/pipeline/instances/index.ts';
+import { downsampleFor, umToPx } from '../../src-main/pipeline/scale.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const args = process.argv.slice(2);
 const hugeSeconds = Number(args[args.indexOf('--huge-seconds') + 1] ?? 90) || 90;
 const MARGIN = suggestedMargin(DEFAULT_EXTRACT_CONFIG, 4);
+// What ingest reads in whole-cell mode on this 0.25 um/px slide: the slice plus the instance margin, at 0.5 um/px.
+const DEMO_MPP = 0.25;
+const INGEST_MARGIN = Math.ceil(umToPx(instanceMarginUm(DEFAULT_CELL_INSTANCE_CONFIG), DEMO_MPP));
+const INGEST_DOWNSAMPLE = downsampleFor(DEFAULT_CELL_INSTANCE_CONFIG.nucleusUmPerPixel, DEMO_MPP);
 
 async function timeReads(reader: SlideReader, slices: PlannedSlice[], level: number, margin: number): Promise<number> {
   const ds = reader.info.levels[level]!.downsample;
@@ -87,14 +93,14 @@ async function main(): Promise<void> {
   const reader = await openSlide(demo.mrxsPath);
   const fov = await findFieldOfView(reader);
   const slices = planSliceGrid(fov, demo.width, demo.height);
-  const segLevel = reader.bestLevelForDownsample(4);
+  const segLevel = reader.bestLevelForDownsample(INGEST_DOWNSAMPLE);
   const read0 = await timeReads(reader, slices, 0, 0);
-  const readSeg = await timeReads(reader, slices, segLevel, MARGIN);
+  const readSeg = await timeReads(reader, slices, segLevel, INGEST_MARGIN);
   report.slices = slices.length;
   report.bareRead = { level0Ms: Math.round(read0), level0PerSliceMs: +(read0 / slices.length).toFixed(1), segmenterLevel: segLevel, segmenterLevelWithMarginMs: Math.round(readSeg) };
   console.log(`demo slide ${demo.width} x ${demo.height}: ${slices.length} slices`);
   console.log(`bare OpenSlide read, 2 at a time: level 0 ${(read0 / 1000).toFixed(1)} s (${(read0 / slices.length).toFixed(0)} ms/slice); `
-    + `level ${segLevel} with ${MARGIN} px margin ${(readSeg / 1000).toFixed(1)} s`);
+    + `level ${segLevel} with ${INGEST_MARGIN} px margin (what ingest reads) ${(readSeg / 1000).toFixed(1)} s`);
 
   const jobs: Record<string, unknown> = {};
   for (const segmenter of (args.includes('--skip-onnx') ? ['classical'] : ['classical', 'onnx']) as Array<'classical' | 'onnx'>) {

@@ -77,7 +77,8 @@ const scoreStep: DemoStep = {
       if (!slide) return;
       const score = scoreDetections(store.listCells(slide.id).map((c) => c.centre), fixture.objects);
       io.out(`  ${score.detections} candidates; recall ${score.recall.toFixed(3)} (${score.targetHits}/${score.targets} cells and clusters), `
-        + `precision ${score.precision.toFixed(3)}; counting every cluster member alone, recall ${score.memberRecall.toFixed(3)}`);
+        + `precision ${score.precision.toFixed(3)}; counting every cluster member alone, recall ${score.memberRecall.toFixed(3)}, `
+        + `precision ${score.objectPrecision.toFixed(3)}`);
     } finally {
       store.close();
     }

@@ -3,6 +3,7 @@
 // command again resumes.
 import { parseArgs } from 'node:util';
 import { startIngestJob } from '../../pipeline/ingest/ingest-job.ts';
+import { MAX_MPP, MIN_MPP } from '../../pipeline/scale.ts';
 import type { IngestOptionsInput, IngestResult } from '../../pipeline/ingest/ingest-options.ts';
 import { CliError, CliUsageError, integerOption } from '../command.ts';
 import type { CliCommand, CliIo } from '../command.ts';
@@ -14,6 +15,8 @@ export function describeIngestResult(r: IngestResult): string[] {
     `${r.state === 'skipped' ? 'Skipped' : 'Ingest ' + r.state}: smear ${r.smearId} (slide ${r.slideId}${r.jobId ? `, job ${r.jobId}` : ''})`,
     `  ${r.message}`,
     `  segmenter ran on: ${r.provider}${r.model ? ` (model ${r.model})` : ''}`,
+    `  scale: ${r.mpp} um/px (${r.mppSource === 'slide' ? 'from the slide' : r.mppSource === 'override' ? 'from --mpp' : 'assumed'})`,
+    ...r.warnings.map((w) => `  warning: ${w}`),
   ];
   if (r.state !== 'skipped') lines.push(`  time: ${['fov', 'read', 'segment', 'extract', 'crops', 'db'].map(ms).join(', ')}`);
   return lines;
@@ -28,7 +31,7 @@ export async function runIngestWithProgress(input: IngestOptionsInput, io: CliIo
   }
   const printer = createProgressPrinter(process.stderr);
   job.events.on('progress', (p) => printer.update(p));
-  job.events.on('log', (m) => { if (io.verbose || m.startsWith('execution provider') || m.startsWith('failed')) io.err(m); });
+  job.events.on('log', (m) => { if (io.verbose || m.startsWith('execution provider') || m.startsWith('failed') || m.startsWith('warning')) io.err(m); });
   const onSigint = () => {
     io.err('\ncancelling after the slices in hand (run the same command again to resume)...');
     job.cancel();
@@ -42,6 +45,14 @@ export async function runIngestWithProgress(input: IngestOptionsInput, io: CliIo
     process.off('SIGINT', onSigint);
     printer.end();
   }
+}
+
+function mppOption(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < MIN_MPP || value > MAX_MPP) {
+    throw new CliUsageError(`--mpp must be a pixel size in um between ${MIN_MPP} and ${MAX_MPP}, got "${text}"`);
+  }
+  return value;
 }
 
 export const ingestCommand: CliCommand = {
@@ -59,6 +70,8 @@ export const ingestCommand: CliCommand = {
     '  --mode whole-cell|paper      whole-cell (default): every cell once and whole;',
     '                               paper: the APACC per-slice behaviour',
     '  --slice-size N               slice side in level-0 px (default 2000)',
+    '  --mpp UM                     um per level-0 px, for scans that do not give it',
+    '                               (default: the slide\'s own; 0.25 with a warning if none)',
     '  --save-crops                 write every crop as PNG now (default: on demand)',
     '  --force                      run again on a slide already ingested',
     '',
@@ -71,7 +84,7 @@ export const ingestCommand: CliCommand = {
       options: {
         segmenter: { type: 'string' }, model: { type: 'string' }, ensemble: { type: 'string' }, ep: { type: 'string' },
         db: { type: 'string' }, 'smear-id': { type: 'string' }, mode: { type: 'string' }, 'slice-size': { type: 'string' },
-        'save-crops': { type: 'boolean' }, force: { type: 'boolean' },
+        mpp: { type: 'string' }, 'save-crops': { type: 'boolean' }, force: { type: 'boolean' },
       },
     });
     if (positionals.length !== 1) throw new CliUsageError('name exactly one slide file');
@@ -91,6 +104,7 @@ export const ingestCommand: CliCommand = {
       ...(values['smear-id'] ? { smearId: values['smear-id'] } : {}),
       ...(values.mode ? { mode: values.mode as 'whole-cell' | 'paper' } : {}),
       ...(values['slice-size'] ? { sliceSize: integerOption('slice-size', values['slice-size'], 256, 16384) } : {}),
+      ...(values.mpp ? { mpp: mppOption(values.mpp) } : {}),
       saveCrops: Boolean(values['save-crops']),
       force: Boolean(values.force),
     };

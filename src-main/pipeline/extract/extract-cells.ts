@@ -121,16 +121,13 @@ function regionFor(mask: Mask, placement: MaskPlacement, config: ExtractConfig):
   if (config.mode === 'whole-cell') {
     return { x0: 0, y0: 0, width: mask.width, height: mask.height, originX: origin.x, originY: origin.y };
   }
-  // Paper mode sees the slice's own pixels only, exactly as a per-slice mask would.
-  const x0 = (slice.x - origin.x) / ds;
-  const y0 = (slice.y - origin.y) / ds;
-  const width = slice.width / ds;
-  const height = slice.height / ds;
-  if (![x0, y0, width, height].every(Number.isInteger)) {
-    throw new ExtractInputError(`extract: in 'paper' mode the slice ${describeBox(slice)} must fall on whole mask pixels `
-      + `(mask origin ${origin.x},${origin.y}, downsample ${ds})`);
-  }
-  return { x0, y0, width, height, originX: slice.x, originY: slice.y };
+  // Paper mode sees the slice's own pixels only, exactly as a per-slice mask would. At a scan
+  // resolution that does not divide the slice evenly, the partial mask pixel at its far edge counts.
+  const x0 = Math.floor((slice.x - origin.x) / ds);
+  const y0 = Math.floor((slice.y - origin.y) / ds);
+  const width = Math.min(mask.width - x0, Math.ceil((slice.x + slice.width - origin.x) / ds) - x0);
+  const height = Math.min(mask.height - y0, Math.ceil((slice.y + slice.height - origin.y) / ds) - y0);
+  return { x0, y0, width, height, originX: origin.x + x0 * ds, originY: origin.y + y0 * ds };
 }
 
 // Scratch for shape measures, shared by every call: extraction is synchronous, so calls

@@ -3,6 +3,7 @@
 // the same thing whatever downsample the segmentation mask was made at; only
 // the erosion count is in mask pixels, because erosion acts on the mask grid.
 
+import { ASSUMED_MPP } from '../scale.ts';
 import { ExtractInputError } from './extract-error.ts';
 
 /**
@@ -106,6 +107,23 @@ export function resolveExtractConfig(overrides: Partial<ExtractConfig> = {}): Ex
   requireNumber('maxEccentricity', c.maxEccentricity, 0, 1);
   requireNumber('padding', c.padding, 0);
   return c;
+}
+
+/**
+ * The config for a scan at `mpp` um/px: the defaults (and overrides) above are level-0 px on the
+ * APACC scanner's 0.25 um/px, so areas scale by (0.25 / mpp)^2 and the padding by 0.25 / mpp; the
+ * erosion count is in mask pixels, and the mask is at the segmenter's physical scale already.
+ */
+export function extractConfigForScale(mpp: number, overrides: Partial<ExtractConfig> = {}): ExtractConfig {
+  const c = resolveExtractConfig(overrides);
+  const k = ASSUMED_MPP / mpp;
+  return resolveExtractConfig({
+    ...c,
+    maxComponentArea: c.maxComponentArea * k * k,
+    minArea: c.minArea * k * k,
+    maxArea: c.maxArea * k * k,
+    padding: Math.round(c.padding * k),
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 // Public face of cell extraction: the config, the extractor and the box helpers.
 
-export { DEFAULT_EXTRACT_CONFIG, resolveExtractConfig, suggestedMargin } from './extract-config.ts';
+export { DEFAULT_EXTRACT_CONFIG, extractConfigForScale, resolveExtractConfig, suggestedMargin } from './extract-config.ts';
 export type { ExtractConfig, ExtractMode } from './extract-config.ts';
 export { ExtractInputError } from './extract-error.ts';
 export { extractCells } from './extract-cells.ts';

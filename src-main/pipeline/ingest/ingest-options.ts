@@ -1,6 +1,7 @@
 // What an ingest run is asked to do, validated once at the boundary (CLI,
 // API) so the worker can trust it. Defaults follow the APACC protocol.
 import { z } from 'zod';
+import { MAX_MPP, MIN_MPP } from '../scale.ts';
 import { DEFAULT_SLICE_GRID_CONFIG } from '../slice-grid.ts';
 
 export const ingestOptionsSchema = z.object({
@@ -23,7 +24,12 @@ export const ingestOptionsSchema = z.object({
    * per-slice behaviour, cells cut by the grid appear once per side.
    */
   mode: z.enum(['whole-cell', 'paper']).default('whole-cell'),
-  /** Level-0 px read around each slice in whole-cell mode; default: the extraction's suggestedMargin (the largest cell kept fits). */
+  /**
+   * um per level-0 px, overriding the slide's own (or supplying it where the slide has none:
+   * without either, 0.25 is assumed with a warning). Every size in the pipeline is in um.
+   */
+  mpp: z.number().min(MIN_MPP).max(MAX_MPP).optional(),
+  /** Level-0 px read around each slice in whole-cell mode; default: the largest cell kept fits (instanceMarginUm at the slide's mpp). */
   margin: z.number().int().min(0).max(4096).optional(),
   /** Write every crop as a PNG at ingest (the paper's save_image); by default crops are rendered on demand. */
   saveCrops: z.boolean().default(false),
@@ -67,6 +73,11 @@ export interface IngestResult {
   state: 'done' | 'failed' | 'cancelled' | 'skipped';
   provider: string;
   model: string | null;
+  /** um per level-0 px the run used, and where it came from. */
+  mpp: number;
+  mppSource: 'slide' | 'override' | 'assumed';
+  /** Things the user should know (an assumed mpp). */
+  warnings: string[];
   slicesTotal: number;
   slicesDone: number;
   slicesFailed: number;

@@ -1,55 +1,117 @@
-// One slice through the paper's steps: read (with margin), segment, fill
-// small holes (nuclei a model left out of the cell), extract.
-// Returns the candidates as store rows plus per-stage timings; writes nothing.
+// One slice through the pipeline: read (with margin) at a physical working
+// scale, segment, fill small holes, then either split the cell mask into one
+// candidate per nucleus ('whole-cell', the default) or run the paper's
+// erosion-based extraction ('paper'). Every size is in um, converted with the
+// slide's mpp (work.mpp). Returns the candidates as store rows plus per-stage
+// timings; writes nothing.
 import type { Box } from '../../domain/geometry.ts';
 import type { SlideReader } from '../../slide/slide-reader.ts';
 import type { NewCell } from '../../store/index.ts';
-import { extractCells } from '../extract/index.ts';
-import { fillSmallHoles } from '../fill-holes.ts';
-import type { CellCandidate, ExtractConfig } from '../extract/index.ts';
+import { extractCells, extractConfigForScale } from '../extract/index.ts';
+import type { ExtractConfig } from '../extract/index.ts';
+import { DEFAULT_MAX_HOLE_AREA_UM2, fillSmallHoles } from '../fill-holes.ts';
+import { DEFAULT_CELL_INSTANCE_CONFIG, findCellInstances } from '../instances/index.ts';
+import type { CellInstanceConfig, InstanceStats } from '../instances/index.ts';
+import type { Mask } from '../mask.ts';
+import { downsampleFor, um2ToPx2 } from '../scale.ts';
 import type { Segmenter } from '../segment/segmenter.ts';
-import { readSliceImage } from './slice-image.ts';
+import { readSliceImage, shrinkImage } from './slice-image.ts';
 
 export interface SliceWork {
   reader: SlideReader;
   segmenter: Segmenter;
   mode: 'whole-cell' | 'paper';
+  /** Level-0 px read around the slice in 'whole-cell' mode. */
   margin: number;
+  /** um per level-0 px of this scan. */
+  mpp: number;
   extract?: Partial<ExtractConfig>;
+  instances?: Partial<CellInstanceConfig>;
+}
+
+/** What the store keeps, plus the APACC crop-name centre for --save-crops. */
+export interface SliceCandidate {
+  cell: NewCell;
+  cropCentreInSlice: { x: number; y: number };
 }
 
 export interface SliceOutcome {
-  candidates: CellCandidate[];
+  candidates: SliceCandidate[];
   cells: NewCell[];
+  /** 'whole-cell' only. */
+  instanceStats: InstanceStats | null;
   timings: { read: number; segment: number; extract: number };
 }
 
-export async function processSlice(work: SliceWork, slice: Box): Promise<SliceOutcome> {
-  const { reader, segmenter } = work;
-  const margin = work.mode === 'paper' ? 0 : work.margin;
+/** The detail scale nuclei are found at, and how many detail px make one segmenter px. */
+export function workingScales(segmenterUmPerPixel: number, nucleusUmPerPixel: number): { detailUm: number; factor: number } {
+  const factor = Math.max(1, Math.round(segmenterUmPerPixel / nucleusUmPerPixel));
+  return { detailUm: segmenterUmPerPixel / factor, factor };
+}
+
+function slideBox(reader: SlideReader): Box {
+  const level0 = reader.info.levels[0];
+  return { x: 0, y: 0, width: level0?.width ?? 0, height: level0?.height ?? 0 };
+}
+
+async function segmentMask(work: SliceWork, image: Parameters<Segmenter['segment']>[0], downsample: number): Promise<Mask> {
+  const mask = await work.segmenter.segment(image);
+  // The segmenter reports its reference downsample; the true one depends on this scan's mpp.
+  mask.downsample = downsample;
+  fillSmallHoles(mask, um2ToPx2(DEFAULT_MAX_HOLE_AREA_UM2, work.mpp));
+  return mask;
+}
+
+async function processWholeCell(work: SliceWork, slice: Box): Promise<SliceOutcome> {
+  const config = { ...DEFAULT_CELL_INSTANCE_CONFIG, ...work.instances };
+  const { detailUm, factor } = workingScales(work.segmenter.umPerPixel, config.nucleusUmPerPixel);
+  const detailDs = downsampleFor(detailUm, work.mpp);
   let t = performance.now();
-  const sliceImage = await readSliceImage(reader, slice, margin, segmenter.downsample);
+  const detail = await readSliceImage(work.reader, slice, work.margin, detailDs, factor);
   const read = performance.now() - t;
   t = performance.now();
-  const mask = await segmenter.segment(sliceImage.image);
+  const mask = await segmentMask(work, shrinkImage(detail.image, factor), detailDs * factor);
   const segment = performance.now() - t;
   t = performance.now();
-  fillSmallHoles(mask);
-  const level0 = reader.info.levels[0];
-  const slideBox = { x: 0, y: 0, width: level0?.width ?? 0, height: level0?.height ?? 0 };
-  const { candidates } = extractCells(mask, { origin: sliceImage.origin, slice, slide: slideBox }, { ...work.extract, mode: work.mode });
-  const cells: NewCell[] = candidates.map((c, i) => ({
-    number: i + 1,
-    box: c.box,
-    centre: { x: c.centre.x, y: c.centre.y },
-    area: c.area,
-    perimeter: c.perimeter,
-    roundness: c.roundness,
-    solidity: c.solidity,
-    eccentricity: c.eccentricity,
-    source: 'auto',
-    model: segmenter.modelId ?? segmenter.name,
+  const { instances, stats } = findCellInstances({
+    detail: detail.image, origin: detail.origin, detailDownsample: detailDs, cellMask: mask.data, factor,
+    slice, slide: slideBox(work.reader), mpp: work.mpp,
+  }, { ...config, nucleusUmPerPixel: detailUm });
+  const model = work.segmenter.modelId ?? work.segmenter.name;
+  const candidates = instances.map((c, i): SliceCandidate => ({
+    cell: {
+      number: i + 1, box: c.box, centre: c.centre, area: c.area, source: 'auto', model,
+      kind: c.kind, nucleus: c.nucleus, nucleusArea: c.nucleusArea, nuclei: c.nuclei,
+    },
+    cropCentreInSlice: c.cropCentreInSlice,
   }));
   const extract = performance.now() - t;
-  return { candidates, cells, timings: { read, segment, extract } };
+  return { candidates, cells: candidates.map((c) => c.cell), instanceStats: stats, timings: { read, segment, extract } };
+}
+
+async function processPaper(work: SliceWork, slice: Box): Promise<SliceOutcome> {
+  const ds = downsampleFor(work.segmenter.umPerPixel, work.mpp);
+  let t = performance.now();
+  const sliceImage = await readSliceImage(work.reader, slice, 0, ds);
+  const read = performance.now() - t;
+  t = performance.now();
+  const mask = await segmentMask(work, sliceImage.image, ds);
+  const segment = performance.now() - t;
+  t = performance.now();
+  const config = extractConfigForScale(work.mpp, { ...work.extract, mode: 'paper' });
+  const { candidates: found } = extractCells(mask, { origin: sliceImage.origin, slice, slide: slideBox(work.reader) }, config);
+  const model = work.segmenter.modelId ?? work.segmenter.name;
+  const candidates = found.map((c, i): SliceCandidate => ({
+    cell: {
+      number: i + 1, box: c.box, centre: { x: c.centre.x, y: c.centre.y }, area: c.area, perimeter: c.perimeter,
+      roundness: c.roundness, solidity: c.solidity, eccentricity: c.eccentricity, source: 'auto', model,
+    },
+    cropCentreInSlice: c.cropCentreInSlice,
+  }));
+  const extract = performance.now() - t;
+  return { candidates, cells: candidates.map((c) => c.cell), instanceStats: null, timings: { read, segment, extract } };
+}
+
+export async function processSlice(work: SliceWork, slice: Box): Promise<SliceOutcome> {
+  return work.mode === 'paper' ? processPaper(work, slice) : processWholeCell(work, slice);
 }

@@ -11,7 +11,9 @@ import type { SlideReader } from '../../slide/slide-reader.ts';
 import { defaultDatabasePath, openStore } from '../../store/index.ts';
 import type { NewCell, SliceRecord, SlideRecord, Store } from '../../store/index.ts';
 import { apaccCellFileName, renderCellCrop } from '../cell-crop.ts';
-import { DEFAULT_EXTRACT_CONFIG, suggestedMargin } from '../extract/index.ts';
+import { DEFAULT_CELL_INSTANCE_CONFIG, instanceMarginUm } from '../instances/index.ts';
+import { resolveSlideScale, umToPx } from '../scale.ts';
+import type { SlideScale } from '../scale.ts';
 import { encodeFovMaskPng, findFieldOfView } from '../fov.ts';
 import { loadSegmenter } from '../segment/load-segmenter.ts';
 import type { Segmenter } from '../segment/segmenter.ts';
@@ -53,8 +55,11 @@ export async function runIngest(options: IngestOptions, hooks: IngestHooks = {})
     try {
       const dbPath = options.dbPath ?? defaultDatabasePath();
       const store = openStore(dbPath);
+      const { info } = reader;
+      const scale = resolveSlideScale(info.path, info.mppX, info.mppY, options.mpp);
+      if (scale.warning) log(`warning: ${scale.warning}`);
       try {
-        return await ingestSlide({ options, hooks, log, segmenter, reader, store, dataDir: ingestDataDir(options, dbPath) });
+        return await ingestSlide({ options, hooks, log, segmenter, reader, store, scale, dataDir: ingestDataDir(options, dbPath) });
       } finally {
         store.close();
       }
@@ -73,6 +78,7 @@ interface IngestContext {
   segmenter: Segmenter;
   reader: SlideReader;
   store: Store;
+  scale: SlideScale;
   dataDir: string;
 }
 
@@ -86,8 +92,9 @@ function registerSlide(ctx: IngestContext): SlideRecord {
     quickhash: info.quickhash,
     width: level0.width,
     height: level0.height,
-    mppX: info.mppX,
-    mppY: info.mppY,
+    // An override is what the user says the scan is: the viewer and exports use it too.
+    mppX: ctx.scale.source === 'override' ? ctx.scale.mpp : info.mppX,
+    mppY: ctx.scale.source === 'override' ? ctx.scale.mpp : info.mppY,
     ...(ctx.options.smearId ? { smearId: ctx.options.smearId } : {}),
   }).slide;
 }
@@ -132,7 +139,10 @@ async function ingestSlide(ctx: IngestContext): Promise<IngestResult> {
   const slide = registerSlide(ctx);
   store.markStaleJobs();
   const before = store.sliceProgress(slide.id);
-  const base = { slideId: slide.id, smearId: slide.smearId, provider: segmenter.provider, model: segmenter.modelId };
+  const base = {
+    slideId: slide.id, smearId: slide.smearId, provider: segmenter.provider, model: segmenter.modelId,
+    mpp: ctx.scale.mpp, mppSource: ctx.scale.source, warnings: ctx.scale.warning ? [ctx.scale.warning] : [],
+  };
   if (!options.force && before.total > 0 && before.pending === 0 && before.failed === 0) {
     const cells = store.listSlices(slide.id).reduce((n, s) => n + (s.cellCount ?? 0), 0);
     return {
@@ -162,7 +172,7 @@ async function ingestSlide(ctx: IngestContext): Promise<IngestResult> {
 
 async function runSlices(
   ctx: IngestContext, slide: SlideRecord, jobId: number, timings: Record<string, number>,
-  base: Pick<IngestResult, 'slideId' | 'smearId' | 'provider' | 'model'>,
+  base: Pick<IngestResult, 'slideId' | 'smearId' | 'provider' | 'model' | 'mpp' | 'mppSource' | 'warnings'>,
 ): Promise<IngestResult> {
   const { store, options, hooks } = ctx;
   const pending = store.pendingSlices(slide.id, { includeFailed: true });
@@ -185,8 +195,8 @@ async function runSlices(
   };
   report();
   const queue = [...pending];
-  const margin = options.margin ?? suggestedMargin(DEFAULT_EXTRACT_CONFIG, ctx.segmenter.downsample);
-  const work = { reader: ctx.reader, segmenter: ctx.segmenter, mode: options.mode, margin };
+  const margin = options.margin ?? Math.ceil(umToPx(instanceMarginUm(DEFAULT_CELL_INSTANCE_CONFIG), ctx.scale.mpp));
+  const work = { reader: ctx.reader, segmenter: ctx.segmenter, mode: options.mode, margin, mpp: ctx.scale.mpp };
   const runner = async () => {
     for (let slice = queue.shift(); slice; slice = queue.shift()) {
       if (hooks.cancel?.cancelled) return;

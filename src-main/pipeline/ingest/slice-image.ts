@@ -1,7 +1,8 @@
-// Reads one slice (plus its margin) at the segmenter's working scale: from the
-// best pyramid level, resized by sharp only when that level is not exactly the
-// scale wanted, and flattened onto the slide's background colour so unscanned
-// (transparent) areas look like glass to the segmenter.
+// Reads one slice (plus its margin) at a working scale: from the best pyramid
+// level, resized by sharp when that level is not exactly the scale wanted, and
+// flattened onto the slide's background colour so unscanned (transparent)
+// areas look like glass. The downsample need not be whole: scans come at any
+// mpp and the working scales are physical (um per px).
 import sharp from 'sharp';
 import type { Box, Point } from '../../domain/geometry.ts';
 import type { RgbaImage, SlideReader } from '../../slide/slide-reader.ts';
@@ -14,13 +15,17 @@ export interface SliceImage {
   downsample: number;
 }
 
-/** The level-0 area to read for a slice: the slice grown by the margin, aligned to the downsample. */
-export function sliceReadArea(slice: Box, margin: number, downsample: number): Box {
+/**
+ * The level-0 area to read for a slice grown by `margin` (level-0 px), and the image size that
+ * covers it at `downsample`, each side a multiple of `multiple` (so the image halves evenly).
+ */
+export function sliceReadArea(slice: Box, margin: number, downsample: number, multiple = 1): Box & { imageWidth: number; imageHeight: number } {
   const x = slice.x - margin;
   const y = slice.y - margin;
-  const width = Math.ceil((slice.width + 2 * margin) / downsample) * downsample;
-  const height = Math.ceil((slice.height + 2 * margin) / downsample) * downsample;
-  return { x, y, width, height };
+  const side = (level0: number) => Math.ceil(level0 / downsample / multiple) * multiple;
+  const imageWidth = side(slice.width + 2 * margin);
+  const imageHeight = side(slice.height + 2 * margin);
+  return { x, y, width: Math.ceil(imageWidth * downsample), height: Math.ceil(imageHeight * downsample), imageWidth, imageHeight };
 }
 
 export function flattenOnto(image: RgbaImage, background: readonly [number, number, number]): void {
@@ -37,12 +42,36 @@ export function flattenOnto(image: RgbaImage, background: readonly [number, numb
   }
 }
 
-export async function readSliceImage(reader: SlideReader, slice: Box, margin: number, downsample: number): Promise<SliceImage> {
-  const area = sliceReadArea(slice, margin, downsample);
+/** Mean of each factor x factor block: the image at 1/factor scale (sides must divide). */
+export function shrinkImage(image: RgbaImage, factor: number): RgbaImage {
+  if (factor === 1) return image;
+  const { width, height, data } = image;
+  if (width % factor !== 0 || height % factor !== 0) throw new RangeError(`shrinkImage: ${width}x${height} is not a multiple of ${factor}`);
+  const w = width / factor;
+  const h = height / factor;
+  const out = Buffer.alloc(w * h * 4);
+  const n = factor * factor;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      for (let c = 0; c < 4; c++) {
+        let sum = 0;
+        for (let dy = 0; dy < factor; dy++) {
+          let p = (((y * factor + dy) * width) + x * factor) * 4 + c;
+          for (let dx = 0; dx < factor; dx++, p += 4) sum += data[p]!;
+        }
+        out[(y * w + x) * 4 + c] = Math.round(sum / n);
+      }
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+export async function readSliceImage(reader: SlideReader, slice: Box, margin: number, downsample: number, multiple = 1): Promise<SliceImage> {
+  const area = sliceReadArea(slice, margin, downsample, multiple);
   const level = reader.bestLevelForDownsample(downsample);
   const levelDownsample = reader.info.levels[level]?.downsample ?? 1;
-  const width = area.width / downsample;
-  const height = area.height / downsample;
+  const width = area.imageWidth;
+  const height = area.imageHeight;
   const levelWidth = Math.ceil(area.width / levelDownsample);
   const levelHeight = Math.ceil(area.height / levelDownsample);
   let image = await reader.readRegion(area.x, area.y, level, levelWidth, levelHeight);

@@ -97,10 +97,10 @@ async function loadEnsemble(ref: string, modelsDir: string, openOpts: OpenModelO
     const members = [];
     for (const m of manifest.members) members.push({ model: await open(m.model, 3), weight: m.weight });
     const fusion = manifest.fusion ? await open(manifest.fusion.model, 3 + members.length) : undefined;
-    const downsamples = [...new Set(opened.map((m) => m.downsample))];
-    if (downsamples.length > 1) {
+    const scales = [...new Set(opened.map((m) => m.umPerPixel))];
+    if (scales.length > 1) {
       throw new SegmentError('bad-manifest', manifestPath,
-        `ensemble '${manifest.name}' mixes downsamples ${opened.map((m) => `${m.name}=${m.downsample}`).join(', ')}; all models must work at the same one`);
+        `ensemble '${manifest.name}' mixes working scales ${opened.map((m) => `${m.name}=${m.umPerPixel} um/px`).join(', ')}; all models must work at the same one`);
     }
     const threshold = manifest.threshold ?? fusion?.manifest.threshold ?? 0.5;
     return new ModelSegmenter({ name: manifest.name, members, ...(fusion ? { fusion } : {}), threshold });

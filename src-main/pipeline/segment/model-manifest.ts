@@ -81,8 +81,13 @@ export const modelManifestSchema = z.object({
   schemaVersion: z.literal(1),
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash, underscore'),
   task: z.enum(['segmentation', 'classification']),
-  /** Level-0 pixels per model input pixel. */
+  /**
+   * Level-0 pixels per model input pixel on a reference 0.25 um/px scan (4 = 1 um/px). Kept for
+   * manifests written before umPerPixel; the pipeline works from the physical scale.
+   */
   downsample: z.number().positive(),
+  /** The model's working scale in um per input pixel; default downsample x 0.25. Scans at any mpp are resampled to it. */
+  umPerPixel: z.number().positive().max(64).optional(),
   input: inputSchema,
   output: outputSchema,
   threshold: z.number().gt(0).lt(1).default(0.5),
@@ -91,6 +96,14 @@ export const modelManifestSchema = z.object({
 }).strict();
 
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
+
+/** The scan resolution `downsample` is counted against when a manifest gives no umPerPixel. */
+export const REFERENCE_MPP = 0.25;
+
+/** A manifest's working scale, um per input pixel. */
+export function manifestUmPerPixel(manifest: Pick<ModelManifest, 'downsample' | 'umPerPixel'>): number {
+  return manifest.umPerPixel ?? manifest.downsample * REFERENCE_MPP;
+}
 
 /** Zod issues as one line: `field.path: message; ...`. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {

@@ -21,6 +21,7 @@ export class ModelSegmenter implements Segmenter {
   readonly provider: string;
   readonly modelId: string;
   readonly downsample: number;
+  readonly umPerPixel: number;
   readonly providersSkipped: readonly ProviderSkip[];
   readonly threshold: number;
   private readonly members: { model: OnnxModel; weight: number }[];
@@ -35,6 +36,7 @@ export class ModelSegmenter implements Segmenter {
     const all = [...init.members.map((m) => m.model), ...(init.fusion ? [init.fusion] : [])];
     const first = all[0]!;
     this.downsample = first.downsample;
+    this.umPerPixel = first.umPerPixel;
     this.provider = [...new Set(all.map((m) => m.provider))].join('+');
     const skips = new Map<string, ProviderSkip>();
     for (const m of all) for (const s of m.providersSkipped) if (!skips.has(s.provider)) skips.set(s.provider, s);

@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import type { RgbaImage } from '../../slide/slide-reader.ts';
 import { NoProviderError, createSession } from './execution-providers.ts';
-import { readModelManifest, type ModelManifest } from './model-manifest.ts';
+import { manifestUmPerPixel, readModelManifest, type ModelManifest } from './model-manifest.ts';
 import { SegmentError } from './segment-error.ts';
 import type { ProviderSkip } from './segmenter.ts';
 import { normalisationTables, readProbabilities, writeTile } from './tensor-io.ts';
@@ -78,6 +78,10 @@ export class OnnxModel {
 
   get downsample(): number {
     return this.manifest.downsample;
+  }
+
+  get umPerPixel(): number {
+    return manifestUmPerPixel(this.manifest);
   }
 
   get inputChannels(): number {

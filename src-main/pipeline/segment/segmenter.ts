@@ -15,10 +15,13 @@ export interface Segmenter {
   readonly name: string; // 'classical' | model name | ensemble name
   readonly provider: string; // execution provider that actually ran ('cpu' for classical)
   readonly modelId: string | null; // name + sha256 prefix of the onnx file(s)
-  readonly downsample: number; // level-0 px per input px it wants
+  /** Level-0 px per input px on a 0.25 um/px reference scan (manifest `downsample`); the pipeline uses umPerPixel. */
+  readonly downsample: number;
+  /** Working scale: um per input pixel. The pipeline resamples every scan to it, whatever its mpp. */
+  readonly umPerPixel: number;
   /** Providers earlier in the preference that could not be used (empty when the first one worked). */
   readonly providersSkipped: readonly ProviderSkip[];
-  /** image: RGBA at `downsample` (the pipeline resizes); returns a Mask of the same size. */
+  /** image: RGBA at `umPerPixel` (the pipeline resizes); returns a Mask of the same size. */
   segment(image: RgbaImage): Promise<Mask>;
   dispose(): Promise<void>;
 }

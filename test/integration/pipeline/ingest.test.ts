@@ -49,7 +49,9 @@ test('ingest in a worker: slices done, cells stored with full boxes, provider re
       assert.ok(c.box.x >= 0 && c.box.y >= 0 && c.box.x + c.box.width <= slide.width && c.box.y + c.box.height <= slide.height);
       // Whole-cell mode: each cell belongs to the slice holding its centre.
       assert.ok(c.centre.x >= c.sliceX && c.centre.x < c.sliceX + 2000 && c.centre.y >= c.sliceY && c.centre.y < c.sliceY + 2000);
-      assert.ok(c.roundness !== null && c.roundness > 0);
+      assert.ok(c.area !== null && c.area > 0);
+      assert.ok(c.kind === 'cell' || c.kind === 'cluster');
+      if (c.nucleus) assert.deepEqual(c.nucleus, c.centre, 'a cell is where its nucleus is');
     }
   } finally {
     store.close();
@@ -127,10 +129,10 @@ test('a slide whose data is damaged mid-way: failed slices say where and why, th
   const tiny = await ensureFixtureSlide('tiny');
   const copy = await copyMiraxSlide(tiny.mrxsPath);
   t.after(() => copy.dispose());
-  // The classical segmenter reads level 2 (downsample 4): damage the one
-  // level-2 image nearest the slide centre, i.e. in the middle of the smear.
+  // Slices are read at 0.5 um/px, level 1 (downsample 2) of this 0.25 um/px slide: damage the one
+  // level-1 image nearest the slide centre, i.e. in the middle of the smear.
   const imagesX = Number((await readSlidedat(copy.mrxsPath)).GENERAL?.IMAGENUMBER_X);
-  const items = (await readIndexItems(copy.mrxsPath))[2] ?? [];
+  const items = (await readIndexItems(copy.mrxsPath))[1] ?? [];
   const distance = (i: number) => Math.hypot((i % imagesX) * 256 - tiny.width / 2, Math.floor(i / imagesX) * 256 - tiny.height / 2);
   const target = [...items].sort((a, b) => distance(a.imageIndex) - distance(b.imageIndex))[0];
   assert.ok(target);

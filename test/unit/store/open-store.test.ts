@@ -153,6 +153,30 @@ describe('openStore', () => {
     });
   });
 
+  it('schema 2 upgrades a first-release database: its cells become single cells without nucleus measures', () => {
+    withDir((dir) => {
+      const path = join(dir, 'v1.db');
+      const v1 = openStore(path, { migrations: MIGRATIONS.slice(0, 1) });
+      const slide = v1.upsertSlide({ path: '/s.mrxs', format: 'mirax', quickhash: null, width: 4000, height: 4000, mppX: 0.25, mppY: 0.25 }).slide;
+      v1.planSlices(slide.id, [{ x: 0, y: 0, width: 2000, height: 2000, tissueFraction: 1 }]);
+      const sliceId = v1.listSlices(slide.id)[0]!.id;
+      v1.close();
+      // The first release's own INSERT (the v1 repository no longer exists to call).
+      const raw = new Database(path);
+      raw.prepare(`INSERT INTO cells (slide_id, slice_id, slice_x, slice_y, number, box_x, box_y, box_w, box_h, centre_x, centre_y,
+        area, source, created_at) VALUES (?, ?, 0, 0, 1, 10, 10, 100, 100, 60, 60, 5000, 'auto', 1)`).run(slide.id, sliceId);
+      raw.close();
+      const v2 = openStore(path);
+      try {
+        assert.equal(v2.schemaVersion, 2);
+        const [cell] = v2.listCells(slide.id);
+        assert.deepEqual([cell!.kind, cell!.nucleus, cell!.nucleusArea, cell!.nuclei, cell!.area], ['cell', null, null, null, 5000]);
+      } finally {
+        v2.close();
+      }
+    });
+  });
+
   it('refuses a folder as the database path', () => {
     withDir((dir) => {
       const path = join(dir, 'folder.db');

@@ -119,6 +119,24 @@ describe('commitSliceCells', () => {
     assert.deepEqual(t.store.cellsOfSlice(sliceId), []);
   });
 
+  it('keeps each candidate\'s kind and nucleus measures; plain cells default to single cells without them', () => {
+    const sliceId = firstSliceId();
+    const [a, b] = syntheticCells(0, 0, 2, 7);
+    t.store.commitSliceCells(sliceId, [
+      { ...a!, kind: 'cluster', nucleus: { x: a!.centre.x, y: a!.centre.y }, nucleusArea: 5200, nuclei: 4 },
+      b!,
+    ]);
+    const [cluster, plain] = t.store.cellsOfSlice(sliceId).sort((x, y) => x.number - y.number);
+    assert.deepEqual([cluster!.kind, cluster!.nucleus, cluster!.nucleusArea, cluster!.nuclei],
+      ['cluster', { x: a!.centre.x, y: a!.centre.y }, 5200, 4]);
+    assert.deepEqual([plain!.kind, plain!.nucleus, plain!.nucleusArea, plain!.nuclei], ['cell', null, null, null]);
+    const bad = (cell: NewCell) => errorOf(() => t.store.commitSliceCells(sliceId, [cell])).message;
+    assert.match(bad({ ...a!, kind: 'blob' as 'cell' }), /kind must be one of cell, cluster/);
+    assert.match(bad({ ...a!, nucleusArea: -1 }), /nucleusArea must be >= 0, got -1/);
+    assert.match(bad({ ...a!, nuclei: 1.5 }), /nuclei must be an integer >= 0/);
+    assert.match(bad({ ...a!, nucleus: { x: Number.NaN, y: 0 } }), /nucleus\.x must be a finite number/);
+  });
+
   it('keeps labelled cells on a re-run and skips new cells that duplicate them', () => {
     const sliceId = firstSliceId();
     const cells = syntheticCells(0, 0, 4, 6);

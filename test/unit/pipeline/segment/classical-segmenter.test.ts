@@ -50,8 +50,9 @@ test('transparent (unscanned) pixels count as glass', () => {
   assert.deepEqual([...densityScores(img, 100)], [0, 0, 0, 0]);
 });
 
-test('the Segmenter wrapper reports cpu, no model, its downsample, and rejects bad images', async () => {
-  const seg = new ClassicalSegmenter({ downsample: 2 });
+test('the Segmenter wrapper reports cpu, no model, its working scale, and rejects bad images', async () => {
+  const seg = new ClassicalSegmenter({ umPerPixel: 0.5 });
+  assert.equal(seg.umPerPixel, 0.5);
   assert.equal(seg.name, 'classical');
   assert.equal(seg.provider, 'cpu');
   assert.equal(seg.modelId, null);
