@@ -2,8 +2,11 @@
 // Runtime, tiling, threshold) for the model card: pixel IoU / Dice and
 // object-level figures on held-out synthetic slices (seeds never used for
 // training), a recall check on the real CRIC fields (nucleus points only, so
-// recall, never precision), and CPU time per 2,000 x 2,000 slice.
+// recall, never precision), the same recall check on the 31 held-out real
+// CRICVA fields (per Bethesda class, plus strong stain shifts; see
+// real-heldout.ts), and CPU time per 2,000 x 2,000 slice.
 //   node --import tsx models/training/evaluate-segmenters.ts [--model smear-unet-tiny] [--update-card]
+//     [--baseline <old .onnx or .json>] [--real-only]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +17,7 @@ import { loadCricFields } from '../../test/fixtures/cric-fields.ts';
 import { mixSeed, mulberry32 } from '../../test/fixtures/prng.ts';
 import { MASK_KINDS, buildScene, objectsInRegion, renderRegion, type GroundTruthObject } from '../../test/fixtures/slide-scene.ts';
 import { VAL_SEEDS } from './export-training-data.ts';
+import { STAIN_VARIANTS, centreHit, formatRealScores, loadHeldOutFields, scoreRealFields, type RealField } from './real-heldout.ts';
 
 const DOWNSAMPLE = 4;
 /** A 2,000 px slice plus a 64 px margin on each side, at downsample 4. */
@@ -68,18 +72,6 @@ export interface Scores {
   /** Inflammatory cells, debris and blobs whose centre is predicted cell (lower is better). */
   distractorInclusion: number;
   distractors: number;
-}
-
-function centreHit(pred: Uint8Array, width: number, height: number, cx: number, cy: number, radius: number): boolean {
-  let on = 0;
-  let all = 0;
-  for (let y = Math.max(0, cy - radius); y <= Math.min(height - 1, cy + radius); y++) {
-    for (let x = Math.max(0, cx - radius); x <= Math.min(width - 1, cx + radius); x++) {
-      all++;
-      on += pred[y * width + x]!;
-    }
-  }
-  return all > 0 && on * 2 >= all;
 }
 
 export function scoreSlices(slices: readonly HeldOutSlice[], preds: readonly Uint8Array[]): Scores {
@@ -200,6 +192,35 @@ async function evaluate(seg: Segmenter, slices: HeldOutSlice[]): Promise<Record<
   };
 }
 
+/** Held-out real fields as card metrics (real_*), with every stain variant. */
+async function evaluateReal(seg: Segmenter, fields: RealField[]): Promise<Record<string, number>> {
+  const plain = await scoreRealFields(seg, fields);
+  console.log(`  ${seg.name} real held-out: ${formatRealScores(plain)}`);
+  const out: Record<string, number> = {
+    real_heldout_recall: +plain.recall.toFixed(4),
+    real_heldout_points: plain.points,
+    real_heldout_abnormal_recall: +plain.abnormalRecall.toFixed(4),
+    real_heldout_abnormal_points: plain.abnormalPoints,
+  };
+  for (const [k, v] of Object.entries(plain.byClass)) out[`real_heldout_recall_${k}`] = +v.recall.toFixed(4);
+  out['real_heldout_foreground_share'] = +plain.foreground.toFixed(4);
+  out['real_heldout_fields_under_half'] = plain.fieldsUnderHalf;
+  let min = 1;
+  for (const v of STAIN_VARIANTS) {
+    const s = await scoreRealFields(seg, fields, v);
+    console.log(`  ${seg.name} real held-out, ${v}: ${formatRealScores(s)}`);
+    out[`real_stain_${v}_recall`] = +s.recall.toFixed(4);
+    out[`real_stain_${v}_foreground`] = +s.foreground.toFixed(4);
+    min = Math.min(min, s.recall);
+  }
+  out['real_stain_min_recall'] = +min.toFixed(4);
+  return out;
+}
+
+const brief = (r: Record<string, number | string>): string =>
+  `recall ${r['real_heldout_recall']} (abnormal ${r['real_heldout_abnormal_recall']}), foreground ${r['real_heldout_foreground_share']}, `
+  + `worst stain variant recall ${r['real_stain_min_recall']}`;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -209,29 +230,53 @@ async function main(): Promise<void> {
       threads: { type: 'string' },
       'update-card': { type: 'boolean', default: false },
       'skip-model': { type: 'boolean', default: false },
+      /** A previous model (path to .onnx/.json) scored on the real fields alongside, for the card's note. */
+      baseline: { type: 'string' },
+      /** Only the real held-out fields (no synthetic slices, no timing); never updates the card. */
+      'real-only': { type: 'boolean', default: false },
     },
   });
-  const slices = heldOutSlices(VAL_SEEDS, Number(values['per-seed']));
-  console.log(`held-out: ${slices.length} slices of ${SLICE_PX}x${SLICE_PX} px at downsample ${DOWNSAMPLE}, seeds ${VAL_SEEDS.join(',')}`);
+  const realOnly = values['real-only'];
+  const slices = realOnly ? [] : heldOutSlices(VAL_SEEDS, Number(values['per-seed']));
+  if (!realOnly) console.log(`held-out: ${slices.length} slices of ${SLICE_PX}x${SLICE_PX} px at downsample ${DOWNSAMPLE}, seeds ${VAL_SEEDS.join(',')}`);
+  const fields = await loadHeldOutFields(1);
+  console.log(`real held-out: ${fields.length} CRICVA fields at 1 um/px, ${fields.reduce((a, f) => a + f.points.length, 0)} nucleus points`);
   const threads = values.threads ? { intraOpNumThreads: Number(values.threads) } : {};
   const results: Record<string, Record<string, number | string>> = {};
   const classical = await loadSegmenter({ segmenter: 'classical' });
-  results['classical'] = await evaluate(classical, slices);
+  results['classical'] = { ...(realOnly ? {} : await evaluate(classical, slices)), ...(await evaluateReal(classical, fields)) };
   console.log('classical', results['classical']);
+  let baselineNote = '';
+  if (values.baseline) {
+    const base = await loadSegmenter({ segmenter: 'onnx', model: values.baseline, executionProviders: ['cpu'], ...threads });
+    const r = await evaluateReal(base, fields);
+    console.log(`baseline ${base.modelId ?? base.name}`, r);
+    baselineNote = `; previous model ${base.modelId ?? base.name} on the same fields: ${brief(r)}`;
+    await base.dispose();
+  }
   if (!values['skip-model']) {
     const seg = await loadSegmenter({ segmenter: 'onnx', model: values.model, modelsDir: values['models-dir'], executionProviders: ['cpu'], ...threads });
-    results[seg.name] = { ...(await evaluate(seg, slices)), provider: seg.provider, modelId: seg.modelId ?? '' };
+    results[seg.name] = {
+      ...(realOnly ? {} : await evaluate(seg, slices)), ...(await evaluateReal(seg, fields)),
+      provider: seg.provider, modelId: seg.modelId ?? '',
+    };
     console.log(seg.name, results[seg.name]);
     await seg.dispose();
-    if (values['update-card']) {
+    if (values['update-card'] && !realOnly) {
       const path = join(values['models-dir'], `${values.model}.json`);
       const manifest = JSON.parse(readFileSync(path, 'utf8')) as { card: { metrics: Record<string, unknown> } };
       const { provider: _p, modelId: _m, ...metrics } = results[seg.name]!;
+      const c = results['classical']!;
       manifest.card.metrics = {
         ...manifest.card.metrics, ...metrics,
         heldout_note: `onnxruntime-node CPU via loadSegmenter on ${slices.length} held-out ${SLICE_PX}px slices (seeds ${VAL_SEEDS.join(',')}); `
-          + `classical segmenter on the same slices: IoU ${results['classical']!['heldout_pixel_iou']}, Dice ${results['classical']!['heldout_pixel_dice']}; `
+          + `classical segmenter on the same slices: IoU ${c['heldout_pixel_iou']}, Dice ${c['heldout_pixel_dice']}; `
           + 'cpu_ms: median of 5 segment() calls, default threads, on a shared 2-core machine',
+        real_heldout_note: `onnxruntime-node CPU via loadSegmenter on the ${fields.length} held-out CRICVA dev fields `
+          + '(models/training/cricva-heldout.json, never trained on), area-resampled to 1 um/px; recall = share of CRIC nucleus '
+          + 'points whose 3x3 px neighbourhood is mostly mask (points are not exhaustive: no precision); real_stain_*: the '
+          + 'same fields re-coloured (pale = OD x0.5 and half desaturated, eosin = green OD x1.5, blue = red OD x1.5, '
+          + `dark = OD x1.6, blur = Gaussian 1.5 um); classical segmenter on the same fields: ${brief(c)}${baselineNote}`,
       };
       writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
       console.log(`updated ${path}`);

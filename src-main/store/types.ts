@@ -133,6 +133,8 @@ export interface CellMarkers {
   labels: Int8Array;
   /** 1 when flagged. */
   flagged: Uint8Array;
+  /** x, y of each cell's stored centre (its nucleus), level-0: the reading order and slice ownership use it. */
+  centres: Float64Array;
 }
 
 export interface NewCell {

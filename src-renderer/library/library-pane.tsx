@@ -57,8 +57,12 @@ export function LibraryPane(props: {
 
   const ingest = (slidePath: string) => {
     setMessage(null);
-    const umPerPx = Number(mpp);
-    api.startIngest({ path: slidePath, ...(mpp.trim() && Number.isFinite(umPerPx) ? { mpp: umPerPx } : {}) }).then((started) => {
+    const umPerPx = Number(mpp.trim().replace(',', '.'));
+    if (mpp.trim() && !(Number.isFinite(umPerPx) && umPerPx > 0)) {
+      setMessage({ text: `µm/px must be a number such as 0.25 (got "${mpp.trim()}"); leave it blank to use the slide's own`, error: true });
+      return;
+    }
+    api.startIngest({ path: slidePath, ...(mpp.trim() ? { mpp: umPerPx } : {}) }).then((started) => {
       setMessage({ text: started.message, error: false });
       if (started.job?.slideId) setJobs((old) => new Map(old).set(started.job!.slideId!, started.job!));
       refresh();
@@ -151,6 +155,12 @@ function SlideCard({ slide, job, onOpen, onCancel }: { slide: SlideListEntry; jo
           <b className="slide-name">{slide.smearId}</b>
           <span className="muted small">{slide.name} · {slide.width.toLocaleString()} × {slide.height.toLocaleString()} px
             {slide.mppX ? ` · ${slide.mppX.toFixed(3)} µm/px` : ''}</span>
+          {!slide.mppX && (
+            <span className="error small" data-testid="slide-mpp-unknown"
+              title="The scan does not say its pixel size, so cell sizes assume 0.25 µm/px. If it is another, run: smearlab ingest <scan> --mpp <µm/px> --force">
+              pixel size unknown: 0.25 µm/px assumed
+            </span>
+          )}
           <span className="slide-progress">
             <span data-testid="slide-labelled">{c.labelled.toLocaleString()} / {c.total.toLocaleString()}</span> labelled
             <span className="progress"><span className="progress-fill" style={{ width: `${c.total ? (100 * c.labelled) / c.total : 0}%` }} /></span>

@@ -19,15 +19,25 @@ export function boxMean(src: Float32Array, width: number, height: number, radius
       if (x - radius >= 0) sum -= src[row + x - radius]!;
     }
   }
-  for (let x = 0; x < width; x++) {
-    let sum = 0;
-    for (let y = 0; y <= Math.min(radius, height - 1); y++) sum += tmp[y * width + x]!;
-    for (let y = 0; y < height; y++) {
-      const lo = Math.max(0, y - radius);
-      const hi = Math.min(height - 1, y + radius);
-      out[y * width + x] = sum / (hi - lo + 1);
-      if (y + radius + 1 < height) sum += tmp[(y + radius + 1) * width + x]!;
-      if (y - radius >= 0) sum -= tmp[(y - radius) * width + x]!;
+  // Columns: one running sum per column, rows walked in memory order (see mask-morphology.ts).
+  const sums = new Float64Array(width);
+  for (let y = 0; y <= Math.min(radius, height - 1); y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) sums[x]! += tmp[row + x]!;
+  }
+  for (let y = 0; y < height; y++) {
+    const inv = 1 / (Math.min(height - 1, y + radius) - Math.max(0, y - radius) + 1);
+    const row = y * width;
+    for (let x = 0; x < width; x++) out[row + x] = sums[x]! * inv;
+    const gone = y - radius;
+    if (gone >= 0) {
+      const r = gone * width;
+      for (let x = 0; x < width; x++) sums[x]! -= tmp[r + x]!;
+    }
+    const next = y + radius + 1;
+    if (next < height) {
+      const r = next * width;
+      for (let x = 0; x < width; x++) sums[x]! += tmp[r + x]!;
     }
   }
   return out;

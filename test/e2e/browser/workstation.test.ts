@@ -362,6 +362,13 @@ test('the library starts an ingest from a path and follows its job live', async 
   const second = await ensureFixtureSlide('tiny', { seed: 7 });
   await page.getByText('← Library').click();
   await page.getByTestId('ingest-path').fill(second.mrxsPath);
+  // A pixel size that is not a number is caught before anything starts.
+  await page.getByTestId('ingest-mpp').fill('quarter');
+  await page.getByTestId('ingest-start').click();
+  await page.getByTestId('library-message').filter({ hasText: /µm\/px must be a number such as 0\.25 \(got "quarter"\)/ }).waitFor();
+  assert.equal(readDb((store) => store.findSlideByPath(second.mrxsPath)), null);
+  // The scanner's own figure overridden: the slide is recorded (and its cells sized) at 0.3 um/px.
+  await page.getByTestId('ingest-mpp').fill('0.3');
   await page.getByTestId('ingest-start').click();
   // The new slide's card appears with its job line, and the job ends done (job-progress events).
   const card = page.locator('[data-testid="slide-card"]', { hasText: 'synthetic-tiny-s7' });
@@ -372,6 +379,7 @@ test('the library starts an ingest from a path and follows its job live', async 
     const slide = store.findSlideByPath(second.mrxsPath);
     assert.ok(slide, 'the ingested slide is in the database');
     assert.equal(store.latestJob(slide.id, 'ingest')?.state, 'done');
+    assert.deepEqual([slide.mppX, slide.mppY], [0.3, 0.3]);
   });
   await page.screenshot({ path: join(ARTIFACTS_DIR, 'library.png') });
   assert.deepEqual(browser.pageErrors, []);

@@ -93,3 +93,13 @@ test('a missing file fails with its path named; browser mode has no file dialog'
   // The server is still answering.
   assert.equal((await call<SlideListEntry[]>('listSlides')).status, 200);
 });
+
+test('a pixel size outside what a scanner makes is refused before any job starts', async () => {
+  for (const mpp of [0, -0.25, 11, 'wide']) {
+    const answer = await call<ApiError>('startIngest', { path: fixture.mrxsPath, mpp });
+    assert.equal(answer.status, 400, `mpp ${String(mpp)}`);
+    assert.equal(answer.body.code, 'bad-input');
+    assert.match(answer.body.message, /mpp/);
+  }
+  assert.equal((await call<SlideListEntry[]>('listSlides')).status, 200);
+});

@@ -88,3 +88,26 @@ test('serve prints a tokenised URL per slide, serves the DZI and stops on SIGINT
   assert.match(stdout, /Server stopped/);
   await rm(dir, { recursive: true, force: true });
 });
+
+test('ingest of a scan that gives no pixel size warns and assumes 0.25 um/px; --mpp overrides it', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'smearlab-cli-mpp-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  // A pyramidal TIFF written by sharp carries no resolution OpenSlide reads: mpp is unknown.
+  const { default: sharp } = await import('sharp');
+  const { cricvaDataDir } = await import('../../fixtures/cricva-dev.ts');
+  const scan = join(dir, 'no-mpp.tiff');
+  await sharp(join(cricvaDataDir(), 'images', '011fda505d7e4af4b8cc57545343624d.jpg'))
+    .tiff({ tile: true, pyramid: true, tileWidth: 256, tileHeight: 256, compression: 'jpeg' }).toFile(scan);
+  const db = join(dir, 'smearlab.db');
+  const assumed = smearlab('ingest', scan, '--segmenter', 'classical', '--db', db);
+  assert.equal(assumed.code, 0, assumed.stderr);
+  assert.match(assumed.stdout, /scale: 0\.25 um\/px \(assumed\)/);
+  assert.match(assumed.stdout, /warning: .*no-mpp\.tiff gives no pixel size: assuming 0\.25 um\/px.*--mpp/);
+  const given = smearlab('ingest', scan, '--segmenter', 'classical', '--db', db, '--mpp', '0.271', '--force');
+  assert.equal(given.code, 0, given.stderr);
+  assert.match(given.stdout, /scale: 0\.271 um\/px \(from --mpp\)/);
+  assert.doesNotMatch(given.stdout, /warning/);
+  const bad = smearlab('ingest', scan, '--mpp', 'fine', '--db', db);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--mpp must be a pixel size in um between 0\.05 and 10, got "fine"/);
+});

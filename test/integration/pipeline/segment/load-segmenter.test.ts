@@ -188,7 +188,7 @@ test('model/manifest mismatches: channels, rank, output shape, names, sizes', as
 test('ensemble problems name the ensemble manifest and the member', async () => {
   const ens = (name: string, m: Record<string, unknown>) => dir.ensemble(name, { schemaVersion: 1, name, ...m });
   await refused({ ensemble: ens('e-missing', { members: [{ model: 'whole' }, { model: 'ghost' }] }) }, 'not-found', /e-missing\.json/, /'ghost'/, /ghost\.onnx/);
-  await refused({ ensemble: ens('e-ds', { members: [{ model: 'whole' }, { model: 'ds2' }] }) }, 'bad-manifest', /mixes downsamples whole=4, ds2=2/);
+  await refused({ ensemble: ens('e-ds', { members: [{ model: 'whole' }, { model: 'ds2' }] }) }, 'bad-manifest', /mixes working scales whole=1 um\/px, ds2=0.5 um\/px/);
   await refused({ ensemble: ens('e-fusion', { members: [{ model: 'whole' }], fusion: { model: 'fusion' } }) }, 'bad-manifest', /input\.channels is 5 but this use needs 4/);
   await refused({ ensemble: ens('e-schema', { members: [{ model: 'whole', weight: 0 }] }) }, 'bad-manifest', /members\.0\.weight/, /e-schema\.json/);
   await refused({ ensemble: dir.file('ensembles/none.json') }, 'not-found', /ensemble manifest not found/);
