@@ -50,6 +50,18 @@ export function shrinkImage(image: RgbaImage, factor: number): RgbaImage {
   const w = width / factor;
   const h = height / factor;
   const out = Buffer.alloc(w * h * 4);
+  if (factor === 2) {
+    // The usual case (0.5 um/px detail, 1 um/px model): four bytes summed per channel, no inner loops.
+    const rowBytes = width * 4;
+    for (let y = 0, o = 0; y < h; y++) {
+      let a = 2 * y * rowBytes;
+      for (let x = 0; x < w; x++, a += 8) {
+        const b = a + rowBytes;
+        for (let c = 0; c < 4; c++, o++) out[o] = (data[a + c]! + data[a + 4 + c]! + data[b + c]! + data[b + 4 + c]! + 2) >> 2;
+      }
+    }
+    return { width: w, height: h, data: out };
+  }
   const n = factor * factor;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {

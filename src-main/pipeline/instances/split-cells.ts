@@ -28,7 +28,11 @@ export function splitCellsBySeeds(
   const areas = new Int32Array(seedCount + 1);
   const distance = new Uint16Array(n).fill(0xffff);
   const limit = Math.min(maxDistance, 0xfffe);
+  // Breadth-first by rings: every pixel of ring d is claimed before ring d + 1, so each pixel goes
+  // to a seed at the least chessboard distance (ties: the first in the queue). Each queued pixel
+  // carries its column, so no division is needed per pixel (a modulo per pixel cost ~20 %).
   let queue = new Int32Array(n);
+  let queueX = new Int32Array(n);
   let size = 0;
   for (let i = 0; i < n; i++) {
     const s = seeds[i]!;
@@ -37,34 +41,44 @@ export function splitCellsBySeeds(
     regions[i] = s;
     areas[s]!++;
     distance[i] = 0;
+    queueX[size] = i % width;
     queue[size++] = i;
   }
   let next = new Int32Array(n);
-  // Level by level, 4-neighbours first then diagonals within a level would bias nothing that
-  // matters here; plain 8-neighbour rings give chessboard distance.
+  let nextX = new Int32Array(n);
   for (let d = 1; d <= limit && size > 0; d++) {
     let nextSize = 0;
+    const claim = (t: number, tx: number, label: number): void => {
+      if (regions[t] !== 0 || (mask !== null && mask[t] !== 1)) return;
+      regions[t] = label;
+      areas[label]!++;
+      distance[t] = d;
+      nextX[nextSize] = tx;
+      next[nextSize++] = t;
+    };
     for (let q = 0; q < size; q++) {
       const p = queue[q]!;
+      const x = queueX[q]!;
       const label = regions[p]!;
-      const x = p % width;
-      const y = (p - x) / width;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= width) continue;
-          const t = yy * width + xx;
-          if (regions[t] !== 0 || (mask !== null && mask[t] !== 1)) continue;
-          regions[t] = label;
-          areas[label]!++;
-          distance[t] = d;
-          next[nextSize++] = t;
-        }
+      const left = x > 0;
+      const right = x < width - 1;
+      if (p >= width) {
+        const u = p - width;
+        if (left) claim(u - 1, x - 1, label);
+        claim(u, x, label);
+        if (right) claim(u + 1, x + 1, label);
+      }
+      if (left) claim(p - 1, x - 1, label);
+      if (right) claim(p + 1, x + 1, label);
+      if (p < n - width) {
+        const b = p + width;
+        if (left) claim(b - 1, x - 1, label);
+        claim(b, x, label);
+        if (right) claim(b + 1, x + 1, label);
       }
     }
     [queue, next] = [next, queue];
+    [queueX, nextX] = [nextX, queueX];
     size = nextSize;
   }
   return { regions, areas, distance };
