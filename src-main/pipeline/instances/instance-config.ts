@@ -84,7 +84,11 @@ export const DEFAULT_CELL_INSTANCE_CONFIG: Readonly<CellInstanceConfig> = Object
   paddingUm: 12.5,
 });
 
-/** Margin (um) read around each slice so that any cell whose nucleus lies in the slice is whole. */
+/**
+ * Margin (um) read around each slice so that any cell whose nucleus lies in the slice is whole:
+ * its region's reach. The padding is box arithmetic and needs no pixels (boxes are clamped to the
+ * slide, not to what was read).
+ */
 export function instanceMarginUm(config: CellInstanceConfig): number {
-  return config.maxCellRadiusUm + config.paddingUm;
+  return config.maxCellRadiusUm;
 }
