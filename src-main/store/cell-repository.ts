@@ -43,7 +43,7 @@ export interface CellRepository {
 
 const SELECT_VIEW = `SELECT ${CELL_VIEW_COLUMNS} FROM ${CELL_VIEW_FROM}`;
 const LABEL_ID_SQL = `CASE st.label ${CELL_CLASSES.map((c) => `WHEN '${c.name}' THEN ${c.apaccId}`).join(' ')} ELSE -1 END`;
-const SELECT_MARKERS = `SELECT c.id, c.box_x, c.box_y, c.box_w, c.box_h, ${LABEL_ID_SQL}, coalesce(st.flagged, 0), c.centre_x, c.centre_y
+const SELECT_MARKERS = `SELECT c.id, c.box_x, c.box_y, c.box_w, c.box_h, ${LABEL_ID_SQL}, coalesce(st.flagged, 0), c.centre_x, c.centre_y, c.kind = 'cluster'
   FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id`;
 // Boxes that can reach the viewport: their centre is within the largest box size of it.
 const VIEWPORT_TERMS = `c.centre_y > ? AND c.centre_y < ? AND c.centre_x > ? AND c.centre_x < ?
@@ -111,6 +111,7 @@ export function createCellRepository(ctx: StoreContext): CellRepository {
         labels: new Int8Array(rows.length),
         flagged: new Uint8Array(rows.length),
         centres: new Float64Array(rows.length * 2),
+        clusters: new Uint8Array(rows.length),
       };
       rows.forEach((r, i) => {
         markers.ids[i] = r[0] as number;
@@ -119,6 +120,7 @@ export function createCellRepository(ctx: StoreContext): CellRepository {
         markers.flagged[i] = r[6] as number;
         markers.centres[i * 2] = r[7] as number;
         markers.centres[i * 2 + 1] = r[8] as number;
+        markers.clusters[i] = r[9] as number;
       });
       return markers;
     },

@@ -135,6 +135,8 @@ export interface CellMarkers {
   flagged: Uint8Array;
   /** x, y of each cell's stored centre (its nucleus), level-0: the reading order and slice ownership use it. */
   centres: Float64Array;
+  /** 1 for a cluster candidate (nuclei too overlapped to split), 0 for a single cell. */
+  clusters: Uint8Array;
 }
 
 export interface NewCell {

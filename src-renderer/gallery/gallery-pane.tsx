@@ -138,6 +138,7 @@ export function GalleryPane({ controller, cache, active }: { controller: Workspa
                   <span className="swatch" style={{ background: colourOfCode(code) }} />
                   {code >= 0 ? CELL_CLASSES[code]!.name : 'unlabelled'}
                   {cells.flagged[index] === 1 && <span className="tile-flag" title="flagged">⚑</span>}
+                  {cells.clusters[index] === 1 && <span className="tile-cluster" title="cluster: overlapping nuclei the pipeline could not split">cluster</span>}
                 </span>
               </button>
             );

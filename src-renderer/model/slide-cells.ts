@@ -22,6 +22,8 @@ export interface CellColumnsInput {
   /** APACC id, -1 unlabelled. */
   labels: ArrayLike<number>;
   flagged: ArrayLike<number>;
+  /** 1 for a cluster candidate; all single cells when absent. */
+  clusters?: ArrayLike<number>;
   /** cx, cy per cell; the box centre when absent. */
   centres?: ArrayLike<number>;
   /** Top-left of each cell's slice (x, y per cell); derived from `slices` when absent. */
@@ -42,6 +44,7 @@ export class SlideCells {
   readonly boxes: Int32Array;
   readonly labels: Int8Array;
   readonly flagged: Uint8Array;
+  readonly clusters: Uint8Array;
   readonly centres: Float64Array;
   /** order[rank] = index; rank[index] = position in reading order. */
   readonly order: Int32Array;
@@ -60,8 +63,10 @@ export class SlideCells {
     this.boxes = Int32Array.from(input.boxes);
     this.labels = Int8Array.from(input.labels);
     this.flagged = Uint8Array.from(input.flagged);
-    if (this.boxes.length !== n * 4 || this.labels.length !== n || this.flagged.length !== n) {
-      throw new Error(`cell columns disagree: ${n} ids, ${this.boxes.length / 4} boxes, ${this.labels.length} labels, ${this.flagged.length} flags`);
+    this.clusters = input.clusters ? Uint8Array.from(input.clusters) : new Uint8Array(n);
+    if (this.boxes.length !== n * 4 || this.labels.length !== n || this.flagged.length !== n || this.clusters.length !== n) {
+      throw new Error(`cell columns disagree: ${n} ids, ${this.boxes.length / 4} boxes, ${this.labels.length} labels, ${this.flagged.length} flags, `
+        + `${this.clusters.length} cluster marks`);
     }
     this.centres = new Float64Array(n * 2);
     for (let i = 0; i < n; i++) {

@@ -14,7 +14,7 @@ import type { Segments } from './fov-outline.ts';
 import { OverviewRaster } from './overview-raster.ts';
 import { packColour, PixelBoxes } from './pixel-boxes.ts';
 import {
-  BOX_LINE_CSS, CODE_COLOURS, FLAG_COLOUR, FOCUS_INNER, FOCUS_OUTER, FOV_COLOUR, RASTER_BELOW_CSS_PX, SLICE_GRID_COLOUR,
+  BOX_LINE_CSS, CLUSTER_COLOUR, CODE_COLOURS, FLAG_COLOUR, FOCUS_INNER, FOCUS_OUTER, FOV_COLOUR, RASTER_BELOW_CSS_PX, SLICE_GRID_COLOUR,
 } from './overlay-style.ts';
 
 /** Level-0 -> CSS px of the viewer element: screen = offset + level0 * scale. */
@@ -228,6 +228,9 @@ export class CellOverlay {
     const flagSize = Math.round(12 * dpr);
     const flags = new Path2D();
     let anyFlag = false;
+    // Cluster candidates get a dashed line just inside their box: the class colour stays readable.
+    const clusters = new Path2D();
+    let anyCluster = false;
     this.#pixels.begin(width, height);
     for (let code = 0; code < CODE_COLOURS.length; code++) {
       const colour = PACKED_COLOURS[code]!;
@@ -241,6 +244,11 @@ export class CellOverlay {
         const x1 = Math.max(x0 + 1, Math.round(ox + (boxes[b]! + boxes[b + 2]!) * s));
         const y1 = Math.max(y0 + 1, Math.round(oy + (boxes[b + 1]! + boxes[b + 3]!) * s));
         this.#pixels.box(x0, y0, x1, y1, lw, colour);
+        const inset = lw + Math.round(2 * dpr);
+        if (cells.clusters[i] && x1 - x0 > 4 * inset && y1 - y0 > 4 * inset) {
+          clusters.rect(x0 + inset, y0 + inset, x1 - x0 - 2 * inset, y1 - y0 - 2 * inset);
+          anyCluster = true;
+        }
         if (cells.flagged[i]) {
           const f = Math.min(flagSize, Math.max(4, (x1 - x0) >> 1));
           flags.moveTo(x1, y0);
@@ -257,6 +265,13 @@ export class CellOverlay {
     }
     this.#pixels.flush(this.#scratchCtx);
     ctx.drawImage(this.#scratch, 0, 0);
+    if (anyCluster) {
+      ctx.setLineDash([5 * dpr, 4 * dpr]);
+      ctx.lineWidth = Math.max(1, dpr);
+      ctx.strokeStyle = CLUSTER_COLOUR;
+      ctx.stroke(clusters);
+      ctx.setLineDash([]);
+    }
     if (anyFlag) {
       ctx.fillStyle = FLAG_COLOUR;
       ctx.fill(flags);

@@ -6,6 +6,8 @@ import { CELL_CLASSES } from '../../src-main/domain/cell-class.ts';
 
 export const UNLABELLED_COLOUR = '#8C939D';
 export const FLAG_COLOUR = '#F5A623';
+/** Dashed inner line of a cluster candidate. */
+export const CLUSTER_COLOUR = '#FFFFFF';
 export const FOCUS_OUTER = '#111418';
 export const FOCUS_INNER = '#FFFFFF';
 export const SLICE_GRID_COLOUR = '#0096AA';

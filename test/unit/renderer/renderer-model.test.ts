@@ -162,3 +162,18 @@ test('FOV outline: a 2 x 2 block in a 4 x 4 mask gives its square boundary, scal
   for (let k = 0; k < seg.length; k += 4) list.push(Array.from(seg.subarray(k, k + 4)));
   assert.deepEqual(list, [[100, 100, 300, 100], [100, 300, 300, 300], [100, 100, 100, 300], [300, 100, 300, 300]]);
 });
+
+test('slide cells: stored centres (the nuclei) decide reading order and slice, not box centres; clusters are marked', () => {
+  // Two cells in one slice whose boxes are lopsided around their nuclei: by box centre 21 comes
+  // first, by nucleus 22 does, and the store orders by nucleus.
+  const boxes = [100, 100, 400, 100, /* nucleus at (480, 190) */ 100, 120, 400, 100 /* nucleus at (120, 130) */];
+  const slices = [{ x: 0, y: 0, width: 2000, height: 2000 }];
+  const byBox = new SlideCells({ ids: [21, 22], boxes, labels: [-1, -1], flagged: [0, 0] }, 2000, 2000, slices);
+  assert.deepEqual(Array.from(byBox.order, (i) => byBox.ids[i]), [21, 22]);
+  const cells = new SlideCells({ ids: [21, 22], boxes, labels: [-1, -1], flagged: [0, 0], centres: [480, 190, 120, 130], clusters: [0, 1] }, 2000, 2000, slices);
+  assert.deepEqual(Array.from(cells.order, (i) => cells.ids[i]), [22, 21]);
+  assert.deepEqual(Array.from(cells.clusters), [0, 1]);
+  assert.deepEqual(Array.from(byBox.clusters), [0, 0], 'no cluster column: all single cells');
+  assert.throws(() => new SlideCells({ ids: [21, 22], boxes, labels: [-1, -1], flagged: [0, 0], clusters: [1] }, 2000, 2000, slices),
+    /1 cluster marks/);
+});

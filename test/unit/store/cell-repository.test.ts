@@ -107,6 +107,20 @@ describe('viewport and markers', () => {
     const b = cells[1]!.box;
     assert.deepEqual([...markers.boxes.subarray(index * 4, index * 4 + 4)], [b.x, b.y, b.width, b.height]);
     assert.equal([...markers.labels].filter((l) => l === -1).length, 6);
+    assert.deepEqual([markers.centres[index * 2], markers.centres[index * 2 + 1]], [cells[1]!.centre.x, cells[1]!.centre.y]);
+    assert.deepEqual([...markers.clusters], [0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('marks cluster candidates in the markers', () => {
+    t = openTempStore();
+    const { slide } = seedSlide(t.store, { cols: 1, rows: 1, cellsPerSlice: 1 });
+    const sliceId = t.store.listSlices(slide.id)[0]!.id;
+    const cluster = { box: { x: 300, y: 300, width: 200, height: 200 }, centre: { x: 400, y: 400 }, kind: 'cluster' as const, nuclei: 5 };
+    t.store.commitSliceCells(sliceId, [cluster], { keptOverlapIou: 1 });
+    const markers = t.store.cellMarkers(slide.id);
+    const ids = t.store.listCells(slide.id).filter((c) => c.kind === 'cluster').map((c) => c.id);
+    assert.equal(ids.length, 1);
+    assert.deepEqual([...markers.ids].filter((_, i) => markers.clusters[i] === 1), ids);
   });
 
   it('refuses an empty viewport', () => {
