@@ -5,16 +5,13 @@
 // that do not touch the mask edge; only those up to maxHoleArea are filled,
 // so glass enclosed by a ring of touching cells stays glass.
 import type { Mask } from './mask.ts';
-import { ASSUMED_MPP, um2ToPx2 } from './scale.ts';
 import { fillHoles } from './segment/mask-morphology.ts';
 
-/** Largest hole filled, um^2: an enlarged nucleus (15 um) with room to spare. */
+/** Largest hole filled, um^2: an enlarged nucleus (15 um) with room to spare; callers convert with the slide's mpp. */
 export const DEFAULT_MAX_HOLE_AREA_UM2 = 625;
-/** The same in level-0 px^2 on a 0.25 um/px scan; the pipeline converts with the slide's own mpp. */
-export const DEFAULT_MAX_HOLE_AREA = um2ToPx2(DEFAULT_MAX_HOLE_AREA_UM2, ASSUMED_MPP);
 
 /** Fills in place (the area limit is in level-0 px^2); returns the number of pixels set. */
-export function fillSmallHoles(mask: Mask, maxHoleArea = DEFAULT_MAX_HOLE_AREA): number {
+export function fillSmallHoles(mask: Mask, maxHoleArea: number): number {
   const maxPixels = Math.floor(maxHoleArea / (mask.downsample * mask.downsample));
   const filled = fillHoles(mask.data, mask.width, mask.height, maxPixels);
   let set = 0;

@@ -11,7 +11,7 @@ import { extractCells, extractConfigForScale } from '../extract/index.ts';
 import type { ExtractConfig } from '../extract/index.ts';
 import { DEFAULT_MAX_HOLE_AREA_UM2, fillSmallHoles } from '../fill-holes.ts';
 import { DEFAULT_CELL_INSTANCE_CONFIG, findCellInstances } from '../instances/index.ts';
-import type { CellInstanceConfig, InstanceStats } from '../instances/index.ts';
+import type { CellInstanceConfig } from '../instances/index.ts';
 import type { Mask } from '../mask.ts';
 import { downsampleFor, um2ToPx2 } from '../scale.ts';
 import type { Segmenter } from '../segment/segmenter.ts';
@@ -38,13 +38,11 @@ export interface SliceCandidate {
 export interface SliceOutcome {
   candidates: SliceCandidate[];
   cells: NewCell[];
-  /** 'whole-cell' only. */
-  instanceStats: InstanceStats | null;
   timings: { read: number; segment: number; extract: number };
 }
 
 /** The detail scale nuclei are found at, and how many detail px make one segmenter px. */
-export function workingScales(segmenterUmPerPixel: number, nucleusUmPerPixel: number): { detailUm: number; factor: number } {
+function workingScales(segmenterUmPerPixel: number, nucleusUmPerPixel: number): { detailUm: number; factor: number } {
   const factor = Math.max(1, Math.round(segmenterUmPerPixel / nucleusUmPerPixel));
   return { detailUm: segmenterUmPerPixel / factor, factor };
 }
@@ -73,7 +71,7 @@ async function processWholeCell(work: SliceWork, slice: Box): Promise<SliceOutco
   const mask = await segmentMask(work, shrinkImage(detail.image, factor), detailDs * factor);
   const segment = performance.now() - t;
   t = performance.now();
-  const { instances, stats } = findCellInstances({
+  const { instances } = findCellInstances({
     detail: detail.image, origin: detail.origin, detailDownsample: detailDs, cellMask: mask.data, factor,
     slice, slide: slideBox(work.reader), mpp: work.mpp,
   }, { ...config, nucleusUmPerPixel: detailUm });
@@ -86,7 +84,7 @@ async function processWholeCell(work: SliceWork, slice: Box): Promise<SliceOutco
     cropCentreInSlice: c.cropCentreInSlice,
   }));
   const extract = performance.now() - t;
-  return { candidates, cells: candidates.map((c) => c.cell), instanceStats: stats, timings: { read, segment, extract } };
+  return { candidates, cells: candidates.map((c) => c.cell), timings: { read, segment, extract } };
 }
 
 async function processPaper(work: SliceWork, slice: Box): Promise<SliceOutcome> {
@@ -109,7 +107,7 @@ async function processPaper(work: SliceWork, slice: Box): Promise<SliceOutcome> 
     cropCentreInSlice: c.cropCentreInSlice,
   }));
   const extract = performance.now() - t;
-  return { candidates, cells: candidates.map((c) => c.cell), instanceStats: null, timings: { read, segment, extract } };
+  return { candidates, cells: candidates.map((c) => c.cell), timings: { read, segment, extract } };
 }
 
 export async function processSlice(work: SliceWork, slice: Box): Promise<SliceOutcome> {

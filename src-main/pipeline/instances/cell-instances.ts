@@ -7,10 +7,13 @@
 // Pure: detail image + cell mask + placement in, level-0 candidates out.
 import type { Box, Point } from '../../domain/geometry.ts';
 import type { RgbaImage } from '../../slide/slide-reader.ts';
+import { px2ToUm2 } from '../scale.ts';
 import { labelComponents } from '../segment/mask-morphology.ts';
 import { detectNuclei } from './detect-nuclei.ts';
 import type { Nucleus } from './detect-nuclei.ts';
 import type { CellInstanceConfig } from './instance-config.ts';
+import { labelBounds } from './label-bounds.ts';
+import type { LabelBounds } from './label-bounds.ts';
 import { splitCellsBySeeds } from './split-cells.ts';
 
 export interface InstanceInput {
@@ -33,10 +36,8 @@ export type CellInstanceKind = 'cell' | 'cluster';
 
 export interface CellInstance {
   kind: CellInstanceKind;
-  /** Padded crop box, clamped to the slide. */
+  /** The cell region's box (with its nucleus), padded, clamped to the slide. */
   box: Box;
-  /** The cell region's box (with its nucleus), unpadded. */
-  cellBox: Box;
   /** Where the cell is, level-0: its nucleus centroid, or the region centroid for a cell without one. */
   centre: Point;
   /** Centroid of the seeding nucleus (null for a cell without a visible nucleus). */
@@ -49,8 +50,6 @@ export interface CellInstance {
   nuclei: number;
   /** floor of the crop box centre relative to the slice: the APACC file name's `cx-cy`. */
   cropCentreInSlice: Point;
-  /** The region reaches an edge of the read area that is not the slide's: it may be cut. */
-  cutByMaskEdge: boolean;
 }
 
 export interface InstanceStats {
@@ -70,31 +69,6 @@ function clampBox(x0: number, y0: number, x1: number, y1: number, bounds: Box): 
   return { x, y, width: Math.max(1, right - x), height: Math.max(1, bottom - y) };
 }
 
-interface RegionBounds { minX: number; minY: number; maxX: number; maxY: number; sumX: number; sumY: number; area: number }
-
-function emptyBounds(): RegionBounds {
-  return { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity, sumX: 0, sumY: 0, area: 0 };
-}
-
-function regionBounds(labels: Int32Array, width: number, count: number): RegionBounds[] {
-  const out = Array.from({ length: count + 1 }, emptyBounds);
-  for (let i = 0; i < labels.length; i++) {
-    const l = labels[i]!;
-    if (l === 0) continue;
-    const b = out[l]!;
-    const x = i % width;
-    const y = (i - x) / width;
-    b.area++;
-    b.sumX += x + 0.5;
-    b.sumY += y + 0.5;
-    if (x < b.minX) b.minX = x;
-    if (x > b.maxX) b.maxX = x;
-    if (y < b.minY) b.minY = y;
-    if (y > b.maxY) b.maxY = y;
-  }
-  return out;
-}
-
 export function findCellInstances(input: InstanceInput, config: CellInstanceConfig): { instances: CellInstance[]; stats: InstanceStats } {
   const { detail, origin, factor, slice, slide, mpp } = input;
   const dsDetail = input.detailDownsample;
@@ -112,7 +86,7 @@ export function findCellInstances(input: InstanceInput, config: CellInstanceConf
   // Which nuclei seed a cell; seed ids are the nucleus labels of the seeding ones.
   const seeding = new Uint8Array(map.nuclei.length + 1);
   for (const nu of map.nuclei) {
-    const areaUm2 = nu.area * umDetail * umDetail;
+    const areaUm2 = px2ToUm2(nu.area, umDetail);
     const epithelial = areaUm2 >= config.epithelialNucleusAreaUm2
       || (areaUm2 >= config.minSmallNucleusAreaUm2 && nu.ringCytoplasm >= config.minRingCytoplasm);
     if (epithelial) seeding[nu.label] = 1;
@@ -133,27 +107,23 @@ export function findCellInstances(input: InstanceInput, config: CellInstanceConf
   }
   const maxDistance = Math.round(config.maxCellRadiusUm / (umDetail * factor));
   const split = splitCellsBySeeds(mask, seeds, mw, mh, map.nuclei.length, maxDistance);
-  const regions = regionBounds(split.regions, mw, map.nuclei.length);
+  const regions = labelBounds(split.regions, mw, map.nuclei.length);
 
   const pad = config.paddingUm / mpp;
   const instances: CellInstance[] = [];
   const inSlice = (p: Point) => p.x >= slice.x && p.x < slice.x + slice.width && p.y >= slice.y && p.y < slice.y + slice.height;
-  const toLevel0 = (b: RegionBounds) => ({
+  const toLevel0 = (b: LabelBounds) => ({
     x0: origin.x + b.minX * dsMask, y0: origin.y + b.minY * dsMask,
     x1: origin.x + (b.maxX + 1) * dsMask, y1: origin.y + (b.maxY + 1) * dsMask,
   });
-  const cut = (b: RegionBounds) => (b.minX === 0 && origin.x > slide.x) || (b.minY === 0 && origin.y > slide.y)
-    || (b.maxX === mw - 1 && origin.x + mw * dsMask < slide.x + slide.width)
-    || (b.maxY === mh - 1 && origin.y + mh * dsMask < slide.y + slide.height);
   const push = (kind: CellInstanceKind, cell: { x0: number; y0: number; x1: number; y1: number }, centre: Point,
-    nucleus: Nucleus | null, area: number, nuclei: number, cutByMaskEdge: boolean) => {
+    nucleus: Nucleus | null, area: number, nuclei: number) => {
     const box = clampBox(cell.x0 - pad, cell.y0 - pad, cell.x1 + pad, cell.y1 + pad, slide);
     instances.push({
-      kind, box, cellBox: clampBox(cell.x0, cell.y0, cell.x1, cell.y1, slide), centre,
+      kind, box, centre,
       nucleus: nucleus ? { x: origin.x + nucleus.cx * dsDetail, y: origin.y + nucleus.cy * dsDetail } : null,
       area, nucleusArea: nucleus ? nucleus.area * dsDetail * dsDetail : null, nuclei,
       cropCentreInSlice: { x: Math.floor(box.x + box.width / 2) - slice.x, y: Math.floor(box.y + box.height / 2) - slice.y },
-      cutByMaskEdge,
     });
   };
 
@@ -171,14 +141,14 @@ export function findCellInstances(input: InstanceInput, config: CellInstanceConf
     cell.y0 = Math.min(cell.y0, origin.y + nu.minY * dsDetail);
     cell.x1 = Math.max(cell.x1, origin.x + (nu.maxX + 1) * dsDetail);
     cell.y1 = Math.max(cell.y1, origin.y + (nu.maxY + 1) * dsDetail);
-    const areaUm2 = nu.area * umDetail * umDetail;
+    const areaUm2 = px2ToUm2(nu.area, umDetail);
     const cluster = areaUm2 > config.clusterNucleusAreaUm2;
     // The nucleus is where the cell is (a cell region may be lopsided): it is the stored centre,
     // so reading order, slice ownership and "which cell is this" all agree.
     const centre = nucleusPoint;
     const nuclei = cluster ? Math.max(2, Math.round(areaUm2 / config.typicalNucleusAreaUm2)) : 1;
     if (cluster) stats.clusters++;
-    push(cluster ? 'cluster' : 'cell', cell, centre, nu, r.area * dsMask * dsMask, nuclei, r.area > 0 && cut(r));
+    push(cluster ? 'cluster' : 'cell', cell, centre, nu, r.area * dsMask * dsMask, nuclei);
   }
 
   // Cell-sized regions no nucleus reached, and holding no inflammatory cell: cells without a visible nucleus.
@@ -187,10 +157,10 @@ export function findCellInstances(input: InstanceInput, config: CellInstanceConf
   const { labels: restLabels, areas: restAreas } = labelComponents(rest, mw, mh, 1);
   const hasInflammatory = new Uint8Array(restAreas.length);
   for (let i = 0; i < restLabels.length; i++) if (inflammatory[i] === 1) hasInflammatory[restLabels[i]!] = 1;
-  const restBounds = regionBounds(restLabels, mw, restAreas.length - 1);
+  const restBounds = labelBounds(restLabels, mw, restAreas.length - 1);
   const umMask = umDetail * factor;
   for (let l = 1; l < restAreas.length; l++) {
-    const areaUm2 = restAreas[l]! * umMask * umMask;
+    const areaUm2 = px2ToUm2(restAreas[l]!, umMask);
     if (hasInflammatory[l] === 1 || areaUm2 < config.minSeedlessAreaUm2 || areaUm2 > config.maxSeedlessAreaUm2) continue;
     const b = restBounds[l]!;
     const centre = { x: origin.x + (b.sumX / b.area) * dsMask, y: origin.y + (b.sumY / b.area) * dsMask };
@@ -199,7 +169,7 @@ export function findCellInstances(input: InstanceInput, config: CellInstanceConf
       continue;
     }
     stats.seedless++;
-    push('cell', toLevel0(b), centre, null, b.area * dsMask * dsMask, 0, cut(b));
+    push('cell', toLevel0(b), centre, null, b.area * dsMask * dsMask, 0);
   }
   stats.kept = instances.length;
   return { instances, stats };

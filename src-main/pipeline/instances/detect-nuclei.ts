@@ -10,6 +10,7 @@ import { OD_TABLE } from '../optical-density.ts';
 import { erodeSquare, fillHoles, labelComponents, openSquare } from '../segment/mask-morphology.ts';
 import { boxMean } from './box-filter.ts';
 import type { CellInstanceConfig } from './instance-config.ts';
+import { labelBounds } from './label-bounds.ts';
 import { splitCellsBySeeds } from './split-cells.ts';
 
 export interface Nucleus {
@@ -26,8 +27,6 @@ export interface Nucleus {
   maxY: number;
   /** Share of the cytoplasm ring (config.cytoplasmRingUm) that is stained and not nuclear; 0-1. */
   ringCytoplasm: number;
-  /** Mean smoothed nuclear density (min(OD red, OD green)). */
-  density: number;
 }
 
 export interface NucleusMap {
@@ -70,30 +69,18 @@ export function labelTouchingNucleiApart(
 ): { labels: Int32Array; areas: number[] } {
   const blobs = labelComponents(mask, width, height, 1);
   const count = blobs.areas.length - 1;
-  const minX = new Int32Array(count + 1).fill(width);
-  const minY = new Int32Array(count + 1).fill(height);
-  const maxX = new Int32Array(count + 1).fill(-1);
-  const maxY = new Int32Array(count + 1).fill(-1);
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) {
-      const l = blobs.labels[i]!;
-      if (l === 0) continue;
-      if (x < minX[l]!) minX[l] = x;
-      if (x > maxX[l]!) maxX[l] = x;
-      if (y < minY[l]!) minY[l] = y;
-      if (y > maxY[l]!) maxY[l] = y;
-    }
-  }
+  const bounds = labelBounds(blobs.labels, width, count);
   // Every blob keeps its own label unless it is split below; parts get labels after the blobs.
   const labels = blobs.labels.slice();
   const areas = blobs.areas.slice();
   for (let l = 1; l <= count; l++) {
     if (blobs.areas[l]! < minBlob) continue;
-    const bw = maxX[l]! - minX[l]! + 1;
-    const bh = maxY[l]! - minY[l]! + 1;
+    const { minX: x0, minY: y0 } = bounds[l]!;
+    const bw = bounds[l]!.maxX - x0 + 1;
+    const bh = bounds[l]!.maxY - y0 + 1;
     const sub = new Uint8Array(bw * bh);
     for (let y = 0; y < bh; y++) {
-      const row = (minY[l]! + y) * width + minX[l]!;
+      const row = (y0 + y) * width + x0;
       for (let x = 0; x < bw; x++) sub[y * bw + x] = blobs.labels[row + x] === l ? 1 : 0;
     }
     const cores = labelComponents(erodeSquare(sub, bw, bh, neck), bw, bh, 1);
@@ -117,7 +104,7 @@ export function labelTouchingNucleiApart(
         if (sub[i] === 0) continue;
         const part = regions[i] !== 0 ? regions[i]! : seedCount + thin.labels[i]!;
         const label = partLabel[part - 1]!;
-        labels[(minY[l]! + y) * width + minX[l]! + x] = label;
+        labels[(y0 + y) * width + x0 + x] = label;
         areas[label]!++;
       }
     }
@@ -142,34 +129,14 @@ export function detectNuclei(image: RgbaImage, config: CellInstanceConfig): Nucl
   const minArea = config.minNucleusAreaUm2 / (um * um);
   // Relabel the kept blobs 1..n so every per-nucleus array is dense.
   const relabel = new Int32Array(areas.length);
-  const nuclei: Nucleus[] = [];
-  for (let l = 1; l < areas.length; l++) {
-    if (areas[l]! < minArea) continue;
-    relabel[l] = nuclei.length + 1;
-    nuclei.push({ label: nuclei.length + 1, area: 0, cx: 0, cy: 0, minX: width, minY: height, maxX: -1, maxY: -1, ringCytoplasm: 0, density: 0 });
-  }
+  let kept = 0;
+  for (let l = 1; l < areas.length; l++) if (areas[l]! >= minArea) relabel[l] = ++kept;
   const labels = new Int32Array(raw.length);
-  for (let i = 0; i < raw.length; i++) {
-    const l = relabel[raw[i]!]!;
-    if (l === 0) continue;
-    labels[i] = l;
-    const nu = nuclei[l - 1]!;
-    const x = i % width;
-    const y = (i - x) / width;
-    nu.area++;
-    nu.cx += x + 0.5;
-    nu.cy += y + 0.5;
-    nu.density += nuclear[i]!;
-    if (x < nu.minX) nu.minX = x;
-    if (x > nu.maxX) nu.maxX = x;
-    if (y < nu.minY) nu.minY = y;
-    if (y > nu.maxY) nu.maxY = y;
-  }
-  for (const nu of nuclei) {
-    nu.cx /= nu.area;
-    nu.cy /= nu.area;
-    nu.density /= nu.area;
-  }
+  for (let i = 0; i < raw.length; i++) labels[i] = relabel[raw[i]!]!;
+  const nuclei: Nucleus[] = labelBounds(labels, width, kept).slice(1).map((b, i) => ({
+    label: i + 1, area: b.area, cx: b.sumX / b.area, cy: b.sumY / b.area,
+    minX: b.minX, minY: b.minY, maxX: b.maxX, maxY: b.maxY, ringCytoplasm: 0,
+  }));
   measureCytoplasmRings(labels, stained, width, height, nuclei, config.cytoplasmRingUm[0] / um, config.cytoplasmRingUm[1] / um);
   return { width, height, labels, nuclei };
 }
