@@ -2,7 +2,7 @@
 // so the handlers stay free of Node and Electron (the renderer's compiler
 // sees this folder). The shells build the real ApiContext: the Store from
 // src-main/store satisfies ApiStore as it is; URLs, tiles and jobs come from
-// src-main/server/api-runtime.ts, the file dialog from src-main/app/.
+// src-main/runtime/api-runtime.ts, the file dialog from src-main/app/.
 
 import type { Box } from '../domain/geometry.ts';
 import type { CellClassName } from '../domain/cell-class.ts';
@@ -76,7 +76,7 @@ export interface JobControl {
 
 export type ExportRequest = z.output<typeof exportRequestSchema>;
 
-/** Dataset exports: run in a worker of the shell (src-main/server/export-jobs.ts). */
+/** Dataset exports: run in a worker of the shell (src-main/runtime/export-jobs.ts). */
 export interface DatasetControl {
   startExport(request: ExportRequest): Promise<ExportStarted>;
   verify(folder: string): Promise<VerifyResult>;

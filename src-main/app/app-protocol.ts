@@ -5,9 +5,9 @@
 
 import { protocol } from 'electron';
 import type { Protocol } from 'electron';
-import type { MediaService } from '../server/media-service.ts';
-import { routeMediaRequest } from '../server/media-routes.ts';
-import { readRendererFile } from '../server/renderer-files.ts';
+import type { MediaService } from '../runtime/media-service.ts';
+import { routeMediaRequest } from '../runtime/media-routes.ts';
+import { readRendererFile } from '../runtime/renderer-files.ts';
 import type { ServiceResponse } from '../slide/tile-service.ts';
 import { TILE_SCHEME } from './tile-protocol.ts';
 import { APP_HOST, APP_SCHEME, ELECTRON_CSP } from './security.ts';

@@ -3,7 +3,7 @@
 // The page is our bundled renderer only; nothing remote is ever loaded.
 
 import type { BrowserWindow, Session, WebPreferences } from 'electron';
-import { rendererCsp } from '../server/renderer-files.ts';
+import { rendererCsp } from '../runtime/renderer-files.ts';
 import { TILE_SCHEME } from './tile-protocol.ts';
 
 export const APP_SCHEME = 'smearlab';

@@ -3,7 +3,7 @@
 // way). The page finds the API from its own location (api/http-client.ts).
 
 import type { HttpReply, Mount } from './router.ts';
-import { readRendererFile, rendererCsp } from './renderer-files.ts';
+import { readRendererFile, rendererCsp } from '../runtime/renderer-files.ts';
 
 export const APP_PREFIX = 'app';
 

@@ -8,15 +8,15 @@ import { TileService } from '../slide/tile-service.ts';
 import type { TileServiceOptions } from '../slide/tile-service.ts';
 import { defaultDatabasePath, openStore } from '../store/index.ts';
 import type { Store } from '../store/index.ts';
-import { createApiRuntime } from './api-runtime.ts';
-import type { ApiRuntime, ApiRuntimeOptions } from './api-runtime.ts';
+import { createApiRuntime } from '../runtime/api-runtime.ts';
+import type { ApiRuntime, ApiRuntimeOptions } from '../runtime/api-runtime.ts';
 import { apiMount } from './api-mount.ts';
 import { APP_PREFIX, appMounts } from './app-mount.ts';
 import { eventsMount } from './events-mount.ts';
 import { createServer } from './http-server.ts';
 import type { RunningServer } from './http-server.ts';
 import { mediaMounts } from './media-mount.ts';
-import { DEFAULT_RENDERER_DIR } from './renderer-files.ts';
+import { DEFAULT_RENDERER_DIR } from '../runtime/renderer-files.ts';
 import { tileMount } from './tile-mount.ts';
 
 export interface BrowserModeOptions {

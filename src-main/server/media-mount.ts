@@ -2,8 +2,8 @@
 // /t/<token>/cells/... and /t/<token>/library/...
 
 import { toHttpReply } from './tile-mount.ts';
-import type { MediaService } from './media-service.ts';
-import { MEDIA_PREFIXES, routeMediaRequest } from './media-routes.ts';
+import type { MediaService } from '../runtime/media-service.ts';
+import { MEDIA_PREFIXES, routeMediaRequest } from '../runtime/media-routes.ts';
 import type { Mount } from './router.ts';
 
 /** Short-lived: a cell id names the same box for its whole life, but a re-ingest may remove the cell. */

@@ -3,8 +3,8 @@
 // arrow moves, gallery by slice, events, and ids from the wrong slide.
 import { after, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createApiRuntime } from '../../../src-main/server/api-runtime.ts';
-import type { ApiRuntime } from '../../../src-main/server/api-runtime.ts';
+import { createApiRuntime } from '../../../src-main/runtime/api-runtime.ts';
+import type { ApiRuntime } from '../../../src-main/runtime/api-runtime.ts';
 import { SlideRegistry } from '../../../src-main/slide/slide-registry.ts';
 import { openSlide } from '../../../src-main/slide/openslide-reader.ts';
 import { TileService } from '../../../src-main/slide/tile-service.ts';

@@ -13,7 +13,7 @@ import { startBrowserMode } from '../../../src-main/server/browser-mode.ts';
 import type { BrowserMode } from '../../../src-main/server/browser-mode.ts';
 import type { ApiError } from '../../../src-main/api/errors.ts';
 import type { IngestStarted, JobView, OpenSlideResult, SlideListEntry } from '../../../src-main/api/views.ts';
-import { readEvents } from './api-fixture.ts';
+import { readEvents } from '../api/api-fixture.ts';
 
 let dir: string;
 let fixture: SyntheticSlide;

@@ -14,7 +14,7 @@ import type { ExportStarted, JobView, VerifyResult } from '../../../src-main/api
 import { runIngest } from '../../../src-main/pipeline/ingest/run-ingest.ts';
 import { parseIngestOptions } from '../../../src-main/pipeline/ingest/ingest-options.ts';
 import { openStore } from '../../../src-main/store/index.ts';
-import { readEvents } from './api-fixture.ts';
+import { readEvents } from '../api/api-fixture.ts';
 
 let dir: string;
 let mode: BrowserMode;
