@@ -2,9 +2,9 @@
 // userData. A missing or damaged file means defaults; bounds are checked
 // against sane sizes (a screen that went away must not strand the window).
 
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 
 export const WINDOW_STATE_FILE = 'window-state.json';
 
@@ -30,10 +30,7 @@ export async function loadWindowState(path: string): Promise<WindowState> {
 }
 
 export async function saveWindowState(path: string, state: WindowState): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`);
-  await rename(tmp, path);
+  await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, { makeFolder: true });
 }
 
 /** Whether the saved position still lies on one of the displays' work areas. */

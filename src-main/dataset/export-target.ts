@@ -9,8 +9,9 @@
 // instead of its mount point silently filling the local disk.
 
 import { hostname } from 'node:os';
-import { mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { TEMP_MARK, writeFileAtomic } from '../files/atomic-write.ts';
 import { DatasetError, targetWriteError } from './dataset-error.ts';
 import { listFiles, sha256Buffer, sha256File } from './file-tree.ts';
 
@@ -18,8 +19,6 @@ export const MANIFEST_NAME = 'manifest.json';
 export const MANIFEST_FORMAT = 'smearlab-dataset-export';
 export const JOURNAL_NAME = '.smearlab-export-journal.jsonl';
 export const LOCK_NAME = '.smearlab-export.lock';
-/** Marks temporary files: `.{name}.smearlab-tmp-{pid}`. */
-export const TEMP_MARK = '.smearlab-tmp-';
 
 export interface WrittenFile {
   /** Relative to the export root, `/` separators. */
@@ -98,8 +97,7 @@ export class ExportTarget {
       target.existing.delete(MANIFEST_NAME);
       // Compact the journal to what still holds.
       const lines = [...previous.values()].map((f) => JSON.stringify(f));
-      await writeFile(join(root, `${JOURNAL_NAME}${TEMP_MARK}${process.pid}`), lines.length ? `${lines.join('\n')}\n` : '');
-      await rename(join(root, `${JOURNAL_NAME}${TEMP_MARK}${process.pid}`), join(root, JOURNAL_NAME));
+      await writeFileAtomic(join(root, JOURNAL_NAME), lines.length ? `${lines.join('\n')}\n` : '');
     } catch (err) {
       await releaseLock(root);
       throw err instanceof DatasetError ? err : targetWriteError(err, root, false);
@@ -147,24 +145,15 @@ export class ExportTarget {
   async write(rel: string, data: Buffer | string, key: string | null): Promise<WrittenFile> {
     const abs = this.abs(rel);
     await this.#ensureDir(rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '');
-    const tmp = join(dirname(abs), `.${basename(abs)}${TEMP_MARK}${process.pid}`);
     const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     if (this.#throttle) {
       const now = performance.now();
       this.#deviceFreeAt = Math.max(now, this.#deviceFreeAt) + (buffer.length / this.#throttle) * 1000;
       await new Promise((r) => setTimeout(r, this.#deviceFreeAt - now));
     }
-    let handle: Awaited<ReturnType<typeof open>> | undefined;
     try {
-      handle = await open(tmp, 'w');
-      await handle.writeFile(buffer);
-      if (this.#fsync) await handle.datasync();
-      await handle.close();
-      handle = undefined;
-      await rename(tmp, abs);
+      await writeFileAtomic(abs, buffer, { fsync: this.#fsync });
     } catch (err) {
-      await handle?.close().catch(() => undefined);
-      await unlink(tmp).catch(() => undefined);
       throw targetWriteError(err, abs, !(await this.rootIntact()));
     }
     this.existing.add(rel);

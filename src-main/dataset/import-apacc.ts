@@ -12,13 +12,14 @@
 // again. Bad lines and names are reported with file and line; the rest is
 // imported; each smear is written in one transaction.
 
-import { copyFile, readFile, rename, mkdir, unlink } from 'node:fs/promises';
+import { readFile, mkdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { cellClassByName, type CellClassName } from '../domain/cell-class.ts';
 import type { Box } from '../domain/geometry.ts';
 import { intersectBoxes } from '../domain/geometry.ts';
+import { copyFileAtomic } from '../files/atomic-write.ts';
 import { defaultDatabasePath, openStore, type NewCell, type Store } from '../store/index.ts';
 import { cellBoxFromName, fileIdForSmear, parseCellFileName, parseSliceStem, type ParsedCellName } from './apacc-names.ts';
 import { DatasetError } from './dataset-error.ts';
@@ -290,12 +291,9 @@ async function importSmear(store: Store, root: string, dataDir: string, files: S
   for (const s of files.slices.values()) {
     if (!s.imagePath) continue;
     const dest = join(folder, importedSliceImageName(s));
-    const tmp = `${dest}.tmp-${process.pid}`;
     try {
-      await copyFile(join(root, s.imagePath), tmp);
-      await rename(tmp, dest);
+      await copyFileAtomic(join(root, s.imagePath), dest);
     } catch (err) {
-      await unlink(tmp).catch(() => undefined);
       throw new Error(`cannot copy ${s.imagePath} to ${dest}: ${(err as Error).message}`);
     }
   }

@@ -3,9 +3,10 @@
 // slice's 'done' state in one transaction, so a run killed at any moment
 // resumes from the pending slices with no duplicate or half-written cells.
 // Runs inside a worker thread (ingest-worker.ts); tests may call it directly.
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Box } from '../../domain/geometry.ts';
+import { writeFileAtomic } from '../../files/atomic-write.ts';
 import { openSlide } from '../../slide/openslide-reader.ts';
 import type { SlideReader } from '../../slide/slide-reader.ts';
 import { defaultDatabasePath, openStore } from '../../store/index.ts';
@@ -31,13 +32,6 @@ export interface IngestHooks {
 
 export function ingestDataDir(options: IngestOptions, dbPath: string): string {
   return resolve(options.dataDir ?? join(dirname(dbPath), 'smearlab-data'));
-}
-
-async function writeFileAtomic(path: string, data: Buffer): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
 }
 
 export async function runIngest(options: IngestOptions, hooks: IngestHooks = {}): Promise<IngestResult> {
@@ -102,7 +96,7 @@ function registerSlide(ctx: IngestContext): SlideRecord {
 async function planSlides(ctx: IngestContext, slide: SlideRecord): Promise<void> {
   const fov = await findFieldOfView(ctx.reader);
   const maskPath = join(ctx.dataDir, 'fov', `${slide.id}-${slide.smearId}.png`);
-  await writeFileAtomic(maskPath, await encodeFovMaskPng(fov));
+  await writeFileAtomic(maskPath, await encodeFovMaskPng(fov), { makeFolder: true });
   ctx.store.updateSlide(slide.id, { fovMaskPath: maskPath });
   const planned = planSliceGrid(fov, slide.width, slide.height, {
     sliceSize: ctx.options.sliceSize,
@@ -119,7 +113,7 @@ async function saveCrops(ctx: IngestContext, slide: SlideRecord, slice: SliceRec
     const candidate = outcome.candidates[i]!;
     const name = apaccCellFileName(slide.smearId, slice, i + 1, candidate.cropCentreInSlice, today);
     const path = join(ctx.dataDir, 'crops', slide.smearId, name);
-    await writeFileAtomic(path, await renderCellCrop(ctx.reader, cell.box));
+    await writeFileAtomic(path, await renderCellCrop(ctx.reader, cell.box), { makeFolder: true });
     cell.cropPath = path;
   }
 }
