@@ -1,7 +1,16 @@
 // Errors as they cross every boundary (IPC, HTTP, SSE): plain objects that
 // survive serialisation. The UI shows `message`; logs keep `detail`.
-// Services throw their own typed errors (StoreError, SlideError, ...); the
-// adapters turn anything thrown into an ApiError with toApiError.
+// Services throw their own typed errors (StoreError, SlideError, ...: all
+// SmearlabError); the adapters turn anything thrown into an ApiError with
+// toApiError, which matches them with instanceof. The renderer bundles this
+// file for ApiCallError; the service error classes it imports for the
+// matching are tree-shaken out of that bundle (they are only used there).
+
+import { SmearlabError } from '../domain/errors.ts';
+import { SlideError } from '../slide/slide-error.ts';
+import type { SlideErrorCode } from '../slide/slide-error.ts';
+import { StoreError } from '../store/store-error.ts';
+import type { StoreErrorCode } from '../store/store-error.ts';
 
 export type ApiErrorCode =
   | 'bad-input' // the input failed the operation's schema; message names the field
@@ -50,11 +59,11 @@ export function isApiError(value: unknown): value is ApiError {
 }
 
 /** Thrown by handlers for failures they name themselves; becomes its ApiError unchanged. */
-export class ApiFailure extends Error {
+export class ApiFailure extends SmearlabError<ApiErrorCode> {
   readonly error: ApiError;
 
   constructor(code: ApiErrorCode, message: string, detail: string | null = null) {
-    super(message);
+    super(code, message);
     this.name = 'ApiFailure';
     this.error = apiError(code, message, detail);
   }
@@ -64,23 +73,20 @@ export class ApiFailure extends Error {
  * What a client-side promise rejects with: an Error (stack, instanceof) that
  * carries the ApiError's fields, so `catch (e) { e.code }` works in the UI.
  */
-export class ApiCallError extends Error implements ApiError {
-  readonly code: ApiErrorCode;
+export class ApiCallError extends SmearlabError<ApiErrorCode> implements ApiError {
   readonly detail: string | null;
   readonly operation: string;
 
   constructor(operation: string, error: ApiError) {
-    super(error.message);
+    super(error.code, error.message);
     this.name = 'ApiCallError';
-    this.code = error.code;
     this.detail = error.detail;
     this.operation = operation;
   }
 }
 
-// Services' own error classes, matched by name and code so this file imports
-// none of them (it is compiled into the renderer too).
-const STORE_CODES: Record<string, ApiErrorCode> = {
+// What each code of a service's error means to the UI; a new code fails the build until it is mapped here.
+const STORE_CODES: Record<StoreErrorCode, ApiErrorCode> = {
   'not-found': 'not-found',
   'invalid-argument': 'bad-input',
   conflict: 'conflict',
@@ -90,7 +96,7 @@ const STORE_CODES: Record<string, ApiErrorCode> = {
   'migration-failed': 'store-failed',
   io: 'store-failed',
 };
-const SLIDE_CODES: Record<string, ApiErrorCode> = {
+const SLIDE_CODES: Record<SlideErrorCode, ApiErrorCode> = {
   'not-found': 'slide-unavailable',
   'unsupported-format': 'slide-unavailable',
   openslide: 'slide-unavailable',
@@ -101,15 +107,10 @@ const SLIDE_CODES: Record<string, ApiErrorCode> = {
 /** Any thrown value as an ApiError; unknown errors become 'internal' with the original in detail. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiFailure) return error.error;
+  if (error instanceof StoreError) return apiError(STORE_CODES[error.code], error.message, `${error.name} ${error.code}`);
+  if (error instanceof SlideError) return apiError(SLIDE_CODES[error.code], error.message, `${error.name} ${error.code}`);
   if (isApiError(error)) return apiError(error.code, error.message, error.detail);
   if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    if (error.name === 'StoreError' && typeof code === 'string' && STORE_CODES[code]) {
-      return apiError(STORE_CODES[code], error.message, `StoreError ${code}`);
-    }
-    if (error.name === 'SlideError' && typeof code === 'string' && SLIDE_CODES[code]) {
-      return apiError(SLIDE_CODES[code], error.message, `SlideError ${code}`);
-    }
     return apiError('internal', 'Something went wrong inside Smearlab; the log has the details', error.stack ?? `${error.name}: ${error.message}`);
   }
   return apiError('internal', 'Something went wrong inside Smearlab; the log has the details', String(error));

@@ -1,6 +1,8 @@
 // What a CLI command is, and the errors commands throw. One file per command
 // under commands/, listed once in command-table.ts.
 
+import { SmearlabError } from '../domain/errors.ts';
+
 export interface CliIo {
   out(line?: string): void;
   err(line?: string): void;
@@ -19,19 +21,19 @@ export interface CliCommand {
 }
 
 /** Bad command-line input: printed with the command's usage, exit code 2. */
-export class CliUsageError extends Error {
+export class CliUsageError extends SmearlabError<'usage'> {
   constructor(message: string) {
-    super(message);
+    super('usage', message);
     this.name = 'CliUsageError';
   }
 }
 
 /** A failure the user can act on (message says what and where), exit code 1. */
-export class CliError extends Error {
+export class CliError extends SmearlabError<'failed'> {
   readonly exitCode: number;
 
   constructor(message: string, exitCode = 1) {
-    super(message);
+    super('failed', message);
     this.name = 'CliError';
     this.exitCode = exitCode;
   }

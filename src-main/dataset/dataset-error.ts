@@ -2,6 +2,8 @@
 // layer maps it to the UI's { code, message, detail }); the message names
 // the file or folder and says what to do.
 
+import { SmearlabError } from '../domain/errors.ts';
+
 export type DatasetErrorCode =
   | 'bad-options' // options failed validation
   | 'nothing-to-export' // the selection holds no cells
@@ -18,15 +20,13 @@ export type DatasetErrorCode =
   | 'not-an-export' // verify: no manifest.json or not ours
   | 'io'; // any other I/O failure
 
-export class DatasetError extends Error {
-  readonly code: DatasetErrorCode;
+export class DatasetError extends SmearlabError<DatasetErrorCode> {
   /** The file or folder concerned, when there is one. */
   readonly path: string | null;
 
   constructor(code: DatasetErrorCode, message: string, path: string | null = null) {
-    super(message);
+    super(code, message);
     this.name = 'DatasetError';
-    this.code = code;
     this.path = path;
   }
 }

@@ -6,6 +6,7 @@
 // and seed always give the same split.
 
 import { CELL_CLASSES, type CellClassName } from '../domain/cell-class.ts';
+import { SmearlabError } from '../domain/errors.ts';
 
 export type SplitName = 'train' | 'test';
 export const SPLIT_NAMES: readonly SplitName[] = ['train', 'test'];
@@ -38,9 +39,10 @@ export interface SplitDecision {
   distance: number | null;
 }
 
-export class SplitError extends Error {
+/** The split request cannot be met (a smear named twice or on both sides, too few smears, ...). */
+export class SplitError extends SmearlabError<'bad-split'> {
   constructor(message: string) {
-    super(message);
+    super('bad-split', message);
     this.name = 'SplitError';
   }
 }

@@ -1,6 +1,8 @@
 // Typed errors for everything that opens or reads a slide. They carry the
 // path, so a message shown to the user says what failed and where.
 
+import { SmearlabError } from '../domain/errors.ts';
+
 export type SlideErrorCode =
   | 'not-found' // no such file
   | 'unsupported-format' // OpenSlide does not recognise the file
@@ -8,14 +10,12 @@ export type SlideErrorCode =
   | 'closed' // the reader was used after close()
   | 'bad-argument'; // a caller passed an impossible level / region / name
 
-export class SlideError extends Error {
-  readonly code: SlideErrorCode;
+export class SlideError extends SmearlabError<SlideErrorCode> {
   readonly path: string;
 
   constructor(code: SlideErrorCode, path: string, message: string) {
-    super(`${message} (${path})`);
+    super(code, `${message} (${path})`);
     this.name = 'SlideError';
-    this.code = code;
     this.path = path;
   }
 }

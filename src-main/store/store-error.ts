@@ -1,6 +1,8 @@
 // Typed errors of the store. The code is stable (the api layer maps it to the
 // UI's { code, message, detail }); the message says what failed and where.
 
+import { SmearlabError } from '../domain/errors.ts';
+
 export type StoreErrorCode =
   | 'not-a-database' // the file exists but SQLite cannot read it as a database
   | 'not-smearlab' // a SQLite database that belongs to some other program
@@ -11,15 +13,13 @@ export type StoreErrorCode =
   | 'invalid-argument' // a caller passed a value the schema would never hold
   | 'conflict'; // a uniqueness rule or state rule forbids the change
 
-export class StoreError extends Error {
-  readonly code: StoreErrorCode;
+export class StoreError extends SmearlabError<StoreErrorCode> {
   /** The database file, where the error is about the file itself. */
   readonly path: string | null;
 
   constructor(code: StoreErrorCode, message: string, path: string | null = null) {
-    super(path === null ? message : `${message} (${path})`);
+    super(code, path === null ? message : `${message} (${path})`);
     this.name = 'StoreError';
-    this.code = code;
     this.path = path;
   }
 }

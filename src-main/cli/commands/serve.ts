@@ -9,6 +9,7 @@ import type { TileFormat } from '../../slide/tile-encoder.ts';
 import { startBrowserMode } from '../../server/browser-mode.ts';
 import type { BrowserMode } from '../../server/browser-mode.ts';
 import type { IngestStarted } from '../../api/views.ts';
+import { StoreError } from '../../store/index.ts';
 import { CliError, CliUsageError, integerOption } from '../command.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 
@@ -115,7 +116,7 @@ export const serveCommand: CliCommand = {
     }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') throw new CliError(`Port ${port} is already in use on 127.0.0.1; pick another with --port`);
       if (error.code === 'EACCES') throw new CliError(`Not allowed to listen on port ${port}; pick one above 1023`);
-      if (error.name === 'StoreError') throw new CliError(error.message);
+      if (error instanceof StoreError) throw new CliError(error.message);
       throw error;
     });
     try {

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { arch, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { SmearlabError } from '../../domain/errors.ts';
 import type { ProviderSkip } from './segmenter.ts';
 
 /** Names onnxruntime-node accepts in `executionProviders` on some platform. */
@@ -93,13 +94,13 @@ export interface CreateSessionOptions {
 }
 
 /** No provider of the preference could open the model. */
-export class NoProviderError extends Error {
+export class NoProviderError extends SmearlabError<'no-provider'> {
   readonly skipped: ProviderSkip[];
   /** The CPU provider's own error when CPU was tried: then the model itself is at fault. */
   readonly cpuError: Error | null;
 
   constructor(skipped: ProviderSkip[], cpuError: Error | null) {
-    super(skipped.map((s) => `${s.provider}: ${s.reason}`).join('; '));
+    super('no-provider', skipped.map((s) => `${s.provider}: ${s.reason}`).join('; '));
     this.name = 'NoProviderError';
     this.skipped = skipped;
     this.cpuError = cpuError;

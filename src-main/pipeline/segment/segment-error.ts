@@ -2,6 +2,8 @@
 // is about, so "wrong model" problems are reported before a job starts with
 // the file and the mismatch in the message.
 
+import { SmearlabError } from '../../domain/errors.ts';
+
 export type SegmentErrorCode =
   | 'not-found' // model .onnx / .json / ensemble manifest missing
   | 'bad-manifest' // JSON syntax or schema error in a manifest
@@ -12,14 +14,12 @@ export type SegmentErrorCode =
   | 'bad-input' // segment() was given an impossible image
   | 'disposed'; // used after dispose()
 
-export class SegmentError extends Error {
-  readonly code: SegmentErrorCode;
+export class SegmentError extends SmearlabError<SegmentErrorCode> {
   readonly path: string;
 
   constructor(code: SegmentErrorCode, path: string, message: string) {
-    super(`${message} (${path})`);
+    super(code, `${message} (${path})`);
     this.name = 'SegmentError';
-    this.code = code;
     this.path = path;
   }
 }
