@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// The `smearlab` command (package.json "bin"). Plain JS so it runs with bare
-// Node: it registers tsx, then hands over to the TypeScript CLI in main.ts.
+// The `smearlab` command in a development checkout (package.json "bin"):
+// registers tsx and runs the TypeScript CLI. Builds run dist/main/cli.mjs,
+// which needs neither tsx nor TypeScript.
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('./main.ts');
-process.exitCode = await main(process.argv.slice(2));
+await import('./cli-entry.ts');

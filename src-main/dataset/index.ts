@@ -2,7 +2,7 @@
 // QuPath GeoJSON) as a worker job, verify, import, and their error type.
 // The api layer uses these; nothing here imports Electron.
 
-export { startExportJob, type ExportJob, type ExportJobEvents } from './export-job.ts';
+export { startExportJob, type ExportJob } from './export-job.ts';
 export { runExport, exportFromStore, type ExportHooks } from './run-export.ts';
 export {
   exportOptionsSchema, exportFormatsSchema, splitRequestSchema, parseExportOptions,

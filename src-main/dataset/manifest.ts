@@ -2,8 +2,8 @@
 // models and providers, annotators, split, counts, SHA-256 of every file),
 // SHA256SUMS (the same checksums for `sha256sum -c`), and README.txt.
 
-import { readFileSync } from 'node:fs';
 import { CELL_CLASSES } from '../domain/cell-class.ts';
+import { APP_VERSION } from '../files/app-layout.ts';
 import type { ExportOptions } from './export-options.ts';
 import type { ExportPlan } from './export-plan.ts';
 import { MANIFEST_FORMAT, type WrittenFile } from './export-target.ts';
@@ -12,16 +12,6 @@ import { cocoCategoryId } from './export-formats.ts';
 export const MANIFEST_VERSION = 1;
 export const SUMS_NAME = 'SHA256SUMS';
 export const README_NAME = 'README.txt';
-
-/** Smearlab's version from package.json ('unknown' if it cannot be read, e.g. in an odd bundle). */
-export function appVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 export interface ManifestSmear {
   smearId: string;

@@ -16,7 +16,8 @@ import type { ExportOptions, ExportProgress, ExportResult } from './export-optio
 import { labelledParts, planExport, type ExportCell, type ExportPlan, type PlannedSlice, type PlannedSlide } from './export-plan.ts';
 import { ExportTarget, MANIFEST_NAME, type WrittenFile } from './export-target.ts';
 import { sha256Buffer } from './file-tree.ts';
-import { appVersion, buildManifest, README_NAME, readmeText, sha256Sums, SUMS_NAME } from './manifest.ts';
+import { APP_VERSION } from '../files/app-layout.ts';
+import { buildManifest, README_NAME, readmeText, sha256Sums, SUMS_NAME } from './manifest.ts';
 import { encodePng, openPixelSource, pixelIdentity, type PixelSource } from './pixel-source.ts';
 import { formatSliceLabels } from './slice-labels.ts';
 
@@ -116,7 +117,7 @@ class ExportRun {
     readonly store: Store, readonly jobId: number, readonly options: ExportOptions, readonly plan: ExportPlan,
     readonly target: ExportTarget, readonly hooks: ExportHooks, readonly started: number,
   ) {
-    this.#version = hooks.appVersion ?? appVersion();
+    this.#version = hooks.appVersion ?? APP_VERSION;
     this.#planned = plannedFiles(plan, options);
     this.#unitsTotal = this.#planned.reduce((n, f) => n + f.units, 0);
   }

@@ -5,10 +5,10 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { RENDERER_DIR } from '../files/app-layout.ts';
 import type { ServiceResponse } from '../slide/tile-service.ts';
 
-export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
+export const DEFAULT_RENDERER_DIR = RENDERER_DIR;
 
 /**
  * The page may load code, styles, images and data only from where it came

@@ -2,7 +2,7 @@
 // once, lazily, and describes its shape. A missing or unloadable addon becomes
 // a SlideError saying how to build it, never a crash at import time.
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { OPENSLIDE_BINDING_PATH } from '../files/app-layout.ts';
 import { SlideError } from './slide-error.ts';
 
 /** What the addon rejects / throws with: `code` matches SlideErrorCode. */
@@ -76,19 +76,15 @@ export interface OpenSlideBinding {
   liveHandles(): number;
 }
 
-const defaultAddonPath = fileURLToPath(
-  new URL('../../native/build/Release/openslide_binding.node', import.meta.url),
-);
-
 let loaded: OpenSlideBinding | null = null;
 let loadError: SlideError | null = null;
 
 /**
- * The addon path: SMEARLAB_OPENSLIDE_BINDING overrides it (a packaged app
- * keeps the .node file unpacked outside the asar archive).
+ * The addon path (app-layout.ts: unpacked beside the asar in a package);
+ * SMEARLAB_OPENSLIDE_BINDING overrides it, e.g. for a binding built elsewhere.
  */
 export function openSlideAddonPath(): string {
-  return process.env['SMEARLAB_OPENSLIDE_BINDING'] ?? defaultAddonPath;
+  return process.env['SMEARLAB_OPENSLIDE_BINDING'] ?? OPENSLIDE_BINDING_PATH;
 }
 
 /** Loads the addon or throws a SlideError ('unsupported-format') naming the fix. */

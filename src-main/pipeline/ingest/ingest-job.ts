@@ -1,11 +1,10 @@
 // Main-thread handle on an ingest job running in a worker thread: progress
 // events, cancellation, and the result. The calling thread only passes
 // messages, so a UI served from it stays responsive during a long ingest.
-import { EventEmitter } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import { startWorkerJob } from '../../jobs/worker-job.ts';
+import type { WorkerJob } from '../../jobs/worker-job.ts';
 import { parseIngestOptions } from './ingest-options.ts';
-import type { IngestOptionsInput, IngestProgress, IngestResult } from './ingest-options.ts';
-import type { IngestControlMessage, IngestWorkerMessage } from './ingest-messages.ts';
+import type { IngestOptions, IngestOptionsInput, IngestProgress, IngestResult } from './ingest-options.ts';
 
 export class IngestJobError extends Error {
   readonly code: string | null;
@@ -16,40 +15,15 @@ export class IngestJobError extends Error {
   }
 }
 
-export interface IngestJobEvents {
-  progress: [IngestProgress];
-  log: [string];
-}
-
-export interface IngestJob {
-  readonly events: EventEmitter<IngestJobEvents>;
-  /** Stops after the slices in hand; the job ends 'cancelled' and resumes on the next run. */
-  cancel(): void;
-  readonly result: Promise<IngestResult>;
-}
+/** Cancel stops after the slices in hand; the job ends 'cancelled' and resumes on the next run. */
+export type IngestJob = Omit<WorkerJob<IngestProgress, IngestResult>, 'jobId'>;
 
 export function startIngestJob(input: IngestOptionsInput): IngestJob {
-  const options = parseIngestOptions(input);
-  const events = new EventEmitter<IngestJobEvents>();
-  const worker = new Worker(new URL('./ingest-worker-boot.mjs', import.meta.url), { workerData: { options } });
-  let settled = false;
-  const result = new Promise<IngestResult>((resolvePromise, reject) => {
-    worker.on('message', (message: IngestWorkerMessage) => {
-      switch (message.type) {
-        case 'progress': events.emit('progress', message.progress); break;
-        case 'log': events.emit('log', message.message); break;
-        case 'result': settled = true; resolvePromise(message.result); break;
-        case 'error': settled = true; reject(new IngestJobError(message.message, message.code, message.name)); break;
-      }
-    });
-    worker.on('error', (err) => { if (!settled) { settled = true; reject(err); } });
-    worker.on('exit', (code) => {
-      if (!settled) { settled = true; reject(new IngestJobError(`ingest worker stopped unexpectedly (exit ${code})`, null, 'Error')); }
-    });
+  return startWorkerJob<IngestOptions, IngestProgress, IngestResult>({
+    bundle: 'ingest-worker',
+    source: new URL('./ingest-worker.ts', import.meta.url),
+    options: parseIngestOptions(input),
+    reviveError: (error) => new IngestJobError(error.message, error.code, error.name),
+    exitError: (code) => new IngestJobError(`ingest worker stopped unexpectedly (exit ${code})`, null, 'Error'),
   });
-  return {
-    events,
-    cancel: () => worker.postMessage({ type: 'cancel' } satisfies IngestControlMessage),
-    result,
-  };
 }

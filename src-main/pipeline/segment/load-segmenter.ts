@@ -2,8 +2,8 @@
 // (name or path) or ensemble manifest. Everything is checked here, before a
 // job starts: files exist, manifests validate, every model's inputs and
 // outputs match its manifest (including a dry run), ensemble members agree.
-import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
+import { MODELS_DIR } from '../../files/app-layout.ts';
 import { ClassicalSegmenter, type ClassicalConfig } from './classical-segmenter.ts';
 import { ensembleBaseDir, readEnsembleManifest, resolveModelRef } from './ensemble-manifest.ts';
 import { DEFAULT_PROVIDERS, parseProviderList } from './execution-providers.ts';
@@ -15,7 +15,7 @@ import type { Segmenter } from './segmenter.ts';
 /** The model shipped in models/ and used when none is named. */
 export const DEFAULT_MODEL_NAME = 'smear-unet-tiny';
 
-export const DEFAULT_MODELS_DIR = fileURLToPath(new URL('../../../models/', import.meta.url));
+export const DEFAULT_MODELS_DIR = MODELS_DIR;
 
 export interface LoadSegmenterOptions {
   segmenter: 'onnx' | 'classical';
