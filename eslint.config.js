@@ -1,13 +1,29 @@
-// Lint rules that keep the architecture honest: the contract is the only way
-// across processes, and nothing below src-main/api imports Electron.
+// Lint rules that keep the architecture honest (README, "Layout"): imports
+// point one way, app/, server/, cli/ -> runtime/ -> api/ -> services
+// (dataset, jobs, pipeline, slide, store, demo) -> domain/ and files/;
+// only app/ and the preload import Electron; the renderer sees only api/
+// and domain/. test/unit/architecture/layering.test.ts proves a wrong
+// import fails.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const electronBan = {
-  'no-restricted-imports': ['error', {
-    paths: [{ name: 'electron', message: 'Only src-main/app/ and src-preload/ may import Electron.' }],
-  }],
-};
+const ELECTRON = { name: 'electron', message: 'Only src-main/app/ and src-preload/ may import Electron.' };
+const SHELLS = ['app', 'server', 'cli'];
+const SERVICES = ['dataset', 'jobs', 'pipeline', 'slide', 'store', 'demo'];
+
+/** The rule for one folder of src-main: the folders it may not import from (matched on the import path). */
+function layer(folder, forbidden, { electron = false } = {}) {
+  const pattern = `(^|/)(${forbidden.join('|')})/`;
+  return {
+    files: [`src-main/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: electron ? [] : [ELECTRON],
+        patterns: [{ regex: pattern, message: `src-main/${folder}/ may not import from ${forbidden.join(', ')} (see README, "Layout").` }],
+      }],
+    },
+  };
+}
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'native/build/**', 'bench-results/**', 'test-artifacts/**', '.cache/**'] },
@@ -32,7 +48,23 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Named exports only.' }],
     },
   },
-  { files: ['src-main/**/*.ts', 'src-renderer/**/*.{ts,tsx}'], ignores: ['src-main/app/**'], rules: electronBan },
+  layer('domain', [...SHELLS, 'runtime', 'api', ...SERVICES, 'files']),
+  layer('files', [...SHELLS, 'runtime', 'api', ...SERVICES]),
+  ...SERVICES.map((service) => layer(service, [...SHELLS, 'runtime', 'api'])),
+  layer('api', [...SHELLS, 'runtime']),
+  layer('runtime', SHELLS),
+  layer('server', ['app', 'cli']),
+  layer('cli', ['app']),
+  layer('app', ['server', 'cli'], { electron: true }),
+  {
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [ELECTRON],
+        patterns: [{ regex: `(^|/)src-main/(?!api/|domain/)`, message: 'The renderer imports only api/ and domain/ from src-main (types and pure helpers).' }],
+      }],
+    },
+  },
   { files: ['eslint.config.js'], rules: { 'no-restricted-syntax': 'off' } },
   { files: ['**/*.mjs', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -3,7 +3,6 @@
 // SHA256SUMS (the same checksums for `sha256sum -c`), and README.txt.
 
 import { CELL_CLASSES } from '../domain/cell-class.ts';
-import { APP_VERSION } from '../files/app-layout.ts';
 import type { ExportOptions } from './export-options.ts';
 import type { ExportPlan } from './export-plan.ts';
 import { MANIFEST_FORMAT, type WrittenFile } from './export-target.ts';
