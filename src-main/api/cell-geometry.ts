@@ -3,7 +3,7 @@
 // Level-0 pixels throughout.
 
 import type { Box, Point } from '../domain/geometry.ts';
-import type { CellFilter, CellView } from '../store/types.ts';
+import type { CellFilter, CellView } from '../domain/cell.ts';
 
 /** Context image side: three cell boxes wide, within these bounds. */
 export const CONTEXT_SIDE_MIN = 256;

@@ -6,10 +6,12 @@
 
 import type { Box } from '../domain/geometry.ts';
 import type { CellClassName } from '../domain/cell-class.ts';
-import type {
-  AnnotatorRecord, CellFilter, CellLabelState, CellMarkers, CellView, ClassCounts, GalleryPage, GalleryQuery, JobKind,
-  JobRecord, JobState, LabelChange, LabelHistoryEntry, SliceProgress, SliceRecord, SlideRecord, SlideSummary, UndoRedoState,
-} from '../store/types.ts';
+import type { GalleryPage, GalleryQuery, SlideSummary } from '../store/types.ts';
+import type { AnnotatorRecord } from '../domain/annotator.ts';
+import type { CellFilter, CellMarkers, CellView } from '../domain/cell.ts';
+import type { JobKind, JobRecord, JobState } from '../domain/job.ts';
+import type { CellLabelState, ClassCounts, LabelChange, LabelHistoryEntry, UndoRedoState } from '../domain/label.ts';
+import type { SliceProgress, SliceRecord, SlideRecord } from '../domain/slide.ts';
 import type { ApiEventName, ApiEvents } from './events.ts';
 import type { CountsCache } from './counts-cache.ts';
 import type { ExportStarted, IngestStarted, JobLiveProgress, ShellMode, VerifyResult } from './views.ts';

@@ -12,21 +12,18 @@
 // No Node or Electron imports here: the renderer compiles this file.
 
 import { z } from 'zod';
-import { exportFormatsSchema, splitRequestSchema } from '../dataset/export-options.ts';
+import { EXPORT_FLAGGED_CHOICES, EXPORT_LABEL_CHOICES, exportFormatsSchema, splitRequestSchema } from '../dataset/export-options.ts';
 import { MAX_MPP, MIN_MPP } from '../pipeline/scale.ts';
-import type { CellMarkers, ClassCounts, JobRecord } from '../store/types.ts';
-import type { CellClassName } from '../domain/cell-class.ts';
+import { LABEL_GROUPS, type CellMarkers } from '../domain/cell.ts';
+import { CELL_CLASS_NAMES } from '../domain/cell-class.ts';
+import { JOB_KINDS, JOB_STATES, type JobRecord } from '../domain/job.ts';
+import type { ClassCounts } from '../domain/label.ts';
+import { SEGMENTER_NAMES } from '../domain/segmenter.ts';
 import type { OperationName } from './operation-names.ts';
 import type {
   AnnotatorRecord, CellDetail, CellView, ExportStarted, GalleryPageView, IngestStarted, JobView, LabelResult, OpenSlideResult,
   SessionInfo, SlideDetail, SlideListEntry, UndoRedoState, UndoResult, VerifyResult,
 } from './views.ts';
-
-/** Names of the APACC classes, as zod wants them (checked against the domain type below). */
-export const CELL_CLASS_NAMES = ['healthy', 'rubbish', 'unhealthy', 'bothcells'] as const satisfies readonly CellClassName[];
-type _AllClasses = CellClassName extends (typeof CELL_CLASS_NAMES)[number] ? true : never;
-const _allClasses: _AllClasses = true;
-void _allClasses;
 
 /** Database row id: a positive safe integer (the name is for readers of the table). */
 const id = (_what: string) => z.number().int('must be a whole number').positive('must be a positive id');
@@ -42,7 +39,7 @@ export const boxSchema = z.strictObject({
 
 export const cellFilterSchema = z.strictObject({
   /** 'unlabelled', 'labelled' (any class) or one class. */
-  label: z.enum([...CELL_CLASS_NAMES, 'unlabelled', 'labelled']).optional(),
+  label: z.enum([...CELL_CLASS_NAMES, ...LABEL_GROUPS]).optional(),
   flagged: z.boolean().optional(),
 });
 
@@ -55,7 +52,7 @@ export const ingestRequestSchema = z.strictObject({
   /** Run again over a slide that is done (labelled cells are kept). */
   force: z.boolean().optional(),
   /** Default: the shell's setting (serve --segmenter), else onnx. */
-  segmenter: z.enum(['onnx', 'classical']).optional(),
+  segmenter: z.enum(SEGMENTER_NAMES).optional(),
   /** Model name or path for the onnx segmenter. */
   model: z.string().min(1).max(4096).optional(),
   smearId: z.string().min(1).max(128).optional(),
@@ -67,8 +64,8 @@ export const exportRequestSchema = z.strictObject({
   /** Folder to write (a USB stick, a network share), on the machine that runs Smearlab. */
   targetDir: z.string().min(1, 'is empty').max(4096),
   slideIds: z.array(z.number().int().positive('must be a positive id')).min(1).max(10_000).optional(),
-  labels: z.enum(['labelled', 'all']).optional(),
-  flagged: z.enum(['exclude', 'include', 'only']).optional(),
+  labels: z.enum(EXPORT_LABEL_CHOICES).optional(),
+  flagged: z.enum(EXPORT_FLAGGED_CHOICES).optional(),
   formats: exportFormatsSchema.optional(),
   split: splitRequestSchema.optional(),
 });
@@ -100,8 +97,8 @@ export const CONTRACT = {
   cancelJob: op<JobView>()(z.strictObject({ jobId: id('jobId') }), 'Asks a running job to stop after the slices in hand'),
   listJobs: op<JobView[]>()(z.strictObject({
     slideId: id('slideId').optional(),
-    kind: z.enum(['ingest', 'export', 'import']).optional(),
-    state: z.enum(['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted']).optional(),
+    kind: z.enum(JOB_KINDS).optional(),
+    state: z.enum(JOB_STATES).optional(),
     limit: z.number().int().min(1).max(500).optional(),
   }), 'Jobs, newest first, with live progress where running'),
 

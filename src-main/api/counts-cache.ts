@@ -5,7 +5,7 @@
 // something other than a label changes the slide's cells (an ingest), so
 // writers outside this process are caught up with within seconds.
 
-import type { CellLabelState, ClassCounts } from '../store/types.ts';
+import type { CellLabelState, ClassCounts } from '../domain/label.ts';
 
 export const COUNTS_MAX_AGE_MS = 10_000;
 

@@ -1,17 +1,20 @@
 // What the operations return: plain, serialisable shapes built from the
-// store's records plus the URLs of binary resources (tiles, crops,
+// domain's records (declared in domain/, re-used here, never redeclared) plus the URLs of binary resources (tiles, crops,
 // thumbnails, masks). URLs are absolute and come from the shell that serves
 // them (http://127.0.0.1:<port>/t/<token>/... or smearlab://app/...): the
 // renderer never builds one itself.
 
-import type {
-  AnnotatorRecord, CellLabelState, CellView, ClassCounts, JobRecord, LabelEvent, LabelHistoryEntry,
-  SliceProgress, SliceState, SlideKind, UndoRedoState,
-} from '../store/types.ts';
+import type { AnnotatorRecord } from '../domain/annotator.ts';
+import type { CellView } from '../domain/cell.ts';
+import type { JobRecord } from '../domain/job.ts';
+import type { ClassCounts, LabelChange, LabelHistoryEntry, UndoRedoState } from '../domain/label.ts';
+import type { SliceProgress, SliceRecord, SlideRecord } from '../domain/slide.ts';
 import type { Box } from '../domain/geometry.ts';
 import type { ApiError } from './errors.ts';
 
-export type { AnnotatorRecord, CellView, ClassCounts, LabelHistoryEntry, UndoRedoState, CellMarkers, CellFilter } from '../store/types.ts';
+export type { AnnotatorRecord } from '../domain/annotator.ts';
+export type { CellFilter, CellMarkers, CellView } from '../domain/cell.ts';
+export type { ClassCounts, LabelHistoryEntry, UndoRedoState } from '../domain/label.ts';
 export type { CellClassName } from '../domain/cell-class.ts';
 export type { Box, Point } from '../domain/geometry.ts';
 
@@ -44,19 +47,10 @@ export interface JobView extends JobRecord {
   live: JobLiveProgress | null;
 }
 
-export interface SlideListEntry {
-  id: number;
-  smearId: string;
+export interface SlideListEntry
+  extends Pick<SlideRecord, 'id' | 'smearId' | 'path' | 'format' | 'kind' | 'width' | 'height' | 'mppX' | 'mppY' | 'createdAt'> {
   /** File name of the scan (no folders). */
   name: string;
-  path: string;
-  format: string;
-  kind: SlideKind;
-  width: number;
-  height: number;
-  mppX: number | null;
-  mppY: number | null;
-  createdAt: number;
   /** JPEG; answers 404 when the scan cannot be opened (show a placeholder). */
   thumbnailUrl: string;
   counts: ClassCounts;
@@ -65,16 +59,7 @@ export interface SlideListEntry {
   latestJob: JobView | null;
 }
 
-export interface SliceView {
-  id: number;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  tissueFraction: number | null;
-  state: SliceState;
-  cellCount: number | null;
-}
+export type SliceView = Pick<SliceRecord, 'id' | 'x' | 'y' | 'width' | 'height' | 'tissueFraction' | 'state' | 'cellCount'>;
 
 export interface SlideDetail extends SlideListEntry {
   /** Deep Zoom descriptor for OpenSeadragon; null when the scan cannot be opened (cells still work). */
@@ -118,12 +103,9 @@ export interface CellDetail {
 }
 
 /** One label or flag change as events and results carry it. */
-export interface LabelChangeView {
+export interface LabelChangeView extends LabelChange {
   slideId: number;
   cellId: number;
-  event: LabelEvent;
-  previous: CellLabelState;
-  current: CellLabelState;
 }
 
 export interface LabelResult {

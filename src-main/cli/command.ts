@@ -2,6 +2,7 @@
 // under commands/, listed once in command-table.ts.
 
 import { SmearlabError } from '../domain/errors.ts';
+import { SEGMENTER_NAMES, isSegmenterName, type SegmenterName } from '../domain/segmenter.ts';
 
 export interface CliIo {
   out(line?: string): void;
@@ -47,4 +48,11 @@ export function integerOption(name: string, value: string | undefined, min: numb
     throw new CliUsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
   }
   return n;
+}
+
+/** Parses --segmenter or throws a usage error listing the segmenters. */
+export function segmenterOption(value: string | undefined): SegmenterName | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!isSegmenterName(value)) throw new CliUsageError(`--segmenter must be ${SEGMENTER_NAMES.join(' or ')}, got "${value}"`);
+  return value;
 }

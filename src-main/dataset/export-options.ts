@@ -36,6 +36,10 @@ export const exportFormatsSchema = z.strictObject({
   geojson: z.boolean().default(false),
 });
 
+/** Which cells an export takes by label, and what it does with flagged cells. */
+export const EXPORT_LABEL_CHOICES = ['labelled', 'all'] as const;
+export const EXPORT_FLAGGED_CHOICES = ['exclude', 'include', 'only'] as const;
+
 export const exportOptionsSchema = z.strictObject({
   /** Folder to write: created if missing (its parent must exist), or a previous Smearlab export to resume or update. */
   targetDir: z.string().min(1, 'target folder is empty'),
@@ -44,9 +48,9 @@ export const exportOptionsSchema = z.strictObject({
   /** Slides to export (ids); default: every slide. */
   slideIds: z.array(z.number().int().positive()).min(1).optional(),
   /** 'labelled': cells with a class; 'all': unlabelled cells too (cells/<split>/unlabelled/, GeoJSON without class). */
-  labels: z.enum(['labelled', 'all']).default('labelled'),
+  labels: z.enum(EXPORT_LABEL_CHOICES).default('labelled'),
   /** Flagged cells (set aside for a second look): left out by default. */
-  flagged: z.enum(['exclude', 'include', 'only']).default('exclude'),
+  flagged: z.enum(EXPORT_FLAGGED_CHOICES).default('exclude'),
   formats: exportFormatsSchema.default({ cells: true, slices: true, annotated: false, yolo: false, coco: false, geojson: false }),
   split: splitRequestSchema.default({ mode: 'auto', seed: 1, testFraction: 0.2 }),
   /** Image reads and encodes in flight. */

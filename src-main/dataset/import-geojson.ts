@@ -12,7 +12,8 @@ import { z } from 'zod';
 import { cellClassByName, type CellClassName } from '../domain/cell-class.ts';
 import type { Box } from '../domain/geometry.ts';
 import { intersectBoxes } from '../domain/geometry.ts';
-import { defaultDatabasePath, openStore, type SlideRecord, type Store } from '../store/index.ts';
+import { defaultDatabasePath, openStore, type Store } from '../store/index.ts';
+import type { SlideRecord } from '../domain/slide.ts';
 import { DatasetError } from './dataset-error.ts';
 import { summariseImport, type ImportProblem, type ImportReport } from './import-report.ts';
 

@@ -11,7 +11,7 @@ import type { Box } from '../domain/geometry.ts';
 import { intersectBoxes } from '../domain/geometry.ts';
 import { openSlide } from '../slide/openslide-reader.ts';
 import type { RgbaImage, SlideReader } from '../slide/slide-reader.ts';
-import type { SliceRecord, SlideRecord } from '../store/index.ts';
+import type { SliceRecord, SlideRecord } from '../domain/slide.ts';
 import { DatasetError } from './dataset-error.ts';
 
 export interface PixelSource {

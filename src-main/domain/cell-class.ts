@@ -3,7 +3,9 @@
 // names, never ad-hoc strings. Ids and colours are fixed by the APACC helper
 // scripts (see shared docs: apacc-dataset.md); note rubbish = 1, unhealthy = 2.
 
-export type CellClassName = 'healthy' | 'rubbish' | 'unhealthy' | 'bothcells';
+/** The class names in APACC id order, as zod and SQL checks want them. */
+export const CELL_CLASS_NAMES = ['healthy', 'rubbish', 'unhealthy', 'bothcells'] as const;
+export type CellClassName = (typeof CELL_CLASS_NAMES)[number];
 
 export interface CellClass {
   readonly name: CellClassName;

@@ -3,7 +3,7 @@
 // A file that changed since ingest (another quickhash) is refused: its cells'
 // boxes would point at other pixels.
 
-import type { SlideRecord } from '../store/types.ts';
+import type { SlideRecord } from '../domain/slide.ts';
 import type { RegisteredSlide, SlideRegistry } from '../slide/slide-registry.ts';
 import { ApiFailure } from '../api/errors.ts';
 

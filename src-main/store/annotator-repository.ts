@@ -3,7 +3,7 @@
 
 import type { StoreContext } from './store-context.ts';
 import { invalid, notFound } from './store-error.ts';
-import type { AnnotatorRecord } from './types.ts';
+import type { AnnotatorRecord } from '../domain/annotator.ts';
 import { checkId, hasControlCharacters } from './validate.ts';
 
 export const ANNOTATOR_NAME_MAX = 64;

@@ -13,7 +13,8 @@ import { checkNewCell } from './slice-repository.ts';
 import type { StoreContext } from './store-context.ts';
 import { StoreError, invalid, notFound } from './store-error.ts';
 import { CELL_CLASSES } from '../domain/cell-class.ts';
-import type { CellFilter, CellMarkers, CellView, GalleryPage, GalleryQuery, ManualCellInput } from './types.ts';
+import type { GalleryPage, GalleryQuery, ManualCellInput } from './types.ts';
+import type { CellFilter, CellMarkers, CellView } from '../domain/cell.ts';
 import { checkFinite, checkId, checkInt, checkOptionalText } from './validate.ts';
 
 export const GALLERY_LIMIT_MAX = 1000;

@@ -3,12 +3,9 @@
 // every query that returns cells so they all agree.
 
 import type { CellClassName } from '../domain/cell-class.ts';
-import type { CellFilter, CellKind, CellSource, CellView } from './types.ts';
+import { CELL_SOURCES, type CellFilter, type CellKind, type CellSource, type CellView } from '../domain/cell.ts';
 import { checkLabel, checkOneOf } from './validate.ts';
 import { invalid } from './store-error.ts';
-
-export const CELL_SOURCES: readonly CellSource[] = ['auto', 'manual', 'imported'];
-export const CELL_KINDS: readonly CellKind[] = ['cell', 'cluster'];
 
 export const CELL_VIEW_FROM = `cells c
   LEFT JOIN cell_state st ON st.cell_id = c.id

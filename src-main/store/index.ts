@@ -11,4 +11,10 @@ export { DEFAULT_KEPT_OVERLAP_IOU } from './slice-repository.ts';
 export { GALLERY_LIMIT_MAX } from './cell-repository.ts';
 export { DEFAULT_STALE_AFTER_MS } from './job-repository.ts';
 export type * from './types.ts';
-export { JOB_KINDS } from './types.ts';
+// The records the store returns, declared in domain/ (re-exported so callers of the store need one import).
+export type * from '../domain/annotator.ts';
+export type * from '../domain/cell.ts';
+export type * from '../domain/job.ts';
+export type * from '../domain/label.ts';
+export type * from '../domain/slide.ts';
+export { JOB_KINDS } from '../domain/job.ts';

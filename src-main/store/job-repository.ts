@@ -9,12 +9,11 @@
 
 import type { StoreContext } from './store-context.ts';
 import { StoreError, invalid, notFound } from './store-error.ts';
-import { JOB_KINDS, type JobKind, type JobOutcome, type JobRecord, type JobState, type NewJob, type StaleJobOptions } from './types.ts';
+import type { NewJob, StaleJobOptions } from './types.ts';
+import { JOB_KINDS, JOB_OUTCOMES, JOB_STATES, type JobKind, type JobOutcome, type JobRecord, type JobState } from '../domain/job.ts';
 import { checkFinite, checkId, checkInt, checkOneOf, checkOptionalText } from './validate.ts';
 
 export const DEFAULT_STALE_AFTER_MS = 60_000;
-const JOB_OUTCOMES: readonly JobOutcome[] = ['done', 'failed', 'cancelled'];
-const JOB_STATES: readonly JobState[] = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'];
 const ERROR_TEXT_MAX = 4000;
 
 export interface JobRepository {

@@ -3,7 +3,7 @@
 
 import type { CellClassName } from '../domain/cell-class.ts';
 import type { StoreContext } from './store-context.ts';
-import type { LabelAction, LabelEvent, LabelEventKind } from './types.ts';
+import type { LabelAction, LabelEvent, LabelEventKind } from '../domain/label.ts';
 
 export interface LabelEventRow {
   id: number;

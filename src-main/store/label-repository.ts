@@ -17,9 +17,8 @@ import type { CellClassName } from '../domain/cell-class.ts';
 import { EVENT_COLUMNS, appendLabelEvent, toLabelEvent, type LabelEventRow } from './label-events.ts';
 import type { StoreContext } from './store-context.ts';
 import { invalid, notFound } from './store-error.ts';
-import type {
-  CellLabelState, LabelChange, LabelEvent, LabelEventKind, LabelHistoryEntry, RebuildResult, UndoRedoState,
-} from './types.ts';
+import type { RebuildResult } from './types.ts';
+import type { CellLabelState, LabelChange, LabelEvent, LabelEventKind, LabelHistoryEntry, UndoRedoState } from '../domain/label.ts';
 import { checkId, checkLabel } from './validate.ts';
 
 export interface LabelRepository {

@@ -8,13 +8,12 @@
 // skipped, so the kept cell stands in for it.
 
 import { intersectBoxes, type Box } from '../domain/geometry.ts';
-import { CELL_KINDS, CELL_SOURCES } from './cell-rows.ts';
+import { CELL_KINDS, CELL_SOURCES } from '../domain/cell.ts';
 import { appendLabelEvent } from './label-events.ts';
 import type { StoreContext } from './store-context.ts';
 import { StoreError, invalid, notFound } from './store-error.ts';
-import type {
-  CommitOptions, CommitSliceResult, NewCell, PlanSlicesResult, PlannedSlice, ResetSlideResult, SliceProgress, SliceRecord,
-} from './types.ts';
+import type { CommitOptions, CommitSliceResult, NewCell, PlanSlicesResult, PlannedSlice, ResetSlideResult } from './types.ts';
+import type { SliceProgress, SliceRecord } from '../domain/slide.ts';
 import { checkFinite, checkId, checkInt, checkLabel, checkOneOf, checkOptionalFinite, checkOptionalText } from './validate.ts';
 
 export const DEFAULT_KEPT_OVERLAP_IOU = 0.5;

@@ -4,7 +4,8 @@
 import { basename, extname, resolve } from 'node:path';
 import type { StoreContext } from './store-context.ts';
 import { StoreError, invalid, notFound } from './store-error.ts';
-import type { NewSlide, SlideKind, SlideRecord, UpsertSlideResult } from './types.ts';
+import type { NewSlide, UpsertSlideResult } from './types.ts';
+import type { SlideKind, SlideRecord } from '../domain/slide.ts';
 import {
   checkId, checkInt, checkOneOf, checkOptionalFinite, checkOptionalText, checkText, hasControlCharacters,
 } from './validate.ts';

@@ -7,7 +7,9 @@ import { JOB_COLUMNS, toJobRecord, type JobRow } from './job-repository.ts';
 import { SLIDE_COLUMNS } from './slide-repository.ts';
 import type { StoreContext } from './store-context.ts';
 import { notFound } from './store-error.ts';
-import type { ClassCounts, SlideRecord, SlideSummary, SliceProgress } from './types.ts';
+import type { SlideSummary } from './types.ts';
+import type { ClassCounts } from '../domain/label.ts';
+import type { SlideRecord, SliceProgress } from '../domain/slide.ts';
 import { checkId } from './validate.ts';
 
 export interface SummaryRepository {

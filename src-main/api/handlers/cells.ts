@@ -2,12 +2,12 @@
 // the focus: next / previous in reading order, or the nearest cell in an
 // arrow direction.
 
-import type { CellView } from '../../store/types.ts';
+import type { CellView } from '../../domain/cell.ts';
 import type { ApiContext } from '../context.ts';
 import { contextBoxOf, nearestInDirection, matchesFilter, searchWindow } from '../cell-geometry.ts';
 import type { ArrowDirection } from '../cell-geometry.ts';
 import { ApiFailure } from '../errors.ts';
-import type { CellFilter } from '../../store/types.ts';
+import type { CellFilter } from '../../domain/cell.ts';
 import type { Handlers } from './handler.ts';
 import { galleryCell } from './views.ts';
 

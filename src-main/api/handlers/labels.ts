@@ -3,7 +3,8 @@
 // safe. Every change is also broadcast as a 'label-changed' event, for other
 // windows and for the overlay.
 
-import type { CellView, LabelChange } from '../../store/types.ts';
+import type { CellView } from '../../domain/cell.ts';
+import type { LabelChange } from '../../domain/label.ts';
 import type { ApiContext } from '../context.ts';
 import type { ParsedInput } from '../contract.ts';
 import type { LabelResult, UndoResult } from '../views.ts';

@@ -2,9 +2,12 @@
 // adds URLs and live job progress, so every operation shows them alike.
 
 import type { ApiContext } from '../context.ts';
-import type { CellView, JobRecord, SlideRecord, SlideSummary } from '../../store/types.ts';
+import type { SlideSummary } from '../../store/types.ts';
+import type { CellView } from '../../domain/cell.ts';
+import type { JobRecord } from '../../domain/job.ts';
+import type { SlideRecord } from '../../domain/slide.ts';
 import type { GalleryCell, JobView, LabelChangeView, SlideListEntry } from '../views.ts';
-import type { LabelChange } from '../../store/types.ts';
+import type { LabelChange } from '../../domain/label.ts';
 
 export function jobView(ctx: ApiContext, job: JobRecord): JobView {
   return { ...job, live: job.state === 'running' ? ctx.jobs.live(job.id) : null };

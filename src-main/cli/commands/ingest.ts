@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { startIngestJob } from '../../pipeline/ingest/ingest-job.ts';
 import { MAX_MPP, MIN_MPP } from '../../pipeline/scale.ts';
 import type { IngestOptionsInput, IngestResult } from '../../pipeline/ingest/ingest-options.ts';
-import { CliError, CliUsageError, integerOption } from '../command.ts';
+import { DEFAULT_SEGMENTER } from '../../domain/segmenter.ts';
+import { CliError, CliUsageError, integerOption, segmenterOption } from '../command.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { createProgressPrinter } from '../progress-bar.ts';
 
@@ -88,15 +89,13 @@ export const ingestCommand: CliCommand = {
       },
     });
     if (positionals.length !== 1) throw new CliUsageError('name exactly one slide file');
-    if (values.segmenter && values.segmenter !== 'onnx' && values.segmenter !== 'classical') {
-      throw new CliUsageError(`--segmenter must be onnx or classical, got "${values.segmenter}"`);
-    }
+    const segmenter = segmenterOption(values.segmenter) ?? DEFAULT_SEGMENTER;
     if (values.mode && values.mode !== 'whole-cell' && values.mode !== 'paper') {
       throw new CliUsageError(`--mode must be whole-cell or paper, got "${values.mode}"`);
     }
     const input: IngestOptionsInput = {
       slidePath: positionals[0] ?? '',
-      segmenter: (values.segmenter as 'onnx' | 'classical' | undefined) ?? 'onnx',
+      segmenter,
       ...(values.model ? { model: values.model } : {}),
       ...(values.ensemble ? { ensemble: values.ensemble } : {}),
       ...(values.ep ? { executionProviders: values.ep.split(',').map((s) => s.trim()).filter(Boolean) } : {}),

@@ -10,7 +10,7 @@ import { startBrowserMode } from '../../server/browser-mode.ts';
 import type { BrowserMode } from '../../server/browser-mode.ts';
 import type { IngestStarted } from '../../api/views.ts';
 import { StoreError } from '../../store/index.ts';
-import { CliError, CliUsageError, integerOption } from '../command.ts';
+import { CliError, CliUsageError, integerOption, segmenterOption } from '../command.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 
 function waitForStopSignal(): Promise<NodeJS.Signals> {
@@ -87,10 +87,7 @@ export const serveCommand: CliCommand = {
     const cacheMb = integerOption('cache-mb', values['cache-mb'], 0, 1 << 20);
     const format = values.format ?? 'jpeg';
     if (!TILE_FORMATS.includes(format as TileFormat)) throw new CliUsageError(`--format must be jpeg or webp, got "${format}"`);
-    const segmenter = values.segmenter;
-    if (segmenter !== undefined && segmenter !== 'onnx' && segmenter !== 'classical') {
-      throw new CliUsageError(`--segmenter must be onnx or classical, got "${segmenter}"`);
-    }
+    const segmenter = segmenterOption(values.segmenter);
     const annotator = values.annotator?.trim();
     if (annotator !== undefined && (annotator.length === 0 || annotator.length > 64)) {
       throw new CliUsageError('--annotator must be a name of 1 to 64 characters');

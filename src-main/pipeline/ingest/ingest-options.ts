@@ -1,6 +1,7 @@
 // What an ingest run is asked to do, validated once at the boundary (CLI,
 // API) so the worker can trust it. Defaults follow the APACC protocol.
 import { z } from 'zod';
+import { DEFAULT_SEGMENTER, SEGMENTER_NAMES } from '../../domain/segmenter.ts';
 import { MAX_MPP, MIN_MPP } from '../scale.ts';
 import { DEFAULT_SLICE_GRID_CONFIG } from '../slice-grid.ts';
 
@@ -8,7 +9,7 @@ export const ingestOptionsSchema = z.object({
   slidePath: z.string().min(1, 'slide path is empty'),
   /** SQLite file; default: the user's database. */
   dbPath: z.string().min(1).optional(),
-  segmenter: z.enum(['onnx', 'classical']).default('onnx'),
+  segmenter: z.enum(SEGMENTER_NAMES).default(DEFAULT_SEGMENTER),
   model: z.string().min(1).optional(),
   ensemble: z.string().min(1).optional(),
   /** Ordered execution-provider preference, e.g. ['cuda', 'cpu']. */

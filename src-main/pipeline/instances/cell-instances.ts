@@ -5,6 +5,7 @@
 // candidate marked 'cluster'; a cell region with no visible nucleus (anucleate
 // squame, pale cell) is a candidate of its own if it is cell-sized.
 // Pure: detail image + cell mask + placement in, level-0 candidates out.
+import type { CellKind } from '../../domain/cell.ts';
 import type { Box, Point } from '../../domain/geometry.ts';
 import type { RgbaImage } from '../../slide/slide-reader.ts';
 import { px2ToUm2 } from '../scale.ts';
@@ -32,10 +33,8 @@ export interface InstanceInput {
   mpp: number;
 }
 
-export type CellInstanceKind = 'cell' | 'cluster';
-
 export interface CellInstance {
-  kind: CellInstanceKind;
+  kind: CellKind;
   /** The cell region's box (with its nucleus), padded, clamped to the slide. */
   box: Box;
   /** Where the cell is, level-0: its nucleus centroid, or the region centroid for a cell without one. */
@@ -116,7 +115,7 @@ export function findCellInstances(input: InstanceInput, config: CellInstanceConf
     x0: origin.x + b.minX * dsMask, y0: origin.y + b.minY * dsMask,
     x1: origin.x + (b.maxX + 1) * dsMask, y1: origin.y + (b.maxY + 1) * dsMask,
   });
-  const push = (kind: CellInstanceKind, cell: { x0: number; y0: number; x1: number; y1: number }, centre: Point,
+  const push = (kind: CellKind, cell: { x0: number; y0: number; x1: number; y1: number }, centre: Point,
     nucleus: Nucleus | null, area: number, nuclei: number) => {
     const box = clampBox(cell.x0 - pad, cell.y0 - pad, cell.x1 + pad, cell.y1 + pad, slide);
     instances.push({

@@ -6,4 +6,4 @@ export type { Nucleus, NucleusMap } from './detect-nuclei.ts';
 export { splitCellsBySeeds } from './split-cells.ts';
 export type { CellSplit } from './split-cells.ts';
 export { findCellInstances } from './cell-instances.ts';
-export type { CellInstance, CellInstanceKind, InstanceInput, InstanceStats } from './cell-instances.ts';
+export type { CellInstance, InstanceInput, InstanceStats } from './cell-instances.ts';

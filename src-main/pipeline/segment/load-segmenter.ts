@@ -4,6 +4,7 @@
 // outputs match its manifest (including a dry run), ensemble members agree.
 import { resolve } from 'node:path';
 import { MODELS_DIR } from '../../files/app-layout.ts';
+import { SEGMENTER_NAMES, type SegmenterName } from '../../domain/segmenter.ts';
 import { ClassicalSegmenter, type ClassicalConfig } from './classical-segmenter.ts';
 import { ensembleBaseDir, readEnsembleManifest, resolveModelRef } from './ensemble-manifest.ts';
 import { DEFAULT_PROVIDERS, parseProviderList } from './execution-providers.ts';
@@ -18,7 +19,7 @@ export const DEFAULT_MODEL_NAME = 'smear-unet-tiny';
 export const DEFAULT_MODELS_DIR = MODELS_DIR;
 
 export interface LoadSegmenterOptions {
-  segmenter: 'onnx' | 'classical';
+  segmenter: SegmenterName;
   /** Model name (in modelsDir) or path to its .onnx / .json. Defaults to DEFAULT_MODEL_NAME. */
   model?: string;
   /** Ensemble manifest: a path, or a name in <modelsDir>/ensembles/. Excludes `model`. */
@@ -46,7 +47,7 @@ export async function loadSegmenter(options: LoadSegmenterOptions): Promise<Segm
     return new ClassicalSegmenter(options.classical ?? {});
   }
   if (options.segmenter !== 'onnx') {
-    throw new SegmentError('bad-option', String(options.segmenter), `unknown segmenter '${String(options.segmenter)}' (use 'onnx' or 'classical')`);
+    throw new SegmentError('bad-option', String(options.segmenter), `unknown segmenter '${String(options.segmenter)}' (use ${SEGMENTER_NAMES.map((n) => `'${n}'`).join(' or ')})`);
   }
   if (options.model !== undefined && options.ensemble !== undefined) {
     throw new SegmentError('bad-option', options.ensemble, 'give either a model or an ensemble, not both');

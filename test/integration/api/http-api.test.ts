@@ -15,7 +15,7 @@ import type { ApiError } from '../../../src-main/api/errors.ts';
 import type {
   AnnotatorRecord, CellDetail, CellView, ClassCounts, GalleryPageView, LabelResult, SlideDetail, SlideListEntry, UndoResult,
 } from '../../../src-main/api/views.ts';
-import type { CellMarkers } from '../../../src-main/store/types.ts';
+import type { CellMarkers } from '../../../src-main/domain/cell.ts';
 import { malformedCases } from '../../unit/api/malformed-inputs.ts';
 import { readEvents, startApiFixture, TEST_INDEX_HTML } from './api-fixture.ts';
 import type { ApiFixture } from './api-fixture.ts';

@@ -5,7 +5,7 @@ import {
   CONTEXT_SIDE_MAX, CONTEXT_SIDE_MIN, contextBoxOf, directionScore, matchesFilter, nearestInDirection, searchWindow,
 } from '../../../src-main/api/cell-geometry.ts';
 import type { ArrowDirection } from '../../../src-main/api/cell-geometry.ts';
-import type { CellView } from '../../../src-main/store/types.ts';
+import type { CellView } from '../../../src-main/domain/cell.ts';
 
 test('the context box is a square around the cell, three boxes wide within bounds', () => {
   assert.deepEqual(contextBoxOf({ x: 1000, y: 2000, width: 200, height: 100 }), { x: 800, y: 1750, width: 600, height: 600 });

@@ -2,10 +2,10 @@
 // object schema that refuses unknown keys, every entry documented.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CONTRACT, CELL_CLASS_NAMES } from '../../../src-main/api/contract.ts';
+import { CONTRACT } from '../../../src-main/api/contract.ts';
 import { OPERATION_NAMES, isOperationName } from '../../../src-main/api/operation-names.ts';
 import { HANDLERS } from '../../../src-main/api/handlers/index.ts';
-import { CELL_CLASSES } from '../../../src-main/domain/cell-class.ts';
+import { CELL_CLASSES, CELL_CLASS_NAMES } from '../../../src-main/domain/cell-class.ts';
 
 test('the contract, the name list and the handler table have the same operations', () => {
   assert.deepEqual(Object.keys(CONTRACT).sort(), [...OPERATION_NAMES].sort());
@@ -26,6 +26,7 @@ test('every input schema is an object that refuses unknown keys, and every entry
   }
 });
 
-test('the class names of the contract are the domain classes', () => {
-  assert.deepEqual([...CELL_CLASS_NAMES].sort(), CELL_CLASSES.map((c) => c.name).sort());
+test('the class names zod checks are the interned classes, in APACC id order', () => {
+  assert.deepEqual(CELL_CLASS_NAMES, CELL_CLASSES.map((c) => c.name));
+  assert.deepEqual(CELL_CLASSES.map((c) => c.apaccId), [0, 1, 2, 3]);
 });

@@ -10,7 +10,8 @@ import { openSlide } from '../../../src-main/slide/openslide-reader.ts';
 import { TileService } from '../../../src-main/slide/tile-service.ts';
 import { MEMORY_DATABASE, openStore } from '../../../src-main/store/index.ts';
 import type { Store } from '../../../src-main/store/index.ts';
-import type { CellView, NewCell } from '../../../src-main/store/types.ts';
+import type { NewCell } from '../../../src-main/store/types.ts';
+import type { CellView } from '../../../src-main/domain/cell.ts';
 import type { ApiError } from '../../../src-main/api/errors.ts';
 import type { GalleryPageView, LabelResult, SlideDetail, UndoResult } from '../../../src-main/api/views.ts';
 

@@ -4,7 +4,8 @@ import { mulberry32 } from '../../fixtures/prng.ts';
 import { boxesIntersect } from '../../../src-main/domain/geometry.ts';
 import { cellClassByName } from '../../../src-main/domain/cell-class.ts';
 import { StoreError } from '../../../src-main/store/index.ts';
-import type { CellView, NewCell } from '../../../src-main/store/types.ts';
+import type { NewCell } from '../../../src-main/store/types.ts';
+import type { CellView } from '../../../src-main/domain/cell.ts';
 import { openTempStore, seedSlide, type TempStore } from './store-fixture.ts';
 
 let t: TempStore;

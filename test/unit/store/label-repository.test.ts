@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { mulberry32 } from '../../fixtures/prng.ts';
 import { CELL_CLASSES, type CellClassName } from '../../../src-main/domain/cell-class.ts';
 import { StoreError, openStore } from '../../../src-main/store/index.ts';
-import type { CellLabelState } from '../../../src-main/store/types.ts';
+import type { CellLabelState } from '../../../src-main/domain/label.ts';
 import { openTempStore, seedSlide, steppingClock, type TempStore } from './store-fixture.ts';
 
 let t: TempStore;

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { StoreError } from '../../../src-main/store/index.ts';
-import type { NewCell, SlideRecord } from '../../../src-main/store/types.ts';
+import type { NewCell } from '../../../src-main/store/types.ts';
+import type { SlideRecord } from '../../../src-main/domain/slide.ts';
 import { openTempStore, syntheticCells, type TempStore } from './store-fixture.ts';
 
 let t: TempStore;

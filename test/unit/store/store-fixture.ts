@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mulberry32 } from '../../fixtures/prng.ts';
 import { openStore, type Store, type StoreOptions } from '../../../src-main/store/index.ts';
-import type { NewCell, SlideRecord } from '../../../src-main/store/types.ts';
+import type { NewCell } from '../../../src-main/store/types.ts';
+import type { SlideRecord } from '../../../src-main/domain/slide.ts';
 
 export const SLICE_SIZE = 2000;
 
