@@ -4,11 +4,12 @@
 // file, a file dialog in browser mode).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureFixtureSlide } from '../../fixtures/synthetic-slide.ts';
-import type { SyntheticSlide } from '../../fixtures/synthetic-slide.ts';
+import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
+import type { SyntheticSlide } from '../../../src-main/demo/synthetic-slide.ts';
 import { startBrowserMode } from '../../../src-main/server/browser-mode.ts';
 import type { BrowserMode } from '../../../src-main/server/browser-mode.ts';
 import type { ApiError } from '../../../src-main/api/errors.ts';
@@ -87,6 +88,13 @@ test('a missing file fails with its path named; browser mode has no file dialog'
   assert.ok(answer.status >= 400);
   assert.ok(['slide-unavailable', 'job-failed'].includes(answer.body.code), answer.body.code);
   assert.ok(answer.body.message.includes(missing), answer.body.message);
+  // Found but not a scan: the worker's SlideError crosses the thread as a SlideError.
+  const garbage = join(dir, 'not-a-scan.mrxs');
+  writeFileSync(garbage, 'this is not a MIRAX slide\n');
+  const unreadable = await call<ApiError>('startIngest', { path: garbage });
+  assert.equal(unreadable.status, 422);
+  assert.equal(unreadable.body.code, 'slide-unavailable');
+  assert.ok(unreadable.body.message.includes(garbage), unreadable.body.message);
   const dialog = await call<ApiError>('openSlideFile', {});
   assert.equal(dialog.status, 501);
   assert.equal(dialog.body.code, 'unsupported');
