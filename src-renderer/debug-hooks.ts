@@ -1,6 +1,8 @@
 // Read-only hooks for the browser tests and the UI benchmark: where a cell is
 // on screen, the overlay's last frame, the viewer. Set on window.smearlabDebug
-// while a slide is open; nothing in the app reads them.
+// while a slide is open; nothing in the app reads them. Only dev and test
+// builds have them: callers test SMEARLAB_TEST_HOOKS (build.mjs defines it)
+// so production bundles drop this module.
 
 import type OpenSeadragon from 'openseadragon';
 import type { CellOverlay, OverlayFrameStats } from './viewer/cell-overlay.ts';
@@ -25,6 +27,8 @@ declare global {
   interface Window {
     smearlabDebug?: SmearlabDebug;
   }
+  /** Replaced by a literal at build time (src-renderer/build.mjs). */
+  const SMEARLAB_TEST_HOOKS: boolean;
 }
 
 export function exposeDebug(parts: { viewer: OpenSeadragon.Viewer; overlay: CellOverlay; controller: WorkspaceController }): () => void {

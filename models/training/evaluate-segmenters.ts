@@ -14,8 +14,8 @@ import { DEFAULT_MODEL_NAME, DEFAULT_MODELS_DIR, loadSegmenter } from '../../src
 import type { Segmenter } from '../../src-main/pipeline/segment/segmenter.ts';
 import type { RgbaImage } from '../../src-main/slide/slide-reader.ts';
 import { loadCricFields } from '../../test/fixtures/cric-fields.ts';
-import { mixSeed, mulberry32 } from '../../test/fixtures/prng.ts';
-import { MASK_KINDS, buildScene, objectsInRegion, renderRegion, type GroundTruthObject } from '../../test/fixtures/slide-scene.ts';
+import { mixSeed, seededRng } from '../../src-main/domain/random.ts';
+import { MASK_KINDS, buildScene, objectsInRegion, renderRegion, type GroundTruthObject } from '../../src-main/demo/slide-scene.ts';
 import { VAL_SEEDS } from './export-training-data.ts';
 import { STAIN_VARIANTS, centreHit, formatRealScores, loadHeldOutFields, scoreRealFields, type RealField } from './real-heldout.ts';
 
@@ -48,7 +48,7 @@ export function heldOutSlices(seeds: readonly number[], perSeed: number): HeldOu
   const span = SLICE_PX * DOWNSAMPLE;
   for (const seed of seeds) {
     const scene = buildScene({ size: 'demo', content: 'synthetic', seed });
-    const rng = mulberry32(mixSeed(seed, 4242));
+    const rng = seededRng(mixSeed(seed, 4242));
     for (let i = 0; i < perSeed; i++) {
       const o = scene.objects[Math.floor(rng.next() * scene.objects.length)]!;
       const x0 = Math.round(Math.min(scene.width - span, Math.max(0, o.centre.x - span / 2)));

@@ -1,5 +1,5 @@
 // Renders training and held-out patches for the default segmentation model
-// from the synthetic slide writer (test/fixtures/slide-scene.ts): RGB plus
+// from the synthetic slide writer (src-main/demo/slide-scene.ts): RGB plus
 // the renderer's 0/1 cell-region mask at the model's downsample, written as
 // .npy files for models/training/train_fcn.py. Deterministic: same options,
 // same bytes. Held-out patches come from slides of other seeds.
@@ -7,8 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { mixSeed, mulberry32 } from '../../test/fixtures/prng.ts';
-import { buildScene, renderRegion, type SlideScene } from '../../test/fixtures/slide-scene.ts';
+import { mixSeed, seededRng } from '../../src-main/domain/random.ts';
+import { buildScene, renderRegion, type SlideScene } from '../../src-main/demo/slide-scene.ts';
 
 export const TRAIN_SEEDS = [11, 12, 13, 14, 15, 16];
 export const VAL_SEEDS = [101, 102];
@@ -49,7 +49,7 @@ export function renderPatches(seeds: readonly number[], perSeed: number, size: n
   for (const seed of seeds) {
     const started = performance.now();
     const scene: SlideScene = buildScene({ size: 'demo', content: 'synthetic', seed });
-    const rng = mulberry32(mixSeed(seed, 777));
+    const rng = seededRng(mixSeed(seed, 777));
     const blobs = scene.objects.filter((o) => o.kind === 'blob');
     const xs = scene.objects.map((o) => o.centre.x);
     const ys = scene.objects.map((o) => o.centre.y);

@@ -95,6 +95,12 @@ export interface FileDialogs {
   chooseSlideFile(): Promise<string | null>;
 }
 
+/** The synthetic demo slide, kept in the user's data folder (src-main/demo/). */
+export interface DemoSlides {
+  /** Writes the demo slide when missing (one write however many callers wait) and returns its path. */
+  prepare(): Promise<string>;
+}
+
 /** Per-window (Electron) or per-server (browser mode) state. */
 export interface ApiSession {
   annotatorId: number | null;
@@ -114,4 +120,6 @@ export interface ApiContext {
   session: ApiSession;
   /** null where the shell has no dialogs (browser mode). */
   dialogs: FileDialogs | null;
+  /** null where the shell has no data folder (an in-memory database). */
+  demo: DemoSlides | null;
 }

@@ -94,6 +94,8 @@ export const CONTRACT = {
   openSlideFile: op<OpenSlideResult>()(z.strictObject({ path: z.string().min(1, 'is empty').max(4096).optional() }),
     'Electron: file dialog when path is omitted. Known slide -> it; new file -> ingest started'),
   startIngest: op<IngestStarted>()(ingestRequestSchema, 'Starts an ingest job in a worker; resolves when the job exists'),
+  openDemoSlide: op<IngestStarted>()(nothing,
+    'Writes the synthetic demo slide into the data folder when missing (in a worker, once), then ingests it as startIngest does'),
   cancelJob: op<JobView>()(z.strictObject({ jobId: id('jobId') }), 'Asks a running job to stop after the slices in hand'),
   listJobs: op<JobView[]>()(z.strictObject({
     slideId: id('slideId').optional(),

@@ -11,6 +11,7 @@ export const OPERATION_NAMES = [
   'getSlide',
   'openSlideFile',
   'startIngest',
+  'openDemoSlide',
   'cancelJob',
   'listJobs',
   'cellMarkers',

@@ -6,6 +6,7 @@
 import { BrowserWindow, Menu, app, dialog, screen } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { demoFolderFor } from '../demo/demo-slide.ts';
 import { openSlide } from '../slide/openslide-reader.ts';
 import { SlideRegistry } from '../slide/slide-registry.ts';
 import { TileService } from '../slide/tile-service.ts';
@@ -93,6 +94,8 @@ async function boot(): Promise<void> {
     tileBase: TILE_BASE,
     mediaBase: `${APP_ORIGIN}/`,
     dialogs: { chooseSlideFile },
+    // Beside the database, like the CLI's: an installed app has no writable folder of its own.
+    demoFolder: demoFolderFor(store.path),
     annotatorName: option('annotator') ?? null,
   });
 

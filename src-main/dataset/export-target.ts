@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import { mkdir, open, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { TEMP_MARK, writeFileAtomic } from '../files/atomic-write.ts';
+import { isProcessAlive } from '../store/job-repository.ts';
 import { DatasetError, targetWriteError } from './dataset-error.ts';
 import { listFiles, sha256Buffer, sha256File } from './file-tree.ts';
 
@@ -248,7 +249,7 @@ async function takeLock(root: string): Promise<void> {
   }
   if (held && typeof held.pid === 'number' && held.pid !== process.pid) {
     const sameHost = held.host === hostname();
-    if (!sameHost || isAlive(held.pid)) {
+    if (!sameHost || isProcessAlive(held.pid)) {
       throw new DatasetError('target-busy',
         `another export (process ${held.pid} on ${held.host}, since ${held.startedAt}) is writing into ${root}; ` +
         `wait for it, or delete ${path} if it is no longer running`, path);
@@ -263,15 +264,6 @@ async function takeLock(root: string): Promise<void> {
 
 async function releaseLock(root: string): Promise<void> {
   await rm(join(root, LOCK_NAME), { force: true }).catch(() => undefined);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function loadPrevious(root: string, present: Set<string>): Promise<Map<string, WrittenFile>> {

@@ -7,6 +7,7 @@
 
 import { CELL_CLASSES, type CellClassName } from '../domain/cell-class.ts';
 import { SmearlabError } from '../domain/errors.ts';
+import { mulberry32 } from '../domain/random.ts';
 
 export type SplitName = 'train' | 'test';
 export const SPLIT_NAMES: readonly SplitName[] = ['train', 'test'];
@@ -145,18 +146,6 @@ function autoSplit(smears: readonly SmearCounts[], seed: number, testFraction: n
   const test = sorted.filter((_, i) => chosen.inTest[i]).map((s) => s.smearId);
   const train = sorted.filter((_, i) => !chosen.inTest[i]).map((s) => s.smearId);
   return decision('auto', train, test, seed, testFraction, chosen.distance);
-}
-
-/** Small, fast, seedable PRNG (public domain); returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffle<T>(items: T[], random: () => number): T[] {

@@ -14,6 +14,7 @@ import type { ShellMode } from '../api/views.ts';
 import type { SlideRegistry } from '../slide/slide-registry.ts';
 import type { TileService } from '../slide/tile-service.ts';
 import type { Store } from '../store/index.ts';
+import { prepareDemoSlide } from '../demo/demo-slide-job.ts';
 import { ExportJobs } from './export-jobs.ts';
 import { IngestJobs } from './ingest-jobs.ts';
 import type { IngestDefaults, IngestJobsOptions } from './ingest-jobs.ts';
@@ -33,6 +34,8 @@ export interface ApiRuntimeOptions {
   /** Where media routes (media-routes.ts) are served, ending in '/'. */
   mediaBase: string;
   dialogs?: FileDialogs | null;
+  /** Where the demo slide is kept (demoFolderFor(the database path)); null or absent: no demo slide. */
+  demoFolder?: string | null;
   ingestDefaults?: IngestDefaults;
   /** Injected in tests (see IngestJobsOptions.start). */
   startIngestJob?: IngestJobsOptions['start'];
@@ -86,6 +89,7 @@ export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
     counts,
     session: { annotatorId: options.annotatorName ? options.store.ensureAnnotator(options.annotatorName).id : null },
     dialogs: options.dialogs ?? null,
+    demo: options.demoFolder ? { prepare: () => prepareDemoSlide(options.demoFolder as string) } : null,
   };
   return {
     context,

@@ -6,7 +6,8 @@ import { openSlide } from '../slide/openslide-reader.ts';
 import { SlideRegistry } from '../slide/slide-registry.ts';
 import { TileService } from '../slide/tile-service.ts';
 import type { TileServiceOptions } from '../slide/tile-service.ts';
-import { defaultDatabasePath, openStore } from '../store/index.ts';
+import { demoFolderFor } from '../demo/demo-slide.ts';
+import { MEMORY_DATABASE, defaultDatabasePath, openStore } from '../store/index.ts';
 import type { Store } from '../store/index.ts';
 import { createApiRuntime } from '../runtime/api-runtime.ts';
 import type { ApiRuntime, ApiRuntimeOptions } from '../runtime/api-runtime.ts';
@@ -29,6 +30,8 @@ export interface BrowserModeOptions {
   rendererDir?: string;
   tileOptions?: TileServiceOptions;
   annotatorName?: string | null;
+  /** Where the demo slide is kept; default: demo/ beside the database (none for an in-memory one). */
+  demoFolder?: string | null;
   ingestDefaults?: ApiRuntimeOptions['ingestDefaults'];
   startIngestJob?: ApiRuntimeOptions['startIngestJob'];
   log?: (message: string) => void;
@@ -68,6 +71,7 @@ export async function startBrowserMode(options: BrowserModeOptions = {}): Promis
     tileBase: server.baseUrl,
     mediaBase: server.baseUrl,
     annotatorName: options.annotatorName,
+    demoFolder: options.demoFolder !== undefined ? options.demoFolder : store.path === MEMORY_DATABASE ? null : demoFolderFor(store.path),
     ingestDefaults: options.ingestDefaults,
     startIngestJob: options.startIngestJob,
     log: options.log,

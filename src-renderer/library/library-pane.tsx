@@ -5,9 +5,10 @@
 
 import { useCallback, useEffect, useState } from 'react';
 import type { SmearlabApi } from '../../src-main/api/client-types.ts';
-import type { JobView, SessionInfo, SlideListEntry } from '../../src-main/api/views.ts';
+import type { IngestStarted, JobView, SessionInfo, SlideListEntry } from '../../src-main/api/views.ts';
 import { CELL_CLASSES } from '../../src-main/domain/cell-class.ts';
 import { errorText } from '../api/smearlab-api.ts';
+import { DemoSlideButton } from './demo-slide-button.tsx';
 import { ExportDialog } from './export-dialog.tsx';
 
 const REFRESH_DEBOUNCE_MS = 250;
@@ -62,12 +63,15 @@ export function LibraryPane(props: {
       setMessage({ text: `µm/px must be a number such as 0.25 (got "${mpp.trim()}"); leave it blank to use the slide's own`, error: true });
       return;
     }
-    api.startIngest({ path: slidePath, ...(mpp.trim() ? { mpp: umPerPx } : {}) }).then((started) => {
-      setMessage({ text: started.message, error: false });
-      if (started.job?.slideId) setJobs((old) => new Map(old).set(started.job!.slideId!, started.job!));
-      refresh();
-    }, (e: unknown) => setMessage({ text: errorText(e), error: true }));
+    api.startIngest({ path: slidePath, ...(mpp.trim() ? { mpp: umPerPx } : {}) }).then(showStarted, showError);
   };
+
+  const showStarted = (started: IngestStarted) => {
+    setMessage({ text: started.message, error: false });
+    if (started.job?.slideId) setJobs((old) => new Map(old).set(started.job!.slideId!, started.job!));
+    refresh();
+  };
+  const showError = (e: unknown) => setMessage({ text: errorText(e), error: true });
 
   const pick = useCallback(() => {
     setMessage(null);
@@ -124,10 +128,11 @@ export function LibraryPane(props: {
             <button type="submit" className="btn primary" disabled={!path.trim()} data-testid="ingest-start">Ingest</button>
           </form>
         )}
+        <DemoSlideButton api={api} onStarted={showStarted} onError={showError} />
         {message && <span className={message.error ? 'error' : 'muted'} data-testid="library-message">{message.text}</span>}
       </section>
       {slides === null && <p className="muted pad">Loading…</p>}
-      {slides?.length === 0 && <p className="muted pad">No slides yet: ingest one above.</p>}
+      {slides?.length === 0 && <p className="muted pad">No slides yet: ingest one above, or try the demo slide.</p>}
       {exporting && slides && <ExportDialog api={api} slides={slides} onClose={() => setExporting(false)} />}
       <div className="slide-grid">
         {slides?.map((slide) => (

@@ -155,7 +155,7 @@ export function ViewerPane({ slide, controller }: { slide: SlideDetail; controll
         return { x: p.x, y: p.y };
       },
     };
-    const removeDebug = exposeDebug({ viewer, overlay, controller });
+    const removeDebug = SMEARLAB_TEST_HOOKS ? exposeDebug({ viewer, overlay, controller }) : () => undefined;
 
     return () => {
       removeDebug();

@@ -21,8 +21,8 @@ import { runExport } from '../../src-main/dataset/run-export.ts';
 import { runIngest } from '../../src-main/pipeline/ingest/run-ingest.ts';
 import { parseIngestOptions } from '../../src-main/pipeline/ingest/ingest-options.ts';
 import { openStore } from '../../src-main/store/index.ts';
-import { mulberry32 } from '../../src-main/dataset/smear-split.ts';
-import { ensureFixtureSlide } from '../fixtures/synthetic-slide.ts';
+import { mulberry32 } from '../../src-main/domain/random.ts';
+import { ensureFixtureSlide } from '../fixtures/fixture-slides.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { values: opts } = parseArgs({

@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { mulberry32 } from '../../src-main/domain/random.ts';
 import type { Mask } from '../../src-main/pipeline/mask.ts';
 import { extractCells, resolveExtractConfig } from '../../src-main/pipeline/extract/index.ts';
 import type { CellCandidate, ExtractConfig, MaskPlacement } from '../../src-main/pipeline/extract/index.ts';
@@ -185,17 +186,6 @@ export function runExtractBench(cases: BenchCase[], options: { runs?: number; lo
 }
 
 // ---------------------------------------------------------------- synthetic masks
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Blob { cx: number; cy: number; r: number; stretch: number; angle: number; waves: number[]; phases: number[] }
 interface Streak { x0: number; y0: number; x1: number; y1: number; halfWidth: number }

@@ -13,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureFixtureSlide } from '../fixtures/synthetic-slide.ts';
+import { ensureFixtureSlide } from '../fixtures/fixture-slides.ts';
 import { openSlide } from '../../src-main/slide/openslide-reader.ts';
 import type { SlideReader } from '../../src-main/slide/slide-reader.ts';
 import { findFieldOfView } from '../../src-main/pipeline/fov.ts';

@@ -8,7 +8,7 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { mulberry32 } from '../fixtures/prng.ts';
+import { seededRng } from '../../src-main/domain/random.ts';
 import { openStore, type Store } from '../../src-main/store/index.ts';
 import { CELL_CLASSES } from '../../src-main/domain/cell-class.ts';
 import { SLICE_SIZE, makeTempDir, syntheticCells } from '../unit/store/store-fixture.ts';
@@ -56,7 +56,7 @@ function fillSlide(store: Store, name: string, oneTransaction: boolean): { slide
 }
 
 function labelLatency(store: Store, cellIds: number[], annotatorId: number, seed: number): Stats {
-  const rng = mulberry32(seed);
+  const rng = seededRng(seed);
   return timeEach(LABEL_SAMPLES, () => {
     store.applyLabel(rng.pick(cellIds), rng.pick(CELL_CLASSES).name, annotatorId);
   });
@@ -86,7 +86,7 @@ function main(): void {
 
     store = openStore(path);
     const slideId = perSlice.slideId;
-    const rng = mulberry32(3);
+    const rng = seededRng(3);
     let hits = 0;
     results.viewport2000Ms = timeEach(QUERY_SAMPLES, () => {
       hits += store.cellsInViewport(slideId, { x: rng.int(0, (COLS - 1) * SLICE_SIZE), y: rng.int(0, (ROWS - 1) * SLICE_SIZE), width: 2000, height: 2000 }).length;

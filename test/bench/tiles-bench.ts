@@ -42,7 +42,7 @@ import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { mulberry32 } from '../fixtures/prng.ts';
+import { seededRng } from '../../src-main/domain/random.ts';
 import { createDeepZoomGeometry, tileRegion } from '../../src-main/slide/deep-zoom.ts';
 import type { DeepZoomGeometry } from '../../src-main/slide/deep-zoom.ts';
 import { encodeTile } from '../../src-main/slide/tile-encoder.ts';
@@ -156,7 +156,7 @@ function pickTiles(geometry: DeepZoomGeometry, dzLevel: number, count: number, r
   if (!level) throw new Error(`no DZ level ${dzLevel}`);
   const all: Tile[] = [];
   for (let row = 0; row < level.rows; row++) for (let col = 0; col < level.cols; col++) all.push([dzLevel, col, row]);
-  const rng = mulberry32(rngSeed);
+  const rng = seededRng(rngSeed);
   for (let i = all.length - 1; i > 0; i--) {
     const j = Math.floor(rng.next() * (i + 1));
     [all[i], all[j]] = [all[j]!, all[i]!];
@@ -417,7 +417,7 @@ async function main(): Promise<void> {
   const http = !opts['no-http'];
   let slidePath = opts.slide;
   if (!slidePath) {
-    const { ensureFixtureSlide } = await import('../fixtures/synthetic-slide.ts');
+    const { ensureFixtureSlide } = await import('../fixtures/fixture-slides.ts');
     slidePath = (await ensureFixtureSlide('demo')).mrxsPath;
   }
   const probe = await openSlide(slidePath);

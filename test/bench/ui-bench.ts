@@ -13,7 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import type { Page } from 'playwright-core';
-import { ensureFixtureSlide } from '../fixtures/synthetic-slide.ts';
+import { ensureFixtureSlide } from '../fixtures/fixture-slides.ts';
 import { startBrowserMode } from '../../src-main/server/browser-mode.ts';
 import { openStore } from '../../src-main/store/index.ts';
 import {

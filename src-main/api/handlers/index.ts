@@ -3,6 +3,7 @@
 
 import type { Handlers } from './handler.ts';
 import { cellHandlers } from './cells.ts';
+import { demoHandlers } from './demo.ts';
 import { jobHandlers } from './jobs.ts';
 import { labelHandlers } from './labels.ts';
 import { libraryHandlers } from './library.ts';
@@ -15,6 +16,7 @@ export const HANDLERS: Handlers = {
   ...sessionHandlers,
   ...libraryHandlers,
   ...jobHandlers,
+  ...demoHandlers,
   ...cellHandlers,
   ...labelHandlers,
   ...datasetHandlers,

@@ -2,12 +2,17 @@
 // through what Smearlab does with it. Each stage is a DemoStep; later stages
 // (ingest, stats, ...) append to DEMO_STEPS.
 
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import type { SyntheticSlide } from '../../../test/fixtures/synthetic-slide.ts';
-import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { demoFolderFor, ensureDemoSlide } from '../../demo/demo-slide.ts';
+import { scoreDetections } from '../../demo/detection-score.ts';
+import type { SyntheticSlide } from '../../demo/synthetic-slide.ts';
+import { RENDERER_DIR, appPath } from '../../files/app-layout.ts';
 import { openSlide } from '../../slide/openslide-reader.ts';
-import { openStore } from '../../store/index.ts';
+import { defaultDatabasePath, openStore } from '../../store/index.ts';
 import { SlideRegistry } from '../../slide/slide-registry.ts';
 import type { RegisteredSlide } from '../../slide/slide-registry.ts';
 import { TileService } from '../../slide/tile-service.ts';
@@ -19,7 +24,7 @@ import { timeTilesPerLevel } from '../tile-timing.ts';
 
 export interface DemoContext {
   io: CliIo;
-  fixture: SyntheticSlide;
+  demoSlide: SyntheticSlide;
   registry: SlideRegistry;
   slide: RegisteredSlide;
   /** The demo's own database, so the demo never touches the user's library. */
@@ -54,8 +59,8 @@ const tilesStep: DemoStep = {
 
 const ingestStep: DemoStep = {
   title: 'Ingest: field of view, 2,000 px slices, ONNX segmentation, cell extraction (resumable job)',
-  async run({ io, fixture, dbPath }) {
-    const result = await runIngestWithProgress({ slidePath: fixture.mrxsPath, dbPath, segmenter: 'onnx' }, io);
+  async run({ io, demoSlide, dbPath }) {
+    const result = await runIngestWithProgress({ slidePath: demoSlide.mrxsPath, dbPath, segmenter: 'onnx' }, io);
     for (const line of describeIngestResult(result)) io.out(line);
   },
 };
@@ -69,13 +74,12 @@ const statsStep: DemoStep = {
 
 const scoreStep: DemoStep = {
   title: 'Detected cells against the demo slide\'s ground truth',
-  async run({ io, fixture, dbPath }) {
-    const { scoreDetections } = await import('../../../test/fixtures/detection-score.ts');
+  async run({ io, demoSlide, dbPath }) {
     const store = openStore(dbPath);
     try {
-      const slide = store.findSlideByPath(fixture.mrxsPath);
+      const slide = store.findSlideByPath(demoSlide.mrxsPath);
       if (!slide) return;
-      const score = scoreDetections(store.listCells(slide.id).map((c) => c.centre), fixture.objects);
+      const score = scoreDetections(store.listCells(slide.id).map((c) => c.centre), demoSlide.objects);
       io.out(`  ${score.detections} candidates; recall ${score.recall.toFixed(3)} (${score.targetHits}/${score.targets} cells and clusters), `
         + `precision ${score.precision.toFixed(3)}; counting every cluster member alone, recall ${score.memberRecall.toFixed(3)}, `
         + `precision ${score.objectPrecision.toFixed(3)}`);
@@ -85,14 +89,26 @@ const scoreStep: DemoStep = {
   },
 };
 
+const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
+
+/**
+ * Browser mode serves the built renderer. An installed app ships it built;
+ * in a source checkout without dist/renderer, build it now (development only:
+ * the build script is not packaged).
+ */
+async function ensureRendererBuilt(): Promise<void> {
+  if (await exists(join(RENDERER_DIR, 'index.html'))) return;
+  const buildScript = appPath('src-renderer', 'build.mjs');
+  if (!(await exists(buildScript))) return;
+  const { buildRenderer } = await import(pathToFileURL(buildScript).href) as { buildRenderer(options: { quiet?: boolean }): Promise<string> };
+  await buildRenderer({ quiet: true });
+}
+
 const nextStep: DemoStep = {
   title: 'Look at it and label cells',
   async run({ io, dbPath }) {
-    // The workstation's browser mode serves the built renderer: build it now so the command below just works.
-    const rendererBuild = new URL('../../../src-renderer/build.mjs', import.meta.url).href;
-    const { buildRenderer } = await import(rendererBuild) as { buildRenderer(options: { quiet?: boolean }): Promise<string> };
-    await buildRenderer({ quiet: true });
-    io.out(`  node src-main/cli/smearlab.mjs serve --db ${dbPath}`);
+    await ensureRendererBuilt();
+    io.out(`  smearlab serve --db ${dbPath}`);
     io.out('  then open the printed URL in a browser (or run the desktop app: npm run build && electron .)');
   },
 };
@@ -105,26 +121,25 @@ export const demoCommand: CliCommand = {
   usage: [
     'Usage: smearlab demo',
     '',
-    'Writes the synthetic demo MIRAX slide once (later runs reuse it), prints',
-    'its properties, times Deep Zoom tiles at each level, ingests it with the',
-    'default ONNX model into the demo database (.cache/demo/smearlab.db), prints',
-    'the stats and scores the detected cells against the slide\'s ground truth.',
+    'Writes the synthetic demo MIRAX slide once into demo/ beside the user\'s',
+    'database (later runs reuse it), prints its properties, times Deep Zoom tiles',
+    'at each level, ingests it with the default ONNX model into the demo\'s own',
+    'database (demo/demo.db there), prints the stats and scores the detected',
+    'cells against the slide\'s ground truth.',
     'A second run resumes or skips the ingest.',
   ].join('\n'),
   async run(args, io) {
     parseArgs({ args, options: {}, allowPositionals: false });
     const start = performance.now();
     io.out('Preparing the demo slide...');
-    // Loaded on demand: the slide writer lives with the test fixtures, and the
-    // other commands must not depend on it.
-    const { ensureFixtureSlide, fixtureCacheRoot } = await import('../../../test/fixtures/synthetic-slide.ts');
-    const fixture = await ensureFixtureSlide('demo');
-    io.out(`  ${fixture.mrxsPath} (${fixture.width} x ${fixture.height} px, ready in ${((performance.now() - start) / 1000).toFixed(1)} s)`);
+    const demoFolder = demoFolderFor(defaultDatabasePath());
+    const demoSlide = await ensureDemoSlide(demoFolder);
+    io.out(`  ${demoSlide.mrxsPath} (${demoSlide.width} x ${demoSlide.height} px, ready in ${((performance.now() - start) / 1000).toFixed(1)} s)`);
     const registry = new SlideRegistry(openSlide);
-    const dbPath = join(fixtureCacheRoot(), '..', 'demo', 'smearlab.db');
+    const dbPath = join(demoFolder, 'demo.db');
     try {
-      const slide = await registry.openPath(fixture.mrxsPath);
-      const context: DemoContext = { io, fixture, registry, slide, dbPath };
+      const slide = await registry.openPath(demoSlide.mrxsPath);
+      const context: DemoContext = { io, demoSlide, registry, slide, dbPath };
       for (const [i, step] of DEMO_STEPS.entries()) {
         io.out('');
         io.out(`${i + 1}. ${step.title}`);

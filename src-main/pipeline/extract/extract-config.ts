@@ -42,7 +42,7 @@ export interface ExtractConfig {
 
 /*
  * Defaults, tuned on the synthetic demo slide's ground truth (test/fixtures, scored by
- * test/fixtures/detection-score.ts). Reasoning, at the typical 0.25 um/px level 0 and a
+ * src-main/demo/detection-score.ts). Reasoning, at the typical 0.25 um/px level 0 and a
  * mask at downsample 4 (500 x 500 for a 2,000 px slice):
  * - APACC boxes that no slice edge cuts are 212-540 px a side (median ~330 px); with
  *   ~50 px of padding per side that is a cell of ~110-440 px across.

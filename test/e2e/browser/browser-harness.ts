@@ -22,11 +22,15 @@ const CHROMIUM_ARGS = [
   '--disable-sync', '--no-first-run',
 ];
 
-/** Builds dist/renderer once per process (the server serves it). */
+/** Where the tests' renderer goes: its own folder, so dist/renderer stays a production build. */
+export const TEST_RENDERER_DIR = join(REPO_ROOT, '.cache', 'renderer-with-test-hooks');
+
+/** Builds the renderer with its test hooks (window.smearlabDebug) once per process; the server serves it. */
 let built: Promise<string> | null = null;
 export function buildRendererOnce(): Promise<string> {
   built ??= import(join(REPO_ROOT, 'src-renderer', 'build.mjs')).then(
-    (m: { buildRenderer: (o: { quiet: boolean }) => Promise<string> }) => m.buildRenderer({ quiet: true }),
+    (m: { buildRenderer: (o: { quiet: boolean; testHooks: boolean; outDir: string }) => Promise<string> }) =>
+      m.buildRenderer({ quiet: true, testHooks: true, outDir: TEST_RENDERER_DIR }),
   );
   return built;
 }

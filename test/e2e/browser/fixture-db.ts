@@ -5,11 +5,13 @@
 // cells (the 100,000-cell overlay benchmark), written through the store.
 
 import { join } from 'node:path';
-import { ensureFixtureSlide, type SyntheticSlide } from '../../fixtures/synthetic-slide.ts';
+import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
+import type { SyntheticSlide } from '../../../src-main/demo/synthetic-slide.ts';
 import { runIngest } from '../../../src-main/pipeline/ingest/run-ingest.ts';
 import { parseIngestOptions } from '../../../src-main/pipeline/ingest/ingest-options.ts';
 import { openStore, type NewCell } from '../../../src-main/store/index.ts';
 import { boxesIntersect, type Box } from '../../../src-main/domain/geometry.ts';
+import { mulberry32 } from '../../../src-main/domain/random.ts';
 
 export interface FixtureDb {
   dbPath: string;
@@ -70,8 +72,7 @@ export async function denseSlideDb(dir: string, slide: SyntheticSlide, count: nu
     store.planSlices(record.id, planned);
     const pitch = Math.sqrt((slide.width * slide.height) / count);
     const columns = Math.ceil(slide.width / pitch);
-    let state = seed >>> 0;
-    const rand = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const rand = mulberry32(seed);
     const bySlice = new Map<number, NewCell[]>();
     const slices = store.listSlices(record.id);
     const sliceAt = (cx: number, cy: number) => slices.find((s) => cx >= s.x && cx < s.x + s.width && cy >= s.y && cy < s.y + s.height);

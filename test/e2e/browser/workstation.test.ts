@@ -19,7 +19,7 @@ import {
   ARTIFACTS_DIR, buildRendererOnce, chooseAnnotator, launchBrowser, tempDir, waitForViewerReady, type Browser,
 } from './browser-harness.ts';
 import { ingestedTinyDb, type FixtureDb } from './fixture-db.ts';
-import { ensureFixtureSlide } from '../../fixtures/synthetic-slide.ts';
+import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
 import type { PageDocument, PageWindow } from './page-types.ts';
 
 // Page-side globals (this file compiles without the DOM library).

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ElectronApplication, Page } from 'playwright-core';
-import { ensureFixtureSlide } from '../../fixtures/synthetic-slide.ts';
+import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
 import { parseIngestOptions } from '../../../src-main/pipeline/ingest/ingest-options.ts';
 import { runIngest } from '../../../src-main/pipeline/ingest/run-ingest.ts';
 import { openStore } from '../../../src-main/store/index.ts';

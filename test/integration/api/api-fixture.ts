@@ -5,8 +5,8 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureFixtureSlide } from '../../fixtures/synthetic-slide.ts';
-import type { SyntheticSlide } from '../../fixtures/synthetic-slide.ts';
+import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
+import type { SyntheticSlide } from '../../../src-main/demo/synthetic-slide.ts';
 import { parseIngestOptions } from '../../../src-main/pipeline/ingest/ingest-options.ts';
 import { runIngest } from '../../../src-main/pipeline/ingest/run-ingest.ts';
 import { startBrowserMode } from '../../../src-main/server/browser-mode.ts';

@@ -10,7 +10,7 @@ import { verifyCommand } from '../../../src-main/cli/commands/verify.ts';
 import { CliError, CliUsageError, type CliIo } from '../../../src-main/cli/command.ts';
 import { startExportJob } from '../../../src-main/dataset/export-job.ts';
 import { DatasetError } from '../../../src-main/dataset/dataset-error.ts';
-import { ensureFixtureSlide } from '../../fixtures/synthetic-slide.ts';
+import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
 import { addSyntheticSlides, tempDir } from './dataset-fixture.ts';
 
 function io(): CliIo & { lines: string[]; errors: string[] } {

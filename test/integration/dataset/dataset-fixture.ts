@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { CellClassName } from '../../../src-main/domain/cell-class.ts';
 import type { Box } from '../../../src-main/domain/geometry.ts';
-import { mulberry32 } from '../../../src-main/dataset/smear-split.ts';
+import { mulberry32 } from '../../../src-main/domain/random.ts';
 import { openSlide } from '../../../src-main/slide/openslide-reader.ts';
 import { openStore, type NewCell, type Store } from '../../../src-main/store/index.ts';
-import type { SyntheticSlide } from '../../fixtures/synthetic-slide.ts';
+import type { SyntheticSlide } from '../../../src-main/demo/synthetic-slide.ts';
 import { copyMiraxSlide } from '../../fixtures/corrupt-slide.ts';
 
 export interface SlideSpec {

@@ -19,7 +19,7 @@ import { importApaccFolder } from '../../../src-main/dataset/import-apacc.ts';
 import { runExport, type ExportHooks } from '../../../src-main/dataset/run-export.ts';
 import { verifyExport } from '../../../src-main/dataset/verify-export.ts';
 import { openStore } from '../../../src-main/store/index.ts';
-import { ensureFixtureSlide } from '../../fixtures/synthetic-slide.ts';
+import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
 import { addSyntheticSlides, databaseDigest } from './dataset-fixture.ts';
 
 let work = '';

@@ -22,7 +22,7 @@ import { verifyExport } from '../../../src-main/dataset/verify-export.ts';
 import { runIngest } from '../../../src-main/pipeline/ingest/run-ingest.ts';
 import { parseIngestOptions } from '../../../src-main/pipeline/ingest/ingest-options.ts';
 import { openStore, type CellView } from '../../../src-main/store/index.ts';
-import { ensureFixtureSlide } from '../../fixtures/synthetic-slide.ts';
+import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
 import { databaseDigest } from './dataset-fixture.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));

@@ -13,7 +13,7 @@ import { JOURNAL_NAME, LOCK_NAME, MANIFEST_NAME } from '../../../src-main/datase
 import { runExport } from '../../../src-main/dataset/run-export.ts';
 import { verifyExport } from '../../../src-main/dataset/verify-export.ts';
 import { openStore } from '../../../src-main/store/index.ts';
-import { ensureFixtureSlide } from '../../fixtures/synthetic-slide.ts';
+import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
 import { addSyntheticSlides, databaseDigest, tempDir } from './dataset-fixture.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));

@@ -16,7 +16,7 @@ import { runExport } from '../../../src-main/dataset/run-export.ts';
 import { parseSliceLabels } from '../../../src-main/dataset/slice-labels.ts';
 import { cropCentreInSlice } from '../../../src-main/pipeline/cell-crop.ts';
 import { openStore } from '../../../src-main/store/index.ts';
-import { ensureFixtureSlide } from '../../fixtures/synthetic-slide.ts';
+import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
 import { addSyntheticSlides, tempDir } from './dataset-fixture.ts';
 
 async function png(path: string, width: number, height: number): Promise<void> {

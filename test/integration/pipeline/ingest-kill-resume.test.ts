@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureFixtureSlide } from '../../fixtures/synthetic-slide.ts';
+import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
 import { runIngest } from '../../../src-main/pipeline/ingest/run-ingest.ts';
 import { parseIngestOptions } from '../../../src-main/pipeline/ingest/ingest-options.ts';
 import { openStore } from '../../../src-main/store/index.ts';

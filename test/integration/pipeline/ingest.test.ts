@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureFixtureSlide } from '../../fixtures/synthetic-slide.ts';
+import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
 import { copyMiraxSlide, readIndexItems, readSlidedat, zeroDataBytes } from '../../fixtures/corrupt-slide.ts';
 import { startIngestJob } from '../../../src-main/pipeline/ingest/ingest-job.ts';
 import { runIngest } from '../../../src-main/pipeline/ingest/run-ingest.ts';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureFixtureSlide } from '../../fixtures/synthetic-slide.ts';
+import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
 import { startBrowserMode } from '../../../src-main/server/browser-mode.ts';
 import type { BrowserMode } from '../../../src-main/server/browser-mode.ts';
 import type { ApiError } from '../../../src-main/api/errors.ts';

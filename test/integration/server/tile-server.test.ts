@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { ensureFixtureSlide } from '../../fixtures/synthetic-slide.ts';
+import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
 import { copyMiraxSlide, readIndexItems, readSlidedat, zeroDataBytes } from '../../fixtures/corrupt-slide.ts';
 import type { MiraxCopy } from '../../fixtures/corrupt-slide.ts';
 import { openSlide } from '../../../src-main/slide/openslide-reader.ts';

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { openSlide } from '../../../src-main/slide/openslide-reader.ts';
 import { loadOpenSlideBinding } from '../../../src-main/slide/openslide-native.ts';
 import type { SlideReader } from '../../../src-main/slide/slide-reader.ts';
-import { ensureFixtureSlide } from '../../fixtures/synthetic-slide.ts';
-import type { SyntheticSlide } from '../../fixtures/synthetic-slide.ts';
-import { mulberry32 } from '../../fixtures/prng.ts';
+import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
+import type { SyntheticSlide } from '../../../src-main/demo/synthetic-slide.ts';
+import { seededRng } from '../../../src-main/domain/random.ts';
 
 let fixture: SyntheticSlide;
 let reader: SlideReader;
@@ -23,7 +23,7 @@ after(() => {
 });
 
 function randomRegions(n: number, seed: number): Array<[number, number, number, number, number]> {
-  const rng = mulberry32(seed);
+  const rng = seededRng(seed);
   return Array.from({ length: n }, () => {
     const level = rng.int(0, 2);
     return [rng.int(0, fixture.width - 256), rng.int(0, fixture.height - 256), level, 256, 256];

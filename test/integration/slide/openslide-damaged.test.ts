@@ -11,8 +11,9 @@ import { openSlide } from '../../../src-main/slide/openslide-reader.ts';
 import { SlideError } from '../../../src-main/slide/slide-error.ts';
 import type { SlideErrorCode } from '../../../src-main/slide/slide-error.ts';
 import type { SlideReader } from '../../../src-main/slide/slide-reader.ts';
-import { ensureFixtureSlide, writeSyntheticSlide } from '../../fixtures/synthetic-slide.ts';
-import type { SyntheticSlide } from '../../fixtures/synthetic-slide.ts';
+import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
+import { writeSyntheticSlide } from '../../../src-main/demo/synthetic-slide.ts';
+import type { SyntheticSlide } from '../../../src-main/demo/synthetic-slide.ts';
 import {
   copyMiraxSlide, corruptIndexTables, corruptIndexVersion, makeTextFileSlide, removeDataFile,
   truncateDataFile, zeroDataBytes,

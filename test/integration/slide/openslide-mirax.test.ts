@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { openSlide, detectSlideFormat } from '../../../src-main/slide/openslide-reader.ts';
 import type { SlideReader } from '../../../src-main/slide/slide-reader.ts';
-import { ensureFixtureSlide } from '../../fixtures/synthetic-slide.ts';
-import type { SyntheticSlide } from '../../fixtures/synthetic-slide.ts';
-import { buildScene, renderRegion } from '../../fixtures/slide-scene.ts';
-import type { SlideScene } from '../../fixtures/slide-scene.ts';
+import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
+import type { SyntheticSlide } from '../../../src-main/demo/synthetic-slide.ts';
+import { buildScene, renderRegion } from '../../../src-main/demo/slide-scene.ts';
+import type { SlideScene } from '../../../src-main/demo/slide-scene.ts';
 import { compareRgba, miraxGeometry } from './mirax-geometry.ts';
 import type { MiraxGeometry } from './mirax-geometry.ts';
 

@@ -12,7 +12,7 @@ import type { RegisteredSlide } from '../../../src-main/slide/slide-registry.ts'
 import { TileService } from '../../../src-main/slide/tile-service.ts';
 import { tileRegion } from '../../../src-main/slide/deep-zoom.ts';
 import { encodeBlankTile, encodeTile } from '../../../src-main/slide/tile-encoder.ts';
-import { ensureFixtureSlide } from '../../fixtures/synthetic-slide.ts';
+import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
 
 const QUALITY = 90;
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createCountsCache } from '../../../src-main/api/counts-cache.ts';
 import { MEMORY_DATABASE, openStore } from '../../../src-main/store/index.ts';
 import type { CellClassName } from '../../../src-main/domain/cell-class.ts';
-import { mulberry32 } from '../../fixtures/prng.ts';
+import { seededRng } from '../../../src-main/domain/random.ts';
 
 test('delta-updated counters equal a recount after 300 random label events', () => {
   const store = openStore(MEMORY_DATABASE);
@@ -23,7 +23,7 @@ test('delta-updated counters equal a recount after 300 random label events', () 
       return store.classCounts(id);
     }, () => 0);
     cache.get(slideId);
-    const rng = mulberry32(7);
+    const rng = seededRng(7);
     const random = () => rng.next();
     const labels: Array<CellClassName | null> = ['healthy', 'rubbish', 'unhealthy', 'bothcells', null];
     for (let i = 0; i < 300; i++) {

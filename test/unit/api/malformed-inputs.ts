@@ -34,6 +34,7 @@ const SPECIFIC: Record<OperationName, MalformedCase[]> = {
     { input: { slideId: 1.5 }, names: 'slideId' },
   ],
   openSlideFile: [{ input: { path: '' }, names: 'path' }, { input: { path: 3 }, names: 'path' }],
+  openDemoSlide: [{ input: { path: '/tmp/x.mrxs' }, names: 'path' }],
   startIngest: [
     { input: {}, names: 'path' },
     { input: { path: '/tmp/x.mrxs', segmenter: 'magic' }, names: 'segmenter' },

@@ -4,7 +4,7 @@ import {
   apaccCellFileName, cellBoxFromName, fileIdForSmear, fileIdsForSmears, FILE_ID_MAX_BYTES, parseCellFileName, parseSliceStem, sliceStem,
 } from '../../../src-main/dataset/apacc-names.ts';
 import { cropCentreInSlice } from '../../../src-main/pipeline/cell-crop.ts';
-import { mulberry32 } from '../../../src-main/dataset/smear-split.ts';
+import { mulberry32 } from '../../../src-main/domain/random.ts';
 
 test("the paper's example cell name parses", () => {
   assert.deepEqual(parseCellFileName('669-15_36000-74000_10_850-1300_2021-07-07.png'), {

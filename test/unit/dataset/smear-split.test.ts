@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mulberry32, splitSmears, SplitError, type SmearCounts } from '../../../src-main/dataset/smear-split.ts';
+import { mulberry32 } from '../../../src-main/domain/random.ts';
+import { splitSmears, SplitError, type SmearCounts } from '../../../src-main/dataset/smear-split.ts';
 
 function smears(n: number, seed: number): SmearCounts[] {
   const random = mulberry32(seed);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mulberry32 } from '../../fixtures/prng.ts';
+import { seededRng } from '../../../src-main/domain/random.ts';
 import { boxesIntersect } from '../../../src-main/domain/geometry.ts';
 import { cellClassByName } from '../../../src-main/domain/cell-class.ts';
 import { StoreError } from '../../../src-main/store/index.ts';
@@ -71,7 +71,7 @@ describe('viewport and markers', () => {
     const anna = t.store.ensureAnnotator('Anna').id;
     for (const c of all.slice(0, 40)) t.store.applyLabel(c.id, 'unhealthy', anna);
     t.store.setFlag(all[3]!.id, true, anna);
-    const rng = mulberry32(99);
+    const rng = seededRng(99);
     let nonEmpty = 0;
     let reachedFromOutside = 0;
     for (let i = 0; i < 150; i++) {

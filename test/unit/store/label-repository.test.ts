@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { mulberry32 } from '../../fixtures/prng.ts';
+import { seededRng } from '../../../src-main/domain/random.ts';
 import { CELL_CLASSES, type CellClassName } from '../../../src-main/domain/cell-class.ts';
 import { StoreError, openStore } from '../../../src-main/store/index.ts';
 import type { CellLabelState } from '../../../src-main/domain/label.ts';
@@ -175,7 +175,7 @@ describe('cell_state', () => {
   it('matches a model of the rules and its own rebuild after 600 random actions by three annotators', () => {
     const carol = t.store.ensureAnnotator('Carol').id;
     const people = [anna, bob, carol];
-    const rng = mulberry32(20240707);
+    const rng = seededRng(20240707);
     // The model: per cell values; per annotator stacks of {cell, kind, before, after}.
     type Entry = { cellId: number; kind: 'label' | 'flag'; before: string | null; after: string | null };
     const values = new Map<string, string | null>();

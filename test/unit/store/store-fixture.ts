@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mulberry32 } from '../../fixtures/prng.ts';
+import { seededRng } from '../../../src-main/domain/random.ts';
 import { openStore, type Store, type StoreOptions } from '../../../src-main/store/index.ts';
 import type { NewCell } from '../../../src-main/store/types.ts';
 import type { SlideRecord } from '../../../src-main/domain/slide.ts';
@@ -48,7 +48,7 @@ export function openTempStore(options: StoreOptions = {}): TempStore {
 
 /** n synthetic cells inside the slice at (sliceX, sliceY), seeded; boxes 110..540 px like APACC crops. */
 export function syntheticCells(sliceX: number, sliceY: number, n: number, seed: number): NewCell[] {
-  const rng = mulberry32(seed);
+  const rng = seededRng(seed);
   const cells: NewCell[] = [];
   for (let i = 0; i < n; i++) {
     const width = rng.int(110, 540);

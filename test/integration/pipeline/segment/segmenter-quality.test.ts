@@ -11,7 +11,7 @@ import { DEFAULT_MODELS_DIR, loadSegmenter } from '../../../../src-main/pipeline
 import { ModelSegmenter } from '../../../../src-main/pipeline/segment/model-segmenter.ts';
 import type { Segmenter } from '../../../../src-main/pipeline/segment/segmenter.ts';
 import { rgbToRgba, scoreSlices, type HeldOutSlice, type Scores } from '../../../../models/training/evaluate-segmenters.ts';
-import { buildScene, objectsInRegion, renderRegion } from '../../../fixtures/slide-scene.ts';
+import { buildScene, objectsInRegion, renderRegion } from '../../../../src-main/demo/slide-scene.ts';
 
 const DS = 4;
 const PX = 532; // a 2,000 px slice plus 64 px margins, at downsample 4
