@@ -33,6 +33,7 @@ const MAIN_ENTRIES = {
   cli: 'src-main/cli/cli-entry.ts',
   'ingest-worker': 'src-main/pipeline/ingest/ingest-worker.ts',
   'export-worker': 'src-main/dataset/export-worker.ts',
+  'demo-slide-worker': 'src-main/demo/demo-slide-worker.ts',
 };
 
 export async function buildPreload(options = {}) {

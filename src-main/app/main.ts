@@ -5,7 +5,7 @@
 
 import { BrowserWindow, Menu, app, dialog, screen } from 'electron';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PRELOAD_PATH } from '../files/app-layout.ts';
 import { demoFolderFor } from '../demo/demo-slide.ts';
 import { openSlide } from '../slide/openslide-reader.ts';
 import { SlideRegistry } from '../slide/slide-registry.ts';
@@ -24,7 +24,6 @@ import { APP_ORIGIN, TILE_BASE, hardenWindow, isAppUrl, windowWebPreferences } f
 import { WINDOW_STATE_FILE, isVisibleOn, loadWindowState, saveWindowState } from './window-state.ts';
 import type { WindowState } from './window-state.ts';
 
-const PRELOAD_PATH = fileURLToPath(new URL('../../dist/preload/preload.cjs', import.meta.url));
 const SLIDE_EXTENSIONS = ['mrxs', 'svs', 'tif', 'tiff', 'ndpi', 'vms', 'vmu', 'scn', 'bif', 'svslide'];
 
 /** Options from the command line: --db PATH, --annotator NAME (used by the end-to-end specs). */

@@ -3,7 +3,6 @@
 // events, session), plus `invoke` for adapters. The HTTP server and the
 // Electron app each build one; they differ only in URL bases and dialogs.
 
-import { createRequire } from 'node:module';
 import type { ApiContext, FileDialogs } from '../api/context.ts';
 import { invokeOperation } from '../api/dispatch.ts';
 import type { ApiResult } from '../api/dispatch.ts';
@@ -14,6 +13,7 @@ import type { ShellMode } from '../api/views.ts';
 import type { SlideRegistry } from '../slide/slide-registry.ts';
 import type { TileService } from '../slide/tile-service.ts';
 import type { Store } from '../store/index.ts';
+import { APP_VERSION } from '../files/app-layout.ts';
 import { prepareDemoSlide } from '../demo/demo-slide-job.ts';
 import { ExportJobs } from './export-jobs.ts';
 import { IngestJobs } from './ingest-jobs.ts';
@@ -21,8 +21,6 @@ import type { IngestDefaults, IngestJobsOptions } from './ingest-jobs.ts';
 import { MediaService } from './media-service.ts';
 import { mediaUrls } from './media-routes.ts';
 import { ScanAccess } from './scan-access.ts';
-
-export const SMEARLAB_VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 export interface ApiRuntimeOptions {
   mode: ShellMode;
@@ -79,7 +77,7 @@ export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
   });
   const context: ApiContext = {
     mode: options.mode,
-    version: SMEARLAB_VERSION,
+    version: APP_VERSION,
     store: options.store,
     urls: mediaUrls(options.mediaBase),
     tiles: { dziUrl: async (slide) => `${options.tileBase}slides/${(await scans.open(slide)).id}.dzi` },

@@ -25,14 +25,13 @@ let page: Page | null = null;
 
 before(async () => {
   if (!executable) return;
-  const [{ _electron }, { buildPreload, writeMainEntry }, { buildRenderer }] = await Promise.all([
+  const [{ _electron }, { buildApp }] = await Promise.all([
     import('playwright-core'),
     // @ts-expect-error: build scripts are plain JavaScript without declarations
-    import('../../../src-main/app/build-app.mjs') as Promise<{ buildPreload(o: object): Promise<string>; writeMainEntry(): Promise<string> }>,
-    // @ts-expect-error: build scripts are plain JavaScript without declarations
-    import('../../../src-renderer/build.mjs') as Promise<{ buildRenderer(o: object): Promise<string> }>,
+    import('../../../src-main/app/build-app.mjs') as Promise<{ buildApp(o: object): Promise<unknown> }>,
   ]);
-  await Promise.all([buildPreload({ quiet: true }), writeMainEntry(), buildRenderer({ quiet: true })]);
+  // The spec runs the bundled main process, as a package would.
+  await buildApp({ quiet: true });
   const fixture = await ensureFixtureSlide('tiny');
   dir = await mkdtemp(join(tmpdir(), 'smearlab-electron-'));
   dbPath = join(dir, 'smearlab.db');
