@@ -2,10 +2,10 @@
 // Turns native failures into SlideError, and survives OpenSlide's sticky
 // error state (one failed read poisons a handle for good) by reopening the
 // slide behind the caller's back.
-import { stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { SlideError } from './slide-error.ts';
+import { assertScanFile, isRegularFileSync } from './scan-file.ts';
 import type { JpegRegionOptions, RgbaImage, SlideBounds, SlideInfo, SlideLevel, SlideReader } from './slide-reader.ts';
 import { isNativeSlideError, loadOpenSlideBinding } from './openslide-native.ts';
 import type { NativeSlide, OpenSlideBinding } from './openslide-native.ts';
@@ -22,17 +22,19 @@ export function detectSlideFormat(path: string): string | null {
   } catch {
     return null;
   }
-  return binding.detectVendor(path);
+  // OpenSlide would block on a named pipe; only regular files are asked about.
+  return isRegularFileSync(path) ? binding.detectVendor(path) : null;
 }
 
 /**
  * Opens a slide off the JS thread. Rejects with SlideError: 'not-found',
- * 'unsupported-format' (OpenSlide does not recognise it; for .mrxs the
- * message says what is missing), or 'openslide' (OpenSlide's own reason).
+ * 'unsupported-format' (not a regular file, see scan-file.ts; or OpenSlide
+ * does not recognise it; for .mrxs the message says what is missing), or
+ * 'openslide' (OpenSlide's own reason).
  */
 export async function openSlide(path: string): Promise<SlideReader> {
   const absolute = resolve(path);
-  await assertSlideFile(absolute);
+  await assertScanFile(absolute);
   const binding = loadOpenSlideBinding();
   let slide: NativeSlide;
   try {
@@ -41,18 +43,6 @@ export async function openSlide(path: string): Promise<SlideReader> {
     throw explainOpenError(err, absolute);
   }
   return new OpenSlideReader(binding, slide);
-}
-
-async function assertSlideFile(path: string): Promise<void> {
-  try {
-    const st = await stat(path);
-    if (st.isDirectory()) throw new SlideError('unsupported-format', path, 'Expected a slide file but this is a folder');
-  } catch (err) {
-    if (err instanceof SlideError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new SlideError('not-found', path, 'Slide file not found');
-    throw new SlideError('not-found', path, `Slide file cannot be read: ${(err as Error).message}`);
-  }
 }
 
 function explainOpenError(err: unknown, path: string): SlideError {

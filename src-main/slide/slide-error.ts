@@ -14,7 +14,8 @@ export class SlideError extends SmearlabError<SlideErrorCode> {
   readonly path: string;
 
   constructor(code: SlideErrorCode, path: string, message: string) {
-    super(code, `${message} (${path})`);
+    // A message that already names the path ("/x/a.mrxs is a folder, ...") is not told it twice.
+    super(code, message.includes(path) ? message : `${message} (${path})`);
     this.name = 'SlideError';
     this.path = path;
   }
