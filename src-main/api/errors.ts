@@ -104,14 +104,37 @@ const SLIDE_CODES: Record<SlideErrorCode, ApiErrorCode> = {
   'bad-argument': 'bad-input',
 };
 
-/** Any thrown value as an ApiError; unknown errors become 'internal' with the original in detail. */
+// A stack frame line, always indented ("    at f (/app/src/x.ts:1:2)", "    at async g", "    at <anonymous>").
+const FRAME_LINE = /^\s+at\s/;
+// A module's own path or URL, with or without line and column: where the code lives, not what went wrong.
+const SOURCE_PATH = /(?:file:\/\/|node:)?(?:\/|[A-Za-z]:[\\/])[^\s'"()]*\.(?:[cm]?[jt]sx?|node)(?::\d+){0,2}(?=$|[\s'"),:;])/g;
+
+/**
+ * Text fit to cross a boundary: no stack frames and no source-file paths
+ * (which tell a caller how the program is laid out and nothing it can act
+ * on). The stack itself goes to the log only (dispatch's onInternalError).
+ */
+export function withoutStackFrames(text: string): string {
+  return text.split(/\r?\n/).filter((line) => !FRAME_LINE.test(line)).join('\n')
+    .replace(SOURCE_PATH, '<source>').trimEnd();
+}
+
+function clean(error: ApiError): ApiError {
+  return apiError(error.code, withoutStackFrames(error.message), error.detail === null ? null : withoutStackFrames(error.detail) || null);
+}
+
+const INTERNAL_MESSAGE = 'Something went wrong inside Smearlab; the log has the details';
+
+/**
+ * Any thrown value as an ApiError, never with a stack in it: unknown errors
+ * become 'internal' with the original's name and message in detail (the
+ * adapters log the stack itself).
+ */
 export function toApiError(error: unknown): ApiError {
-  if (error instanceof ApiFailure) return error.error;
-  if (error instanceof StoreError) return apiError(STORE_CODES[error.code], error.message, `${error.name} ${error.code}`);
-  if (error instanceof SlideError) return apiError(SLIDE_CODES[error.code], error.message, `${error.name} ${error.code}`);
-  if (isApiError(error)) return apiError(error.code, error.message, error.detail);
-  if (error instanceof Error) {
-    return apiError('internal', 'Something went wrong inside Smearlab; the log has the details', error.stack ?? `${error.name}: ${error.message}`);
-  }
-  return apiError('internal', 'Something went wrong inside Smearlab; the log has the details', String(error));
+  if (error instanceof ApiFailure) return clean(error.error);
+  if (error instanceof StoreError) return clean(apiError(STORE_CODES[error.code], error.message, `${error.name} ${error.code}`));
+  if (error instanceof SlideError) return clean(apiError(SLIDE_CODES[error.code], error.message, `${error.name} ${error.code}`));
+  if (isApiError(error)) return clean(apiError(error.code, error.message, error.detail));
+  if (error instanceof Error) return clean(apiError('internal', INTERNAL_MESSAGE, `${error.name}: ${error.message}`));
+  return clean(apiError('internal', INTERNAL_MESSAGE, String(error)));
 }

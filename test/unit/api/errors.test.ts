@@ -3,7 +3,7 @@
 // anything else as internal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiCallError, ApiFailure, HTTP_STATUS_OF, API_ERROR_CODES, isApiError, toApiError } from '../../../src-main/api/errors.ts';
+import { ApiCallError, ApiFailure, HTTP_STATUS_OF, API_ERROR_CODES, isApiError, toApiError, withoutStackFrames } from '../../../src-main/api/errors.ts';
 import { CliError, CliUsageError } from '../../../src-main/cli/command.ts';
 import { DatasetError } from '../../../src-main/dataset/dataset-error.ts';
 import { SplitError } from '../../../src-main/dataset/smear-split.ts';
@@ -79,4 +79,60 @@ test('every code has an HTTP status and the results survive JSON', () => {
   for (const code of API_ERROR_CODES) assert.ok(HTTP_STATUS_OF[code] >= 400);
   const copy = JSON.parse(JSON.stringify(toApiError(new StoreError('not-found', 'gone'))));
   assert.ok(isApiError(copy));
+});
+
+// A worker's error revived in the main thread: its stack names the worker's and the app's source files.
+function stackedError(): Error {
+  const error = new TypeError('x is undefined');
+  error.stack = [
+    'TypeError: x is undefined',
+    '    at Object.reviveIngestError (/work/main/src-main/pipeline/ingest/ingest-job.ts:32:15)',
+    '    at Worker.<anonymous> (file:///opt/Smearlab/resources/app.asar/dist/main/main.mjs:68:33)',
+    '    at async main (C:\\Program Files\\Smearlab\\dist\\cli.mjs:1:2)',
+    '    at MessagePort.<anonymous> (node:internal/worker:268:53)',
+  ].join('\n');
+  return error;
+}
+
+function assertNoStack(text: string | null, what: string): void {
+  assert.doesNotMatch(text ?? '', /^\s+at\s/m, what);
+  assert.doesNotMatch(text ?? '', /\.(?:ts|mjs|js)\b/, what);
+  assert.doesNotMatch(text ?? '', /src-main|app\.asar/, what);
+}
+
+test('no ApiError carries a stack: internal errors keep name and message, the frames stay in the log', () => {
+  const error = toApiError(stackedError());
+  assert.deepEqual(error, { code: 'internal', message: 'Something went wrong inside Smearlab; the log has the details', detail: 'TypeError: x is undefined' });
+});
+
+test('a stack passed along as detail or message by a handler or a worker is cut out too', () => {
+  const stack = stackedError().stack!;
+  const cases: unknown[] = [
+    new ApiFailure('job-failed', 'Ingest of /data/scan.mrxs failed: the classical segmenter takes no model', stack),
+    new ApiFailure('conflict', stack),
+    { code: 'job-failed', message: 'failed', detail: stack },
+    new Error(`wrapped: ${stack}`),
+    stack,
+  ];
+  for (const thrown of cases) {
+    const error = toApiError(thrown);
+    assertNoStack(error.message, `${error.code} message`);
+    assertNoStack(error.detail, `${error.code} detail`);
+    assert.ok(isApiError(error));
+  }
+  const failure = toApiError(cases[0]);
+  // The user's own file stays: it is what the message is about.
+  assert.equal(failure.message, 'Ingest of /data/scan.mrxs failed: the classical segmenter takes no model');
+  assert.equal(failure.detail, 'TypeError: x is undefined');
+});
+
+test('withoutStackFrames keeps ordinary text and the paths of scans and exports', () => {
+  for (const text of [
+    'There is no file at /media/usb/scan.mrxs',
+    'cannot write C:\\exports\\cells\\train\\a.png: disk full',
+    'at least one slide is needed',
+    'bad-input: path: is empty\nforce: expected boolean, got string',
+  ]) assert.equal(withoutStackFrames(text), text);
+  assert.equal(withoutStackFrames('Cannot find module /app/dist/main/worker.mjs: gone'), 'Cannot find module <source>: gone');
+  assert.equal(withoutStackFrames('SyntaxError: x\n    at f (node:internal/x:1:2)\n    at <anonymous>'), 'SyntaxError: x');
 });
