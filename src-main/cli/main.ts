@@ -1,11 +1,13 @@
 // Entry of the `smearlab` CLI: picks the command from the table, runs it, and
 // turns every failure into a one-line message and an exit code (2 for usage
-// errors, 1 for everything else) instead of a stack trace.
+// errors, 1 for everything else) instead of a stack trace. A reader that goes
+// away (`smearlab info scan.mrxs | head`) ends the command quietly too.
 
-import { SlideError } from '../slide/slide-error.ts';
+import { SmearlabError } from '../domain/errors.ts';
 import { CliError, CliUsageError } from './command.ts';
 import type { CliCommand, CliIo } from './command.ts';
 import { COMMANDS } from './command-table.ts';
+import { printableLines } from './terminal-text.ts';
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -20,7 +22,38 @@ function overview(): string {
   ].join('\n');
 }
 
+/** Exit code when the output cannot be written (the CLI's code for every failure that is not a usage error). */
+export const EXIT_OUTPUT_GONE = 1;
+
+let standardStreamsGuarded = false;
+
+/**
+ * Without a listener, a write to a pipe whose reader has gone (EPIPE) is an
+ * unhandled 'error' event: a stack trace for every `smearlab info x | head`.
+ * No one is left to read the rest, so stop at once, quietly; any other write
+ * failure (EIO, ENOSPC on a redirect) is named once on whichever stream works.
+ * Every writer shares the guard: commands and the progress bar write to
+ * process.stdout / process.stderr too.
+ */
+function guardStandardStreams(): void {
+  if (standardStreamsGuarded) return;
+  standardStreamsGuarded = true;
+  const onError = (stream: NodeJS.WriteStream, other: NodeJS.WriteStream) => (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && other.writable) {
+      try {
+        other.write(`smearlab: cannot write to ${stream === process.stdout ? 'stdout' : 'stderr'}: ${error.code ?? error.message}\n`);
+      } catch {
+        // Nowhere left to say it.
+      }
+    }
+    process.exit(EXIT_OUTPUT_GONE);
+  };
+  process.stdout.on('error', onError(process.stdout, process.stderr));
+  process.stderr.on('error', onError(process.stderr, process.stdout));
+}
+
 function consoleIo(verbose: boolean): CliIo {
+  guardStandardStreams();
   return {
     out: (line = '') => process.stdout.write(`${line}\n`),
     err: (line = '') => process.stderr.write(`${line}\n`),
@@ -28,11 +61,11 @@ function consoleIo(verbose: boolean): CliIo {
   };
 }
 
-/** Message for a failure, without the stack unless verbose. */
+/** Message for a failure, without the stack unless verbose; printable (it may quote a file's bytes). */
 function describe(error: unknown, verbose: boolean): string {
-  if (verbose && error instanceof Error && error.stack) return error.stack;
-  if (error instanceof Error) return error.message;
-  return String(error);
+  if (verbose && error instanceof Error && error.stack) return printableLines(error.stack);
+  if (error instanceof Error) return printableLines(error.message);
+  return printableLines(String(error));
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
@@ -68,7 +101,8 @@ export async function main(argv: readonly string[], io: CliIo = consoleIo(argv.i
       io.err(`smearlab ${command.name}: ${(error as Error).message}\n\n${command.usage}`);
       return 2;
     }
-    const known = error instanceof CliError || error instanceof SlideError;
+    // Smearlab's own errors carry a message a person can act on; anything else is a bug worth --verbose.
+    const known = error instanceof SmearlabError;
     io.err(`smearlab ${command.name}: ${describe(error, io.verbose)}`);
     if (!known && !io.verbose) io.err('(run again with --verbose for details)');
     return error instanceof CliError ? error.exitCode : 1;

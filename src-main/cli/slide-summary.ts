@@ -1,6 +1,9 @@
 // Human-readable description of an open slide, shared by `info` and `demo`.
+// Everything in it comes from the file (its path, every INI key and value), so
+// every line is made safe for a terminal before it is printed.
 
-import type { SlideInfo } from '../slide/slide-reader.ts';
+import type { SlideInfo } from '../api/views.ts';
+import { printable } from './terminal-text.ts';
 
 function hex(rgb: readonly [number, number, number]): string {
   return `#${rgb.map((c) => c.toString(16).padStart(2, '0')).join('')}`;
@@ -10,7 +13,7 @@ function num(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(4).replace(/0+$/, '');
 }
 
-/** Lines describing the slide; `withProperties` adds every OpenSlide property. */
+/** Lines describing the slide, every one printable; `withProperties` adds every OpenSlide property. */
 export function describeSlide(info: SlideInfo, withProperties: boolean): string[] {
   const level0 = info.levels[0];
   const lines = [
@@ -31,5 +34,5 @@ export function describeSlide(info: SlideInfo, withProperties: boolean): string[
     lines.push(`  properties   ${keys.length}`);
     for (const key of keys) lines.push(`    ${key} = ${info.properties[key]}`);
   }
-  return lines;
+  return lines.map(printable);
 }

@@ -1,7 +1,9 @@
 // The local HTTP server behind browser mode and `smearlab serve`: bound to
-// 127.0.0.1 only, every URL under /t/<token>/, security headers on every
-// answer. What it serves comes from mounts on its Router (tiles now; the API
-// contract and the renderer's files later), so this file stays transport.
+// 127.0.0.1 only, every URL under /t/<token>/, the Host and (when sent) the
+// Origin must be its own, security headers on every answer, and a client
+// that sends its request too slowly is cut off on time. What it serves comes
+// from mounts on its Router (tiles, the API contract, events, the renderer's
+// files), so this file stays transport.
 
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -20,6 +22,21 @@ export interface ServerOptions {
   mounts?: readonly Mount[];
   /** Where unexpected handler failures are reported (default console.error). */
   onError?: (error: unknown, request: IncomingMessage) => void;
+  /** Time a client has to send a request's headers (default 10 s); tests pass less. */
+  headersTimeoutMs?: number;
+  /** Time a client has to send a whole request, body included (default 30 s). */
+  requestTimeoutMs?: number;
+}
+
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * How often Node looks for requests over those limits. Its default (30 s) let
+ * a client that dribbles its headers byte by byte hold a connection for ~40 s
+ * instead of 10; a tenth of the limit (at most a second) keeps it within ~10 %.
+ */
+function checkingIntervalMs(headersTimeoutMs: number): number {
+  return Math.max(10, Math.min(1_000, Math.floor(headersTimeoutMs / 10)));
 }
 
 export interface RunningServer {
@@ -71,6 +88,13 @@ async function answer(
   if (host !== `${LOOPBACK_HOST}:${port}` && host !== `localhost:${port}`) {
     return errorReply(403, 'forbidden', 'Wrong Host header');
   }
+  // Defence in depth behind the token: a browser names the page behind every
+  // cross-origin request (and same-origin POSTs) in Origin; only our own pages
+  // may call. No Origin at all is a CLI, a test or a same-origin navigation.
+  const origin = request.headers.origin;
+  if (origin !== undefined && origin !== `http://${LOOPBACK_HOST}:${port}` && origin !== `http://localhost:${port}`) {
+    return errorReply(403, 'forbidden', 'Wrong Origin header');
+  }
   const target = request.url ?? '';
   // Origin-form only: absolute URLs, `*` and anything not starting with one slash are refused.
   if (!target.startsWith('/') || target.startsWith('//')) return errorReply(400, 'bad-request', 'Malformed request target');
@@ -98,7 +122,13 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   });
 
   let port = 0;
-  const server: Server = createHttpServer((request, response) => {
+  const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const requestTimeout = Math.max(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, headersTimeout);
+  const server: Server = createHttpServer({
+    headersTimeout,
+    requestTimeout,
+    connectionsCheckingInterval: checkingIntervalMs(headersTimeout),
+  }, (request, response) => {
     void answer(request, router, token, port, onError).then(
       (reply) => {
         // Drain a body no route read (a GET with one, a refused POST), so keep-alive works.
@@ -111,8 +141,6 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
       },
     );
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

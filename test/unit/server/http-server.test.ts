@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { createServer } from '../../../src-main/server/http-server.ts';
 import type { RunningServer } from '../../../src-main/server/http-server.ts';
 import { tileMount } from '../../../src-main/server/tile-mount.ts';
@@ -152,5 +153,62 @@ test('a handler that throws is a 500 and the server keeps answering', async () =
     assert.equal((await raw(other, 'GET', `/t/${other.token}/boom`)).status, 500);
   } finally {
     await other.close();
+  }
+});
+
+test('a foreign Origin is 403; our own origin (either host name) and no Origin are served', async () => {
+  const path = `${prefix}/slides`;
+  for (const origin of ['http://evil.example', 'null', `http://127.0.0.1:${server.port + 1}`, `https://127.0.0.1:${server.port}`, `http://127.0.0.1:${server.port}.evil.example`, '']) {
+    const response = await raw(server, 'GET', path, { Origin: origin });
+    assert.equal(response.status, 403, `Origin: "${origin}"`);
+    assert.deepEqual(JSON.parse(response.body.toString()), { code: 'forbidden', message: 'Wrong Origin header' });
+  }
+  // A POST too (the API's method): refused before any mount reads the body.
+  assert.equal((await raw(server, 'POST', path, { Origin: 'http://evil.example' })).status, 403);
+  assert.equal((await raw(server, 'GET', path, { Origin: `http://127.0.0.1:${server.port}` })).status, 200);
+  assert.equal((await raw(server, 'GET', path, { Origin: `http://localhost:${server.port}`, Host: `localhost:${server.port}` })).status, 200);
+  assert.equal((await raw(server, 'GET', path)).status, 200);
+});
+
+/** Opens a raw socket, sends `start`, then one more byte every `everyMs`; resolves with the ms until the server closed it. */
+function dribble(port: number, start: string, everyMs: number): Promise<{ closedAfterMs: number; received: string }> {
+  return new Promise((resolve, reject) => {
+    const began = Date.now();
+    const socket = connect({ host: '127.0.0.1', port }, () => socket.write(start));
+    let received = '';
+    const timer = setInterval(() => {
+      if (!socket.destroyed && socket.writable) socket.write('X');
+    }, everyMs);
+    socket.on('data', (d: Buffer) => { received += d.toString('latin1'); });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearInterval(timer);
+      resolve({ closedAfterMs: Date.now() - began, received });
+    });
+    // The test's own limit: far beyond what the server should allow.
+    setTimeout(() => {
+      clearInterval(timer);
+      socket.destroy();
+      reject(new Error(`the server still held the connection after ${Date.now() - began} ms`));
+    }, 8_000).unref();
+  });
+}
+
+test('a client sending its headers byte by byte (slow loris) is cut off at the configured time', async () => {
+  const headersTimeoutMs = 1_000;
+  const slow = await createServer({ mounts: [], onError: () => undefined, headersTimeoutMs });
+  try {
+    // Headers that never end: one more header byte every 100 ms keeps the socket busy, so only the headers timeout can stop it.
+    const loris = await dribble(slow.port, `GET /t/${slow.token}/slides HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\nX-Slow: `, 100);
+    assert.ok(loris.closedAfterMs >= headersTimeoutMs - 50, `closed after ${loris.closedAfterMs} ms`);
+    assert.ok(loris.closedAfterMs < headersTimeoutMs * 2, `closed after ${loris.closedAfterMs} ms, allowed ${headersTimeoutMs} ms`);
+    assert.match(loris.received, /^HTTP\/1\.1 408 /);
+    // A client that connects and says nothing is cut off the same way.
+    const silent = await dribble(slow.port, '', 60_000);
+    assert.ok(silent.closedAfterMs < headersTimeoutMs * 2, `silent client closed after ${silent.closedAfterMs} ms`);
+    // The server answers others meanwhile and afterwards.
+    assert.equal((await raw(slow, 'GET', `/t/${slow.token}/nothing`)).status, 404);
+  } finally {
+    await slow.close();
   }
 });
