@@ -2,9 +2,13 @@
 // (the paper uses the lowest one) from intensity: smear is darker than glass.
 // Otsu on grey values of scanned pixels only (unscanned = transparent pixels
 // are neither glass nor smear), then an opening/closing to drop specks and
-// fill the gaps between cells.
+// fill the gaps between cells. A damaged tile does not stop it: the level is
+// read around the damage (slide/read-around-damage.ts), and what no level has
+// counts as unscanned.
 import sharp from 'sharp';
 import type { Box } from '../domain/geometry.ts';
+import type { DamagedArea } from '../domain/slide.ts';
+import { readRegionAroundDamage } from '../slide/read-around-damage.ts';
 import type { RgbaImage, SlideReader } from '../slide/slide-reader.ts';
 import { closing, opening } from './binary-morphology.ts';
 import { otsuThreshold } from './otsu.ts';
@@ -105,12 +109,17 @@ export function chooseFovLevel(reader: SlideReader, config: FovConfig = DEFAULT_
   return chosen;
 }
 
-export async function findFieldOfView(reader: SlideReader, config: FovConfig = DEFAULT_FOV_CONFIG): Promise<FieldOfView> {
+/** The field of view of a slide, with the damaged areas its level had to be read around. */
+export interface FieldOfViewRead extends FieldOfView {
+  damaged: DamagedArea[];
+}
+
+export async function findFieldOfView(reader: SlideReader, config: FovConfig = DEFAULT_FOV_CONFIG): Promise<FieldOfViewRead> {
   const level = chooseFovLevel(reader, config);
   const dims = reader.info.levels[level];
   if (!dims) throw new Error(`slide has no level ${level}`);
-  const image = await reader.readRegion(0, 0, level, dims.width, dims.height);
-  return computeFieldOfView(image, dims.downsample, level, config);
+  const { image, damaged } = await readRegionAroundDamage(reader, 0, 0, level, dims.width, dims.height);
+  return { ...computeFieldOfView(image, dims.downsample, level, config), damaged };
 }
 
 /** The mask as a greyscale PNG (255 = smear) for display over the slide. */

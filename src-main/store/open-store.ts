@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { createAnnotatorRepository, type AnnotatorRepository } from './annotator-repository.ts';
 import { createCellRepository, type CellRepository } from './cell-repository.ts';
+import { createDamageRepository, type DamageRepository } from './damage-repository.ts';
 import { defaultDatabasePath } from './database-path.ts';
 import { createJobRepository, type JobRepository } from './job-repository.ts';
 import { createLabelRepository, type LabelRepository } from './label-repository.ts';
@@ -33,7 +34,8 @@ export interface StoreOptions {
 }
 
 export interface Store
-  extends AnnotatorRepository, SlideRepository, SliceRepository, CellRepository, LabelRepository, JobRepository, SummaryRepository {
+  extends AnnotatorRepository, SlideRepository, SliceRepository, CellRepository, LabelRepository, JobRepository, SummaryRepository,
+    DamageRepository {
   /** The database file, or ':memory:'. */
   readonly path: string;
   readonly schemaVersion: number;
@@ -86,6 +88,7 @@ export function openStore(path: string = defaultDatabasePath(), options: StoreOp
     ...createLabelRepository(ctx),
     ...createJobRepository(ctx),
     ...createSummaryRepository(ctx),
+    ...createDamageRepository(ctx),
   };
   const store: Store = {
     ...repositories,

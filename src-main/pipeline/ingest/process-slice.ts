@@ -5,6 +5,7 @@
 // slide's mpp (work.mpp). Returns the candidates as store rows plus per-stage
 // timings; writes nothing.
 import type { Box } from '../../domain/geometry.ts';
+import type { DamagedArea } from '../../domain/slide.ts';
 import type { SlideReader } from '../../slide/slide-reader.ts';
 import type { NewCell } from '../../store/index.ts';
 import { extractCells, extractConfigForScale } from '../extract/index.ts';
@@ -38,6 +39,8 @@ export interface SliceCandidate {
 export interface SliceOutcome {
   candidates: SliceCandidate[];
   cells: NewCell[];
+  /** Damaged parts of the scan the slice was read around (cells are found in the rest). */
+  damaged: DamagedArea[];
   timings: { read: number; segment: number; extract: number };
 }
 
@@ -84,7 +87,7 @@ async function processWholeCell(work: SliceWork, slice: Box): Promise<SliceOutco
     cropCentreInSlice: c.cropCentreInSlice,
   }));
   const extract = performance.now() - t;
-  return { candidates, cells: candidates.map((c) => c.cell), timings: { read, segment, extract } };
+  return { candidates, cells: candidates.map((c) => c.cell), damaged: detail.damaged, timings: { read, segment, extract } };
 }
 
 async function processPaper(work: SliceWork, slice: Box): Promise<SliceOutcome> {
@@ -107,7 +110,7 @@ async function processPaper(work: SliceWork, slice: Box): Promise<SliceOutcome> 
     cropCentreInSlice: c.cropCentreInSlice,
   }));
   const extract = performance.now() - t;
-  return { candidates, cells: candidates.map((c) => c.cell), timings: { read, segment, extract } };
+  return { candidates, cells: candidates.map((c) => c.cell), damaged: sliceImage.damaged, timings: { read, segment, extract } };
 }
 
 export async function processSlice(work: SliceWork, slice: Box): Promise<SliceOutcome> {

@@ -2,6 +2,9 @@
 // Crash-safe by construction: each slice's cells are committed with the
 // slice's 'done' state in one transaction, so a run killed at any moment
 // resumes from the pending slices with no duplicate or half-written cells.
+// Damaged tiles do not stop it: the FOV and every slice read around them, the
+// damaged areas are stored with the slide, and a slice fails only when none of
+// it can be read.
 // Runs inside a worker thread (ingest-worker.ts); tests may call it directly.
 import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -11,7 +14,7 @@ import { openSlide } from '../../slide/openslide-reader.ts';
 import type { SlideReader } from '../../slide/slide-reader.ts';
 import { defaultDatabasePath, openStore } from '../../store/index.ts';
 import type { NewCell, Store } from '../../store/index.ts';
-import type { SliceRecord, SlideRecord } from '../../domain/slide.ts';
+import type { DamagedArea, SliceRecord, SlideRecord } from '../../domain/slide.ts';
 import { apaccCellFileName, renderCellCrop } from '../cell-crop.ts';
 import { DEFAULT_CELL_INSTANCE_CONFIG, instanceMarginUm } from '../instances/index.ts';
 import { resolveSlideScale, umToPx } from '../scale.ts';
@@ -96,6 +99,7 @@ function registerSlide(ctx: IngestContext): SlideRecord {
 
 async function planSlides(ctx: IngestContext, slide: SlideRecord): Promise<void> {
   const fov = await findFieldOfView(ctx.reader);
+  recordDamage(ctx, slide, fov.damaged, 'field of view');
   const maskPath = join(ctx.dataDir, 'fov', `${slide.id}-${slide.smearId}.png`);
   await writeFileAtomic(maskPath, await encodeFovMaskPng(fov), { makeFolder: true });
   ctx.store.updateSlide(slide.id, { fovMaskPath: maskPath });
@@ -105,6 +109,21 @@ async function planSlides(ctx: IngestContext, slide: SlideRecord): Promise<void>
   });
   ctx.store.planSlices(slide.id, planned);
   ctx.log(`field of view: level ${fov.level} (downsample ${fov.downsample}), ${planned.length} slices of ${ctx.options.sliceSize} px`);
+}
+
+function recordDamage(ctx: IngestContext, slide: SlideRecord, damaged: readonly DamagedArea[], where: string): void {
+  if (damaged.length === 0) return;
+  const added = ctx.store.recordDamagedRegions(slide.id, damaged);
+  const lost = damaged.filter((d) => d.recoveredFrom === null).length;
+  ctx.log(`${where}: read around ${damaged.length} damaged area(s) of the scan (${added} new${lost ? `, ${lost} unreadable at every level: background` : ''}): ${damaged[0]!.reason}`);
+}
+
+/** The result's warnings, plus one about damaged scan data when the slide has any. */
+function damageWarnings(ctx: IngestContext, slide: SlideRecord, warnings: readonly string[]): string[] {
+  const { regions, smearFraction } = ctx.store.damageSummary(slide.id);
+  if (regions === 0) return [...warnings];
+  const share = `${(smearFraction * 100).toFixed(smearFraction < 0.01 ? 2 : 1)}% of the smear`;
+  return [...warnings, `the scan has ${regions} damaged region(s) (${share}): they were read around, from other levels where possible`];
 }
 
 async function saveCrops(ctx: IngestContext, slide: SlideRecord, slice: SliceRecord, outcome: SliceOutcome): Promise<void> {
@@ -198,6 +217,7 @@ async function runSlices(
       const box: Box = { x: slice.x, y: slice.y, width: slice.width, height: slice.height };
       try {
         const outcome = await processSlice(work, box);
+        recordDamage(ctx, slide, outcome.damaged, `slice ${slice.x}_${slice.y}`);
         timings.read! += outcome.timings.read;
         timings.segment! += outcome.timings.segment;
         timings.extract! += outcome.timings.extract;
@@ -232,5 +252,8 @@ async function runSlices(
   const message = cancelled
     ? `cancelled after ${done} of ${total} slices; run again to resume`
     : failed > 0 ? `${error}; run again to retry the failed slices` : `${done} slices, ${cells} new cells`;
-  return { ...base, jobId, state, slicesTotal: total, slicesDone: done, slicesFailed: failed, cells, timings, error, message };
+  return {
+    ...base, warnings: damageWarnings(ctx, slide, base.warnings),
+    jobId, state, slicesTotal: total, slicesDone: done, slicesFailed: failed, cells, timings, error, message,
+  };
 }

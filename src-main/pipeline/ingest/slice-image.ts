@@ -2,9 +2,12 @@
 // level, resized by sharp when that level is not exactly the scale wanted, and
 // flattened onto the slide's background colour so unscanned (transparent)
 // areas look like glass. The downsample need not be whole: scans come at any
-// mpp and the working scales are physical (um per px).
+// mpp and the working scales are physical (um per px). Damaged tiles are read
+// around (slide/read-around-damage.ts); what no level has becomes background.
 import sharp from 'sharp';
 import type { Box, Point } from '../../domain/geometry.ts';
+import type { DamagedArea } from '../../domain/slide.ts';
+import { readRegionAroundDamage } from '../../slide/read-around-damage.ts';
 import type { RgbaImage, SlideReader } from '../../slide/slide-reader.ts';
 
 export interface SliceImage {
@@ -13,6 +16,8 @@ export interface SliceImage {
   origin: Point;
   /** Level-0 px per image px. */
   downsample: number;
+  /** Areas read around because their tiles were damaged; empty for a clean read. */
+  damaged: DamagedArea[];
 }
 
 /**
@@ -86,7 +91,8 @@ export async function readSliceImage(reader: SlideReader, slice: Box, margin: nu
   const height = area.imageHeight;
   const levelWidth = Math.ceil(area.width / levelDownsample);
   const levelHeight = Math.ceil(area.height / levelDownsample);
-  let image = await reader.readRegion(area.x, area.y, level, levelWidth, levelHeight);
+  const read = await readRegionAroundDamage(reader, area.x, area.y, level, levelWidth, levelHeight);
+  let image = read.image;
   if (levelWidth !== width || levelHeight !== height) {
     const { data, info } = await sharp(image.data, { raw: { width: levelWidth, height: levelHeight, channels: 4 } })
       .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
@@ -95,5 +101,5 @@ export async function readSliceImage(reader: SlideReader, slice: Box, margin: nu
     image = { width: info.width, height: info.height, data };
   }
   flattenOnto(image, reader.info.backgroundColor);
-  return { image, origin: { x: area.x, y: area.y }, downsample };
+  return { image, origin: { x: area.x, y: area.y }, downsample, damaged: read.damaged };
 }

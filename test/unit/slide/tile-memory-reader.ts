@@ -3,6 +3,8 @@
 // picks the largest level not finer than asked), a read counter, and hooks
 // to slow reads down or make them fail. Integration tests use the real reader.
 
+import { boxesIntersect } from '../../../src-main/domain/geometry.ts';
+import type { Box } from '../../../src-main/domain/geometry.ts';
 import { SlideError } from '../../../src-main/slide/slide-error.ts';
 import type { RgbaImage, SlideInfo, SlideLevel, SlideReader } from '../../../src-main/slide/slide-reader.ts';
 
@@ -19,6 +21,8 @@ export interface MemoryReaderOptions {
   beforeRead?: () => Promise<void>;
   /** Thrown by every read when set. */
   failWith?: Error;
+  /** Damaged tiles: a read at `level` touching level-0 `box` fails like OpenSlide's on a corrupt JPEG. */
+  damaged?: Array<{ level: number; box: Box }>;
 }
 
 export const gradient: PixelFn = (x, y) => [x % 256, y % 256, (x + y) % 256, 255];
@@ -67,6 +71,11 @@ export class MemorySlideReader implements SlideReader {
     this.readLog.push({ x0, y0, level, width, height });
     if (this.#options.beforeRead) await this.#options.beforeRead();
     if (this.#options.failWith) throw this.#options.failWith;
+    const area = { x: x0, y: y0, width: width * lvl.downsample, height: height * lvl.downsample };
+    if (this.#options.damaged?.some((d) => d.level === level && boxesIntersect(d.box, area))) {
+      throw new SlideError('openslide', this.info.path,
+        `Cannot read level ${level} region at (${x0}, ${y0}) size ${width}x${height}: Not a JPEG file: starts with 0x00 0x00`);
+    }
     const data = Buffer.alloc(width * height * 4);
     const lx0 = Math.floor(x0 / lvl.downsample);
     const ly0 = Math.floor(y0 / lvl.downsample);
