@@ -10,11 +10,13 @@
 import OpenSeadragon from 'openseadragon';
 import type { CellFilterMode } from '../model/cell-filter.ts';
 import type { SliceRect, SlideCells } from '../model/slide-cells.ts';
+import { boxesIntersect } from '../../src-main/domain/geometry.ts';
+import { hatchSegments } from './damage-hatch.ts';
 import type { Segments } from './fov-outline.ts';
 import { OverviewRaster } from './overview-raster.ts';
 import { packColour, PixelBoxes } from './pixel-boxes.ts';
 import {
-  BOX_LINE_CSS, CLUSTER_COLOUR, CODE_COLOURS, FLAG_COLOUR, FOCUS_INNER, FOCUS_OUTER, FOV_COLOUR, RASTER_BELOW_CSS_PX, SLICE_GRID_COLOUR,
+  BOX_LINE_CSS, CLUSTER_COLOUR, CODE_COLOURS, DAMAGE_COLOUR, DAMAGE_HATCH_CSS, FLAG_COLOUR, FOCUS_INNER, FOCUS_OUTER, FOV_COLOUR, RASTER_BELOW_CSS_PX, SLICE_GRID_COLOUR,
 } from './overlay-style.ts';
 
 /** Level-0 -> CSS px of the viewer element: screen = offset + level0 * scale. */
@@ -32,11 +34,15 @@ export interface OverlayOptions {
   /** Outline of the field of view: x0, y0, x1, y1 segments in level-0 px. */
   fovOutline: Segments | null;
   slices: readonly SliceRect[];
+  /** Damaged scan data (level-0 boxes), always hatched. */
+  damaged: readonly SliceRect[];
 }
 
 export interface OverlayFrameStats {
   mode: 'vector' | 'raster' | 'empty';
   drawn: number;
+  /** Damaged boxes hatched in this frame. */
+  damaged: number;
   ms: number;
 }
 
@@ -52,12 +58,12 @@ export class CellOverlay {
   #slideSize = { width: 0, height: 0 };
   #filter: CellFilterMode;
   #focused: number | null = null;
-  #options: OverlayOptions = { showSliceGrid: false, showFov: false, fovOutline: null, slices: [] };
+  #options: OverlayOptions = { showSliceGrid: false, showFov: false, fovOutline: null, slices: [], damaged: [] };
   #enabled = true;
   #viewerGone = false;
   #buckets: Int32Array[] = [];
   readonly #pixels = new PixelBoxes();
-  lastFrame: OverlayFrameStats = { mode: 'empty', drawn: 0, ms: 0 };
+  lastFrame: OverlayFrameStats = { mode: 'empty', drawn: 0, damaged: 0, ms: 0 };
 
   constructor(viewer: OpenSeadragon.Viewer, filter: CellFilterMode) {
     this.#viewer = viewer;
@@ -168,7 +174,7 @@ export class CellOverlay {
     const t = this.transform();
     const cells = this.#cells;
     if (!t) {
-      this.lastFrame = { mode: 'empty', drawn: 0, ms: performance.now() - started };
+      this.lastFrame = { mode: 'empty', drawn: 0, damaged: 0, ms: performance.now() - started };
       return;
     }
     // Device px per level-0 px, and the offset in device px.
@@ -199,10 +205,11 @@ export class CellOverlay {
         drawn = this.#drawBoxes(ctx, cells, t.visible, s, ox, oy, dpr, width, height);
       }
     }
+    const damaged = this.#drawDamage(ctx, t.visible, s, ox, oy, dpr);
     if (this.#options.showSliceGrid) this.#drawSlices(ctx, t.visible, s, ox, oy, dpr);
     if (this.#options.showFov) this.#drawFov(ctx, s, ox, oy, dpr);
     if (cells && this.#focused !== null && this.#focused < cells.count) this.#drawFocus(ctx, cells, this.#focused, s, ox, oy, dpr);
-    this.lastFrame = { mode, drawn, ms: performance.now() - started };
+    this.lastFrame = { mode, drawn, damaged, ms: performance.now() - started };
   }
 
   #drawBoxes(
@@ -319,6 +326,31 @@ export class CellOverlay {
     ctx.font = `${11 * dpr}px system-ui, sans-serif`;
     ctx.fillStyle = SLICE_GRID_COLOUR;
     for (const l of labels) ctx.fillText(l.text, l.x + 4 * dpr, l.y + 13 * dpr);
+  }
+
+  /** Hatches the visible damaged boxes, with a thin outline; returns how many. */
+  #drawDamage(ctx: CanvasRenderingContext2D, visible: SliceRect, s: number, ox: number, oy: number, dpr: number): number {
+    const boxes = this.#options.damaged.filter((b) => boxesIntersect(b, visible));
+    if (boxes.length === 0) return 0;
+    const hatch = new Path2D();
+    const outline = new Path2D();
+    for (const b of boxes) {
+      const x = ox + b.x * s;
+      const y = oy + b.y * s;
+      const w = Math.max(1, b.width * s);
+      const h = Math.max(1, b.height * s);
+      outline.rect(x, y, w, h);
+      const seg = hatchSegments(x, y, w, h, DAMAGE_HATCH_CSS * dpr);
+      for (let k = 0; k < seg.length; k += 4) {
+        hatch.moveTo(seg[k]!, seg[k + 1]!);
+        hatch.lineTo(seg[k + 2]!, seg[k + 3]!);
+      }
+    }
+    ctx.lineWidth = Math.max(1, 1.5 * dpr);
+    ctx.strokeStyle = DAMAGE_COLOUR;
+    ctx.stroke(hatch);
+    ctx.stroke(outline);
+    return boxes.length;
   }
 
   #drawFov(ctx: CanvasRenderingContext2D, s: number, ox: number, oy: number, dpr: number): void {

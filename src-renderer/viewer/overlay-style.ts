@@ -12,6 +12,9 @@ export const FOCUS_OUTER = '#111418';
 export const FOCUS_INNER = '#FFFFFF';
 export const SLICE_GRID_COLOUR = '#0096AA';
 export const FOV_COLOUR = '#E8A33D';
+/** Hatching over damaged scan data, and its line spacing in CSS px. */
+export const DAMAGE_COLOUR = '#D81B60';
+export const DAMAGE_HATCH_CSS = 10;
 
 /** Stroke colour by label code + 1 (index 0 = unlabelled). */
 export const CODE_COLOURS: readonly string[] = [UNLABELLED_COLOUR, ...CELL_CLASSES.map((c) => c.colour)];

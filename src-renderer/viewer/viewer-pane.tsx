@@ -78,7 +78,7 @@ export function ViewerPane({ slide, controller }: { slide: SlideDetail; controll
     const initial = controller.state.get();
     const overlay = new CellOverlay(viewer, initial.filter);
     overlay.setCells(cells, slide.width, slide.height);
-    overlay.setOptions({ slices: slide.sliceGrid });
+    overlay.setOptions({ slices: slide.sliceGrid, damaged: slide.damagedRegions.map((d) => d.box) });
     let fovRequested = false;
 
     const onClick = (event: OpenSeadragon.CanvasClickEvent) => {

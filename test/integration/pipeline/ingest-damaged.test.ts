@@ -4,7 +4,7 @@
 // only when none of it can be read at any level.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { boxesIntersect } from '../../../src-main/domain/geometry.ts';
@@ -14,6 +14,8 @@ import { runIngest } from '../../../src-main/pipeline/ingest/run-ingest.ts';
 import { parseIngestOptions } from '../../../src-main/pipeline/ingest/ingest-options.ts';
 import type { IngestResult } from '../../../src-main/pipeline/ingest/ingest-options.ts';
 import { openStore } from '../../../src-main/store/index.ts';
+import { startBrowserMode } from '../../../src-main/server/browser-mode.ts';
+import type { SlideDetail, SlideListEntry } from '../../../src-main/api/views.ts';
 import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
 import { copyMiraxSlide, zeroDataBytes } from '../../fixtures/corrupt-slide.ts';
 import type { IndexItem, MiraxCopy } from '../../fixtures/corrupt-slide.ts';
@@ -135,6 +137,34 @@ test('corrupt JPEG tiles at the FOV level and the slice level: ingested to done,
     assert.ok(Math.abs(result.cells - clean.result.cells) <= clean.result.cells * 0.1, `${result.cells} cells, clean ${clean.result.cells}`);
   } finally {
     store.close();
+  }
+
+  // The API shows it: getSlide lists the boxes for the viewer's hatching, listSlides the summary.
+  const rendererDir = join(copy.root, 'renderer');
+  await mkdir(rendererDir);
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>test</title>');
+  const mode = await startBrowserMode({ dbPath, rendererDir, log: () => undefined });
+  try {
+    const call = async <T>(operation: string, input: unknown): Promise<T> => {
+      const response = await fetch(`${mode.server.baseUrl}api/${operation}`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(input),
+      });
+      assert.equal(response.status, 200, operation);
+      return await response.json() as T;
+    };
+    const [entry] = await call<SlideListEntry[]>('listSlides', {});
+    const detail = await call<SlideDetail>('getSlide', { slideId: entry!.id });
+    const store3 = openStore(dbPath);
+    try {
+      const stored = store3.listDamagedRegions(entry!.id);
+      assert.deepEqual(detail.damagedRegions, stored.map(({ box, level, reason, recoveredFrom }) => ({ box, level, reason, recoveredFrom })));
+      assert.deepEqual(entry!.damage, store3.damageSummary(entry!.id));
+      assert.equal(entry!.damage.regions, stored.length);
+    } finally {
+      store3.close();
+    }
+  } finally {
+    await mode.close();
   }
 
   // A rerun is skipped and records nothing twice.
