@@ -1,6 +1,7 @@
 // Lint rules that keep the architecture honest (README, "Layout"): imports
 // point one way, app/, server/, cli/ -> runtime/ -> api/ -> services
-// (dataset, jobs, pipeline, slide, store, demo) -> domain/ and files/;
+// (dataset, jobs, pipeline, slide, store, demo) -> domain/ and files/; the
+// CLI reaches services only through the contract;
 // only app/ and the preload import Electron; the renderer sees only api/
 // and domain/. test/unit/architecture/layering.test.ts proves a wrong
 // import fails.
@@ -54,7 +55,8 @@ export default tseslint.config(
   layer('api', [...SHELLS, 'runtime']),
   layer('runtime', SHELLS),
   layer('server', ['app', 'cli']),
-  layer('cli', ['app']),
+  // Every command is a call of the contract (cli/cli-api.ts): no service below it directly.
+  layer('cli', ['app', 'store', 'pipeline', 'dataset', 'slide', 'jobs']),
   layer('app', ['server', 'cli'], { electron: true }),
   {
     files: ['src-renderer/**/*.{ts,tsx}'],

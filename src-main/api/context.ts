@@ -11,12 +11,14 @@ import type { AnnotatorRecord } from '../domain/annotator.ts';
 import type { CellFilter, CellMarkers, CellView } from '../domain/cell.ts';
 import type { JobKind, JobRecord, JobState } from '../domain/job.ts';
 import type { CellLabelState, ClassCounts, LabelChange, LabelHistoryEntry, UndoRedoState } from '../domain/label.ts';
-import type { SliceProgress, SliceRecord, SlideRecord } from '../domain/slide.ts';
+import type { DamageSummary, DamagedRegionRecord, SliceProgress, SliceRecord, SlideRecord } from '../domain/slide.ts';
 import type { ApiEventName, ApiEvents } from './events.ts';
 import type { CountsCache } from './counts-cache.ts';
-import type { ExportStarted, IngestStarted, JobLiveProgress, ShellMode, VerifyResult } from './views.ts';
+import type {
+  ExportResult, ExportStarted, ImportReport, IngestResult, IngestStarted, JobLiveProgress, ShellMode, SlideInfo, VerifyResult,
+} from './views.ts';
 import type { z } from 'zod';
-import type { exportRequestSchema, ingestRequestSchema } from './contract.ts';
+import type { exportRequestSchema, importRequestSchema, ingestRequestSchema } from './contract.ts';
 
 /** The store calls the handlers make (src-main/store's Store has them all). */
 export interface ApiStore {
@@ -29,6 +31,8 @@ export interface ApiStore {
   classCounts(slideId?: number): ClassCounts;
   sliceProgress(slideId: number): SliceProgress;
   listSlices(slideId: number): SliceRecord[];
+  listDamagedRegions(slideId: number): DamagedRegionRecord[];
+  damageSummary(slideId: number): DamageSummary;
   getSlice(id: number): SliceRecord;
   getCell(id: number): CellView;
   cellMarkers(slideId: number, viewport?: Box): CellMarkers;
@@ -63,7 +67,16 @@ export interface ResourceUrls {
 export interface SlideTiles {
   /** Opens the scan for tiles (once per run) and returns its DZI URL; throws (e.g. a SlideError) when it cannot. */
   dziUrl(slide: SlideRecord): Promise<string>;
+  /** Opens a scan file only to read what OpenSlide sees, then closes it; throws a SlideError when it cannot. */
+  info(path: string): Promise<SlideInfo>;
 }
+
+/**
+ * A job's report once it ends: resolves with the run's result (null when it
+ * failed: the job row says why); null itself when the job did not run in
+ * this process.
+ */
+export type JobOutcomeSource<Result> = (jobId: number) => Promise<Result | null> | null;
 
 export type IngestRequest = z.output<typeof ingestRequestSchema>;
 
@@ -74,6 +87,7 @@ export interface JobControl {
   cancel(jobId: number): void;
   /** Live progress of a job running in this process, else null. */
   live(jobId: number): JobLiveProgress | null;
+  outcome: JobOutcomeSource<IngestResult>;
 }
 
 export type ExportRequest = z.output<typeof exportRequestSchema>;
@@ -84,7 +98,13 @@ export interface DatasetControl {
   verify(folder: string): Promise<VerifyResult>;
   /** True when the job is an export running in this process (and now asked to stop). */
   cancel(jobId: number): boolean;
+  /** Live progress of an export running in this process, else null. */
+  live(jobId: number): JobLiveProgress | null;
+  outcome: JobOutcomeSource<ExportResult>;
+  import(request: ImportRequest): Promise<ImportReport>;
 }
+
+export type ImportRequest = z.output<typeof importRequestSchema>;
 
 export interface EventSink {
   emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void;

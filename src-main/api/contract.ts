@@ -6,29 +6,44 @@
 //
 // Adding an operation: a name in operation-names.ts, an entry here, a handler
 // in handlers/index.ts. The compiler refuses any of the three without the others.
-// Reserved for the dataset module: startExport, verifyExport (job-progress
-// events already carry any JobRecord kind).
-//
 // No Node or Electron imports here: the renderer compiles this file.
 
 import { z } from 'zod';
-import { EXPORT_FLAGGED_CHOICES, EXPORT_LABEL_CHOICES, exportFormatsSchema, splitRequestSchema } from '../dataset/export-options.ts';
-import { MAX_MPP, MIN_MPP } from '../pipeline/scale.ts';
+import { exportOptionsSchema } from '../dataset/export-options.ts';
+import { ingestOptionsSchema } from '../pipeline/ingest/ingest-options.ts';
 import { LABEL_GROUPS, type CellMarkers } from '../domain/cell.ts';
 import { CELL_CLASS_NAMES } from '../domain/cell-class.ts';
 import { JOB_KINDS, JOB_STATES, type JobRecord } from '../domain/job.ts';
 import type { ClassCounts } from '../domain/label.ts';
-import { SEGMENTER_NAMES } from '../domain/segmenter.ts';
 import type { OperationName } from './operation-names.ts';
 import type {
-  AnnotatorRecord, CellDetail, CellView, ExportStarted, GalleryPageView, IngestStarted, JobView, LabelResult, OpenSlideResult,
-  SessionInfo, SlideDetail, SlideListEntry, UndoRedoState, UndoResult, VerifyResult,
+  AnnotatorRecord, CellDetail, CellView, ExportStarted, GalleryPageView, ImportReport, IngestStarted, JobOutcome, JobView, LabelResult,
+  OpenSlideResult, SessionInfo, SlideDetail, SlideInfo, SlideListEntry, UndoRedoState, UndoResult, VerifyResult,
 } from './views.ts';
 
 /** Database row id: a positive safe integer (the name is for readers of the table). */
 const id = (_what: string) => z.number().int('must be a whole number').positive('must be a positive id');
 const coordinate = z.number();
 const nothing = z.strictObject({});
+
+/** Windows drive (C:\ or C:/), UNC (\\server\share) or POSIX (/): no path module here, the renderer compiles this file. */
+const ABSOLUTE_PATH = /^(?:[A-Za-z]:[\\/]|\\\\|\/)/;
+
+/**
+ * A path on the machine that runs Smearlab. Absolute: a relative one would be
+ * resolved against whatever folder the server was started in. No NUL byte:
+ * the file system would cut the name there.
+ */
+export const hostPath = z.string().min(1, 'is empty').max(4096)
+  .refine((path) => !path.includes('\0'), 'contains a NUL byte')
+  .refine((path) => ABSOLUTE_PATH.test(path), 'must be an absolute path (it is read on the machine that runs Smearlab)');
+
+/** The option as its owner declares it (bounds, enum, meaning), without its default: the owner applies that. */
+function asRequestField<T extends z.ZodType>(field: z.ZodDefault<T>): z.ZodOptional<T>;
+function asRequestField<T extends z.ZodType>(field: T): z.ZodOptional<T>;
+function asRequestField(field: z.ZodType): z.ZodOptional<z.ZodType> {
+  return (field instanceof z.ZodDefault ? field.unwrap() as z.ZodType : field).optional();
+}
 
 export const boxSchema = z.strictObject({
   x: coordinate,
@@ -46,28 +61,78 @@ export const cellFilterSchema = z.strictObject({
 export const directionSchema = z.enum(['next', 'previous', 'up', 'down', 'left', 'right']);
 export type Direction = z.infer<typeof directionSchema>;
 
+const ingest = ingestOptionsSchema.shape;
+
+/**
+ * One ingest request for every caller (UI, HTTP, CLI flags): the pipeline's own
+ * option fields, minus what the shell decides (database, data folder).
+ */
 export const ingestRequestSchema = z.strictObject({
   /** Path of the scan on the machine that runs Smearlab. */
-  path: z.string().min(1, 'is empty').max(4096),
+  path: hostPath,
   /** Run again over a slide that is done (labelled cells are kept). */
-  force: z.boolean().optional(),
+  force: asRequestField(ingest.force),
   /** Default: the shell's setting (serve --segmenter), else onnx. */
-  segmenter: z.enum(SEGMENTER_NAMES).optional(),
-  /** Model name or path for the onnx segmenter. */
-  model: z.string().min(1).max(4096).optional(),
-  smearId: z.string().min(1).max(128).optional(),
+  segmenter: asRequestField(ingest.segmenter),
+  /** Model name (in models/) or path for the onnx segmenter. */
+  model: asRequestField(ingest.model.unwrap().max(4096)),
+  /** Ensemble manifest (name or path) instead of one model. */
+  ensemble: asRequestField(ingest.ensemble.unwrap().max(4096)),
+  /** Execution providers in order, e.g. ['cuda', 'cpu']. */
+  executionProviders: asRequestField(ingest.executionProviders.unwrap().max(8)),
+  smearId: asRequestField(ingest.smearId),
   /** um per level-0 px, for scans that give none (or a wrong one); default: the slide's own. */
-  mpp: z.number().min(MIN_MPP).max(MAX_MPP).optional(),
+  mpp: asRequestField(ingest.mpp),
+  mode: asRequestField(ingest.mode),
+  sliceSize: asRequestField(ingest.sliceSize),
+  saveCrops: asRequestField(ingest.saveCrops),
+}).superRefine((request, context) => {
+  // Rules across fields are checked here, before any worker starts, so a
+  // conflict is a 400 naming the fields (never a failure inside the job).
+  if (request.model !== undefined && request.ensemble !== undefined) {
+    context.addIssue({ code: 'custom', path: ['ensemble'], message: 'give either a model or an ensemble, not both' });
+  }
+  if (request.segmenter === 'classical') {
+    for (const field of ['model', 'ensemble', 'executionProviders'] as const) {
+      if (request[field] !== undefined) {
+        context.addIssue({ code: 'custom', path: [field], message: `is for the onnx segmenter; the classical segmenter takes no ${field}` });
+      }
+    }
+  }
 });
+
+const exporting = exportOptionsSchema.shape;
 
 export const exportRequestSchema = z.strictObject({
   /** Folder to write (a USB stick, a network share), on the machine that runs Smearlab. */
-  targetDir: z.string().min(1, 'is empty').max(4096),
-  slideIds: z.array(z.number().int().positive('must be a positive id')).min(1).max(10_000).optional(),
-  labels: z.enum(EXPORT_LABEL_CHOICES).optional(),
-  flagged: z.enum(EXPORT_FLAGGED_CHOICES).optional(),
-  formats: exportFormatsSchema.optional(),
-  split: splitRequestSchema.optional(),
+  targetDir: hostPath,
+  slideIds: asRequestField(exporting.slideIds.unwrap().max(10_000)),
+  labels: asRequestField(exporting.labels),
+  flagged: asRequestField(exporting.flagged),
+  formats: asRequestField(exporting.formats),
+  split: asRequestField(exporting.split),
+  concurrency: asRequestField(exporting.concurrency),
+  pngCompression: asRequestField(exporting.pngCompression),
+  /** false only for benchmarks: a pulled USB stick is then unsafe. */
+  fsync: asRequestField(exporting.fsync),
+});
+
+export const importRequestSchema = z.strictObject({
+  /** An APACC-layout folder (a Smearlab export is one), or a QuPath GeoJSON file. */
+  source: hostPath,
+  /** Name the imported labels are recorded under (default: the source's name). */
+  annotator: z.string().trim().min(1, 'is empty').max(64).optional(),
+  /** Slice side where no image says (APACC folders). */
+  sliceSize: z.number().int().min(64).max(16384).optional(),
+  /** GeoJSON: the slide to import onto, by smear id or row id (default: the smear the file is named after). */
+  smearId: z.string().min(1).max(128).optional(),
+  slideId: id('slideId').optional(),
+  /** Where slice images are copied (default: next to the database). */
+  dataDir: hostPath.optional(),
+}).superRefine((request, context) => {
+  if (request.smearId !== undefined && request.slideId !== undefined) {
+    context.addIssue({ code: 'custom', path: ['slideId'], message: 'give either smearId or slideId, not both' });
+  }
 });
 
 /** Phantom carrier of an operation's output type (never read at run time). */
@@ -91,8 +156,10 @@ export const CONTRACT = {
   listSlides: op<SlideListEntry[]>()(nothing, 'The library: every slide with counts, progress and latest job'),
   getSlide: op<SlideDetail>()(z.strictObject({ slideId: id('slideId') }),
     'One slide for the viewer: DZI URL, mpp, slice grid, FOV mask (opens the scan for tiles)'),
-  openSlideFile: op<OpenSlideResult>()(z.strictObject({ path: z.string().min(1, 'is empty').max(4096).optional() }),
+  openSlideFile: op<OpenSlideResult>()(z.strictObject({ path: hostPath.optional() }),
     'Electron: file dialog when path is omitted. Known slide -> it; new file -> ingest started'),
+  slideInfo: op<SlideInfo>()(z.strictObject({ path: hostPath }),
+    'What OpenSlide reads in a scan file (format, levels, mpp, properties); the library is not touched'),
   startIngest: op<IngestStarted>()(ingestRequestSchema, 'Starts an ingest job in a worker; resolves when the job exists'),
   openDemoSlide: op<IngestStarted>()(nothing,
     'Writes the synthetic demo slide into the data folder when missing (in a worker, once), then ingests it as startIngest does'),
@@ -103,6 +170,11 @@ export const CONTRACT = {
     state: z.enum(JOB_STATES).optional(),
     limit: z.number().int().min(1).max(500).optional(),
   }), 'Jobs, newest first, with live progress where running'),
+  waitForJob: op<JobOutcome>()(z.strictObject({
+    jobId: id('jobId'),
+    /** How long to wait for the end (default 30 s); then answers with finished: false. */
+    timeoutMs: z.number().int().min(0).max(60_000).optional(),
+  }), "Waits until a job ends (or the timeout), then answers with the job and its run's report"),
 
   cellMarkers: op<CellMarkers>()(z.strictObject({ slideId: id('slideId'), viewport: boxSchema.optional() }),
     'Overlay columns (ids, boxes, labels, flags) of a slide, or of the cells meeting a level-0 viewport'),
@@ -139,8 +211,10 @@ export const CONTRACT = {
 
   startExport: op<ExportStarted>()(exportRequestSchema,
     'Starts a dataset export in a worker; resolves when its job exists (progress comes as job-progress events)'),
-  verifyExport: op<VerifyResult>()(z.strictObject({ folder: z.string().min(1, 'is empty').max(4096) }),
+  verifyExport: op<VerifyResult>()(z.strictObject({ folder: hostPath }),
     'Checks every file of an export against its manifest'),
+  importDataset: op<ImportReport>()(importRequestSchema,
+    'Imports an APACC-layout folder as new slides, or QuPath GeoJSON onto an ingested slide; problems are listed, the rest imported'),
 } as const satisfies { [K in OperationName]: Spec<z.ZodType, unknown> };
 
 // The table has every name and no other (satisfies checks the first half).

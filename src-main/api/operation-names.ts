@@ -10,10 +10,12 @@ export const OPERATION_NAMES = [
   'listSlides',
   'getSlide',
   'openSlideFile',
+  'slideInfo',
   'startIngest',
   'openDemoSlide',
   'cancelJob',
   'listJobs',
+  'waitForJob',
   'cellMarkers',
   'getCell',
   'labelCell',
@@ -26,6 +28,7 @@ export const OPERATION_NAMES = [
   'counts',
   'startExport',
   'verifyExport',
+  'importDataset',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];

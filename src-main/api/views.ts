@@ -8,9 +8,14 @@ import type { AnnotatorRecord } from '../domain/annotator.ts';
 import type { CellView } from '../domain/cell.ts';
 import type { JobRecord } from '../domain/job.ts';
 import type { ClassCounts, LabelChange, LabelHistoryEntry, UndoRedoState } from '../domain/label.ts';
-import type { SliceProgress, SliceRecord, SlideRecord } from '../domain/slide.ts';
+import type { DamageSummary, DamagedArea, SliceProgress, SliceRecord, SlideRecord } from '../domain/slide.ts';
 import type { Box } from '../domain/geometry.ts';
 import type { ApiError } from './errors.ts';
+import type { ExportResult } from '../dataset/export-options.ts';
+import type { ImportReport } from '../dataset/import-report.ts';
+import type { VerifyReport } from '../dataset/verify-export.ts';
+import type { IngestResult } from '../pipeline/ingest/ingest-options.ts';
+import type { SlideInfo } from '../slide/slide-reader.ts';
 
 export type { AnnotatorRecord } from '../domain/annotator.ts';
 export type { CellFilter, CellMarkers, CellView } from '../domain/cell.ts';
@@ -18,7 +23,10 @@ export type { ClassCounts, LabelHistoryEntry, UndoRedoState } from '../domain/la
 export type { CellClassName } from '../domain/cell-class.ts';
 export type { Box, Point } from '../domain/geometry.ts';
 
-export type ShellMode = 'electron' | 'browser';
+export type { ExportResult, ImportReport, IngestResult, SlideInfo };
+
+/** 'cli': the `smearlab` command, which calls the contract in-process. */
+export type ShellMode = 'electron' | 'browser' | 'cli';
 
 export interface SessionInfo {
   mode: ShellMode;
@@ -30,17 +38,34 @@ export interface SessionInfo {
   version: string;
 }
 
-/** Live figures of a running ingest (absent once the job has ended or when it runs in another process). */
+/** Live figures of a running job (absent once the job has ended or when it runs in another process). */
 export interface JobLiveProgress {
   slicesDone: number;
   slicesTotal: number;
   slicesFailed: number;
+  /** Ingest: cells found so far; export: cells written. */
   cells: number;
+  /** Export: cells it will write; null for an ingest (unknown until the end). */
+  cellsTotal: number | null;
   /** Slices per second over this run. */
   rate: number;
+  /** Export: bytes written and bytes per second over this run; null for an ingest. */
+  bytesWritten: number | null;
+  bytesPerSecond: number | null;
   etaSeconds: number | null;
   /** cancelJob was called; the job stops after the slices in hand. */
   cancelling: boolean;
+}
+
+/** What waitForJob answers: the job as it stands, and its run's own report once it ended. */
+export interface JobOutcome {
+  job: JobView;
+  /** False when the wait timed out first (call again). */
+  finished: boolean;
+  /** The ingest's report, when it ran in this Smearlab process and did not fail. */
+  ingest: IngestResult | null;
+  /** The export's report, likewise. */
+  export: ExportResult | null;
 }
 
 export interface JobView extends JobRecord {
@@ -57,6 +82,8 @@ export interface SlideListEntry
   /** Slice states: progress of the ingest. */
   slices: SliceProgress;
   latestJob: JobView | null;
+  /** Damaged scan data the ingest read around: regions, share of the smear (any level), share no level could read. */
+  damage: DamageSummary;
 }
 
 export type SliceView = Pick<SliceRecord, 'id' | 'x' | 'y' | 'width' | 'height' | 'tissueFraction' | 'state' | 'cellCount'>;
@@ -70,6 +97,8 @@ export interface SlideDetail extends SlideListEntry {
   sliceGrid: SliceView[];
   /** Field-of-view mask, greyscale PNG (255 = smear) stretched over the whole slide; null before ingest planned it. */
   fovMaskUrl: string | null;
+  /** Damaged areas of the scan (level-0 boxes, with level and reason), top to bottom; the viewer hatches them. */
+  damagedRegions: DamagedArea[];
 }
 
 export interface OpenSlideResult {
@@ -147,12 +176,4 @@ export interface ExportStarted {
 }
 
 /** What `verifyExport` found: an export is sound when ok is true. */
-export interface VerifyResult {
-  folder: string;
-  ok: boolean;
-  files: number;
-  missing: string[];
-  damaged: string[];
-  extra: string[];
-  message: string;
-}
+export type VerifyResult = VerifyReport;

@@ -50,6 +50,13 @@ export function integerOption(name: string, value: string | undefined, min: numb
   return n;
 }
 
+/** A number flag as a number; its range is the contract's to check (and name). */
+export function numberFlag(name: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new CliUsageError(`--${name} must be a number, got "${value}"`);
+  return n;
+}
+
 /** Parses --segmenter or throws a usage error listing the segmenters. */
 export function segmenterOption(value: string | undefined): SegmenterName | undefined {
   if (value === undefined || value === '') return undefined;

@@ -50,11 +50,9 @@ interface ManifestFiles {
 
 export async function verifyExport(folder: string, hooks: { onProgress?: (p: VerifyProgress) => void } = {}): Promise<VerifyReport> {
   const root = resolve(folder);
-  try {
-    if (!(await stat(root)).isDirectory()) throw new Error('not a folder');
-  } catch {
-    throw new DatasetError('not-an-export', `${root} is not a folder`, root);
-  }
+  const found = await stat(root).catch(() => null);
+  if (!found) throw new DatasetError('not-an-export', `There is nothing at ${root}: name the folder of an export`, root);
+  if (!found.isDirectory()) throw new DatasetError('not-an-export', `${root} is a file, not the folder of an export`, root);
   let text: string;
   try {
     text = await readFile(join(root, MANIFEST_NAME), 'utf8');

@@ -10,6 +10,7 @@ import { createCountsCache } from '../api/counts-cache.ts';
 import { createEventBus } from '../api/event-bus.ts';
 import type { EventBus } from '../api/event-bus.ts';
 import type { ShellMode } from '../api/views.ts';
+import { openSlide } from '../slide/openslide-reader.ts';
 import type { SlideRegistry } from '../slide/slide-registry.ts';
 import type { TileService } from '../slide/tile-service.ts';
 import type { Store } from '../store/index.ts';
@@ -80,7 +81,17 @@ export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
     version: APP_VERSION,
     store: options.store,
     urls: mediaUrls(options.mediaBase),
-    tiles: { dziUrl: async (slide) => `${options.tileBase}slides/${(await scans.open(slide)).id}.dzi` },
+    tiles: {
+      dziUrl: async (slide) => `${options.tileBase}slides/${(await scans.open(slide)).id}.dzi`,
+      info: async (path) => {
+        const reader = await openSlide(path);
+        try {
+          return reader.info;
+        } finally {
+          reader.close();
+        }
+      },
+    },
     jobs,
     datasets: exportJobs,
     events,

@@ -12,7 +12,9 @@ import { startIngestJob } from '../pipeline/ingest/ingest-job.ts';
 import type { IngestJob } from '../pipeline/ingest/ingest-job.ts';
 import { parseIngestOptions } from '../pipeline/ingest/ingest-options.ts';
 import type { IngestOptions, IngestOptionsInput, IngestProgress, IngestResult } from '../pipeline/ingest/ingest-options.ts';
+import { assertScanFile } from '../slide/scan-file.ts';
 import type { Store } from '../store/index.ts';
+import { JobOutcomes } from './job-outcomes.ts';
 
 /** Options every ingest from this shell gets unless the request says otherwise (segmenter, model, providers, data folder). */
 export type IngestDefaults = Omit<Partial<IngestOptionsInput>, 'slidePath' | 'dbPath'>;
@@ -35,9 +37,10 @@ interface RunningIngest {
   done: Promise<unknown>;
 }
 
+
 function liveOf(progress: IngestProgress, cancelling: boolean): JobLiveProgress {
   const { slicesDone, slicesTotal, slicesFailed, cells, rate, etaSeconds } = progress;
-  return { slicesDone, slicesTotal, slicesFailed, cells, rate, etaSeconds, cancelling };
+  return { slicesDone, slicesTotal, slicesFailed, cells, cellsTotal: null, rate, bytesWritten: null, bytesPerSecond: null, etaSeconds, cancelling };
 }
 
 export class IngestJobs implements JobControl {
@@ -47,6 +50,7 @@ export class IngestJobs implements JobControl {
   readonly #start: (options: IngestOptions) => IngestJob;
   readonly #log: (message: string) => void;
   readonly #running = new Set<RunningIngest>();
+  readonly #outcomes = new JobOutcomes<IngestResult>();
 
   constructor(options: IngestJobsOptions) {
     this.#store = options.store;
@@ -64,16 +68,17 @@ export class IngestJobs implements JobControl {
     // Cheap checks here rather than a worker start-up later.
     const found = await stat(path).catch(() => null);
     if (!found) throw new ApiFailure('slide-unavailable', `There is no file at ${path}`);
-    if (!found.isFile()) throw new ApiFailure('slide-unavailable', `${path} is a folder, not a scan file`);
+    // A folder, pipe or device is refused by name (a FIFO would block OpenSlide for ever).
+    await assertScanFile(path);
     if ([...this.#running].some((run) => run.path === path)) {
       throw new ApiFailure('conflict', `${path} is being ingested already`);
     }
+    const { path: _path, ...asked } = request;
     let options: IngestOptions;
     try {
       options = parseIngestOptions({
         ...this.#defaults,
-        ...Object.fromEntries(Object.entries({ segmenter: request.segmenter, model: request.model, smearId: request.smearId, mpp: request.mpp }).filter(([, v]) => v !== undefined)),
-        force: request.force ?? false,
+        ...Object.fromEntries(Object.entries(asked).filter(([, v]) => v !== undefined)),
         slidePath: path,
         dbPath: this.#store.path,
       });
@@ -90,6 +95,7 @@ export class IngestJobs implements JobControl {
       job.events.on('progress', (progress) => {
         const first = run.jobId === null;
         run.jobId = progress.jobId;
+        if (first) this.#outcomes.keep(progress.jobId, job.result);
         run.live = liveOf(progress, run.cancelRequested);
         const view = this.#view(progress.jobId);
         if (view) this.#events.emit('job-progress', view);
@@ -134,6 +140,11 @@ export class IngestJobs implements JobControl {
       );
     });
   }
+
+  outcome(jobId: number): Promise<IngestResult | null> | null {
+    return this.#outcomes.get(jobId);
+  }
+
 
   cancel(jobId: number): void {
     const run = [...this.#running].find((r) => r.jobId === jobId);

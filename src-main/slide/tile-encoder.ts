@@ -13,10 +13,11 @@ import sharp from 'sharp';
 import type { Sharp } from 'sharp';
 import type { RgbaImage, SlideReader } from './slide-reader.ts';
 import type { TileRegion } from './deep-zoom.ts';
+import type { TileFormat } from '../domain/tile-format.ts';
 
-export type TileFormat = 'jpeg' | 'webp';
+export { TILE_FORMATS, type TileFormat } from '../domain/tile-format.ts';
 
-export const TILE_FORMATS: readonly TileFormat[] = ['jpeg', 'webp'];
+
 
 export const TILE_CONTENT_TYPES: Readonly<Record<TileFormat, string>> = {
   jpeg: 'image/jpeg',

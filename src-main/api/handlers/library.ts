@@ -32,6 +32,7 @@ export const libraryHandlers: Pick<Handlers, 'listSlides' | 'getSlide' | 'counts
         id, x, y, width, height, tissueFraction, state, cellCount,
       })),
       fovMaskUrl: slide.fovMaskPath === null ? null : ctx.urls.fovMask(slide.id),
+      damagedRegions: ctx.store.listDamagedRegions(slideId).map(({ box, level, reason, recoveredFrom }) => ({ box, level, reason, recoveredFrom })),
     };
   },
 

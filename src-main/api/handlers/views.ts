@@ -10,7 +10,8 @@ import type { GalleryCell, JobView, LabelChangeView, SlideListEntry } from '../v
 import type { LabelChange } from '../../domain/label.ts';
 
 export function jobView(ctx: ApiContext, job: JobRecord): JobView {
-  return { ...job, live: job.state === 'running' ? ctx.jobs.live(job.id) : null };
+  if (job.state !== 'running') return { ...job, live: null };
+  return { ...job, live: job.kind === 'export' ? ctx.datasets.live(job.id) : ctx.jobs.live(job.id) };
 }
 
 /** File name of a path written on any platform. */
@@ -36,6 +37,7 @@ export function slideEntry(ctx: ApiContext, summary: SlideSummary): SlideListEnt
     counts: summary.counts,
     slices: summary.slices,
     latestJob: summary.latestJob ? jobView(ctx, summary.latestJob) : null,
+    damage: ctx.store.damageSummary(slide.id),
   };
 }
 

@@ -11,23 +11,20 @@ import { demoFolderFor, ensureDemoSlide } from '../../demo/demo-slide.ts';
 import { scoreDetections } from '../../demo/detection-score.ts';
 import type { SyntheticSlide } from '../../demo/synthetic-slide.ts';
 import { RENDERER_DIR, appPath } from '../../files/app-layout.ts';
-import { openSlide } from '../../slide/openslide-reader.ts';
-import { defaultDatabasePath, openStore } from '../../store/index.ts';
-import { SlideRegistry } from '../../slide/slide-registry.ts';
-import type { RegisteredSlide } from '../../slide/slide-registry.ts';
-import { TileService } from '../../slide/tile-service.ts';
+import { defaultDatabasePath } from '../../runtime/local-runtime.ts';
+import { timeColdTiles } from '../../runtime/tile-timing.ts';
+import type { CliApi } from '../cli-api.ts';
+import { withCliApi } from '../cli-api.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { describeSlide } from '../slide-summary.ts';
-import { describeIngestResult, runIngestWithProgress } from './ingest.ts';
-import { statsCommand } from './stats.ts';
-import { timeTilesPerLevel } from '../tile-timing.ts';
+import { INGEST_FLAGS, ingestLogFilter, ingestWithProgress } from './ingest.ts';
+import { printStats } from './stats.ts';
 
 export interface DemoContext {
   io: CliIo;
   demoSlide: SyntheticSlide;
-  registry: SlideRegistry;
-  slide: RegisteredSlide;
-  /** The demo's own database, so the demo never touches the user's library. */
+  /** The contract, on the demo's own database, so the demo never touches the user's library. */
+  api: CliApi;
   dbPath: string;
 }
 
@@ -38,19 +35,18 @@ export interface DemoStep {
 
 const describeStep: DemoStep = {
   title: 'The slide as OpenSlide reads it',
-  async run({ io, slide }) {
-    for (const line of describeSlide(slide.reader.info, false)) io.out(line);
+  async run({ io, api, demoSlide }) {
+    for (const line of describeSlide(await api.call('slideInfo', { path: demoSlide.mrxsPath }), false)) io.out(line);
   },
 };
 
 const tilesStep: DemoStep = {
   title: 'Deep Zoom tiles, cold (no tile cache), one at a time',
-  async run({ io, registry, slide }) {
-    const service = new TileService(registry, { cacheBytes: 0 });
-    const geometry = service.geometry(slide);
-    io.out(`  ${geometry.levels.length} Deep Zoom levels, ${geometry.tileSize} px tiles + ${geometry.overlap} px overlap, JPEG`);
+  async run({ io, api, demoSlide }) {
+    const cold = await timeColdTiles(api.local.tiles.registry, demoSlide.mrxsPath, 6, 8);
+    io.out(`  ${cold.levels} Deep Zoom levels, ${cold.tileSize} px tiles + ${cold.overlap} px overlap, JPEG`);
     io.out('  DZ level  size             from level  tiles  median ms  max ms  mean KB');
-    for (const t of await timeTilesPerLevel(service, slide, 6, 8)) {
+    for (const t of cold.timings) {
       io.out(`  ${String(t.dzLevel).padStart(8)}  ${`${t.width} x ${t.height}`.padEnd(15)}  ${String(t.slideLevel).padStart(10)}  `
         + `${String(t.tiles).padStart(5)}  ${t.medianMs.toFixed(1).padStart(9)}  ${t.maxMs.toFixed(1).padStart(6)}  ${t.meanKb.toFixed(1).padStart(7)}`);
     }
@@ -59,33 +55,30 @@ const tilesStep: DemoStep = {
 
 const ingestStep: DemoStep = {
   title: 'Ingest: field of view, 2,000 px slices, ONNX segmentation, cell extraction (resumable job)',
-  async run({ io, demoSlide, dbPath }) {
-    const result = await runIngestWithProgress({ slidePath: demoSlide.mrxsPath, dbPath, segmenter: 'onnx' }, io);
-    for (const line of describeIngestResult(result)) io.out(line);
+  async run({ io, api, demoSlide }) {
+    const { lines } = await ingestWithProgress(api, io, { path: demoSlide.mrxsPath, segmenter: 'onnx' });
+    for (const line of lines) io.out(line);
   },
 };
 
 const statsStep: DemoStep = {
   title: 'What the database holds (smearlab stats)',
-  async run({ io, dbPath }) {
-    await statsCommand.run(['--db', dbPath], io);
+  async run({ io, api }) {
+    await printStats(api, io, false);
   },
 };
 
 const scoreStep: DemoStep = {
   title: 'Detected cells against the demo slide\'s ground truth',
-  async run({ io, demoSlide, dbPath }) {
-    const store = openStore(dbPath);
-    try {
-      const slide = store.findSlideByPath(demoSlide.mrxsPath);
-      if (!slide) return;
-      const score = scoreDetections(store.listCells(slide.id).map((c) => c.centre), demoSlide.objects);
-      io.out(`  ${score.detections} candidates; recall ${score.recall.toFixed(3)} (${score.targetHits}/${score.targets} cells and clusters), `
-        + `precision ${score.precision.toFixed(3)}; counting every cluster member alone, recall ${score.memberRecall.toFixed(3)}, `
-        + `precision ${score.objectPrecision.toFixed(3)}`);
-    } finally {
-      store.close();
-    }
+  async run({ io, api, demoSlide }) {
+    const slide = (await api.call('listSlides', {})).find((s) => s.path === demoSlide.mrxsPath);
+    if (!slide) return;
+    const { count, centres } = await api.call('cellMarkers', { slideId: slide.id });
+    const detections = Array.from({ length: count }, (_, i) => ({ x: centres[2 * i] ?? 0, y: centres[2 * i + 1] ?? 0 }));
+    const score = scoreDetections(detections, demoSlide.objects);
+    io.out(`  ${score.detections} candidates; recall ${score.recall.toFixed(3)} (${score.targetHits}/${score.targets} cells and clusters), `
+      + `precision ${score.precision.toFixed(3)}; counting every cluster member alone, recall ${score.memberRecall.toFixed(3)}, `
+      + `precision ${score.objectPrecision.toFixed(3)}`);
   },
 };
 
@@ -135,18 +128,14 @@ export const demoCommand: CliCommand = {
     const demoFolder = demoFolderFor(defaultDatabasePath());
     const demoSlide = await ensureDemoSlide(demoFolder);
     io.out(`  ${demoSlide.mrxsPath} (${demoSlide.width} x ${demoSlide.height} px, ready in ${((performance.now() - start) / 1000).toFixed(1)} s)`);
-    const registry = new SlideRegistry(openSlide);
     const dbPath = join(demoFolder, 'demo.db');
-    try {
-      const slide = await registry.openPath(demoSlide.mrxsPath);
-      const context: DemoContext = { io, demoSlide, registry, slide, dbPath };
+    await withCliApi({ dbPath, demoFolder, flags: INGEST_FLAGS, log: ingestLogFilter(io) }, async (api) => {
+      const context: DemoContext = { io, demoSlide, api, dbPath };
       for (const [i, step] of DEMO_STEPS.entries()) {
         io.out('');
         io.out(`${i + 1}. ${step.title}`);
         await step.run(context);
       }
-    } finally {
-      registry.closeAll();
-    }
+    });
   },
 };

@@ -2,25 +2,27 @@
 // on request, YOLO, COCO, QuPath GeoJSON), written safely to a USB stick or
 // share, with a progress line. Ctrl+C stops after the slices in hand; the
 // same command again resumes, skipping every file whose checksum matches.
+// Flags map onto the contract's export request (startExport), which checks them.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DatasetError } from '../../dataset/dataset-error.ts';
-import { startExportJob } from '../../dataset/export-job.ts';
-import type { ExportOptionsInput, ExportProgress, ExportResult, SplitRequestInput } from '../../dataset/export-options.ts';
-import { defaultDatabasePath, openStore } from '../../store/index.ts';
-import { CliError, CliUsageError, integerOption } from '../command.ts';
+import { exportRequestSchema } from '../../api/contract.ts';
+import type { Input } from '../../api/contract.ts';
+import type { ExportResult } from '../../api/views.ts';
+import type { CliApi, FlagNames } from '../cli-api.ts';
+import { withCliApi } from '../cli-api.ts';
+import { CliError, CliUsageError, integerOption, numberFlag } from '../command.ts';
 import type { CliCommand, CliIo } from '../command.ts';
-import { formatDuration } from '../progress-bar.ts';
+import { followJob } from '../follow-job.ts';
+import { formatExportProgress } from '../progress-bar.ts';
 
-const FORMATS = ['cells', 'slices', 'annotated', 'yolo', 'coco', 'geojson'] as const;
-const PLAIN_INTERVAL_MS = 5000;
+/** The formats the contract knows, in its order. */
+const FORMATS = Object.keys(exportRequestSchema.shape.formats.unwrap().shape);
 
-export function formatExportProgress(p: ExportProgress): string {
-  const fraction = p.filesTotal > 0 ? p.filesDone / p.filesTotal : 0;
-  const filled = Math.round(fraction * 24);
-  const mb = (n: number) => (n / 1e6).toFixed(1);
-  return `[${'#'.repeat(filled)}${'.'.repeat(24 - filled)}] ${p.cellsDone}/${p.cellsTotal} cells  ${p.slicesDone}/${p.slicesTotal} slices  `
-    + `${p.cellsPerSecond.toFixed(1)} cells/s  ${mb(p.bytesPerSecond)} MB/s  ${mb(p.bytesWritten)} MB  ETA ${formatDuration(p.etaSeconds)}`;
-}
+const EXPORT_FLAGS: FlagNames = {
+  targetDir: '<target folder>', labels: '--labels', flagged: '--flagged', formats: '--formats', concurrency: '--concurrency',
+  pngCompression: '--png-compression', 'split.seed': '--seed', 'split.testFraction': '--test-fraction',
+  'split.testCount': '--test-count', 'split.train': '--train', 'split.test': '--test', split: '--split',
+};
 
 export function describeExportResult(r: ExportResult): string[] {
   const counts = (split: 'train' | 'test') => Object.entries(r.counts[split]).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
@@ -78,8 +80,8 @@ export const exportCommand: CliCommand = {
       },
     });
     if (positionals.length !== 1) throw new CliUsageError('name exactly one target folder');
-    const input = buildExportInput(positionals[0] as string, values);
-    const result = await runExportWithProgress(input, io);
+    const result = await withCliApi({ ...(values.db ? { dbPath: values.db } : {}), flags: EXPORT_FLAGS },
+      async (api) => exportWithProgress(api, io, await buildExportRequest(api, resolve(positionals[0] as string), values)));
     if (values.json) io.out(JSON.stringify(result, null, 2));
     else for (const line of describeExportResult(result)) io.out(line);
     return result.state === 'done' ? 0 : 1;
@@ -88,96 +90,64 @@ export const exportCommand: CliCommand = {
 
 type ExportArgs = Record<string, string | boolean | undefined>;
 
-export function buildExportInput(targetDir: string, values: ExportArgs): ExportOptionsInput {
+function split(values: ExportArgs): Input<'startExport'>['split'] {
   const str = (k: string) => values[k] as string | undefined;
-  const dbPath = str('db') ?? defaultDatabasePath();
-  const labels = str('labels');
-  if (labels !== undefined && labels !== 'labelled' && labels !== 'all') throw new CliUsageError(`--labels must be labelled or all, got "${labels}"`);
-  const flagged = str('flagged');
-  if (flagged !== undefined && !['exclude', 'include', 'only'].includes(flagged)) throw new CliUsageError(`--flagged must be exclude, include or only, got "${flagged}"`);
+  const mode = str('split') ?? (str('train') || str('test') ? 'explicit' : 'auto');
+  if (mode === 'auto') {
+    const seed = str('seed');
+    const fraction = str('test-fraction');
+    const count = str('test-count');
+    return {
+      mode,
+      ...(seed !== undefined ? { seed: numberFlag('seed', seed) } : {}),
+      ...(fraction !== undefined ? { testFraction: numberFlag('test-fraction', fraction) } : {}),
+      ...(count !== undefined ? { testCount: numberFlag('test-count', count) } : {}),
+    };
+  }
+  if (mode === 'explicit') return { mode, train: list(str('train')) ?? [], test: list(str('test')) ?? [] };
+  if (mode === 'none') return { mode };
+  throw new CliUsageError(`--split must be auto, explicit or none, got "${mode}"`);
+}
+
+/** Flags onto the contract's export request; smear ids are looked up in the library. */
+export async function buildExportRequest(api: CliApi, targetDir: string, values: ExportArgs): Promise<Input<'startExport'>> {
+  const str = (k: string) => values[k] as string | undefined;
   const formatList = list(str('formats'));
   let formats: Record<string, boolean> | undefined;
   if (formatList) {
-    const chosen = formatList.includes('all') ? [...FORMATS] : formatList;
-    const unknown = chosen.filter((f) => !(FORMATS as readonly string[]).includes(f));
+    const chosen = formatList.includes('all') ? FORMATS : formatList;
+    const unknown = chosen.filter((f) => !FORMATS.includes(f));
     if (unknown.length) throw new CliUsageError(`unknown format "${unknown[0]}" (${FORMATS.join(', ')}, all)`);
     formats = Object.fromEntries(FORMATS.map((f) => [f, chosen.includes(f)]));
-  }
-  const mode = str('split') ?? (str('train') || str('test') ? 'explicit' : 'auto');
-  let split: SplitRequestInput;
-  if (mode === 'auto') {
-    const fraction = str('test-fraction');
-    if (fraction !== undefined && !(Number(fraction) > 0 && Number(fraction) < 1)) throw new CliUsageError(`--test-fraction must be a number between 0 and 1, got "${fraction}"`);
-    const seed = integerOption('seed', str('seed'), 0, 0xffffffff);
-    const testCount = integerOption('test-count', str('test-count'), 0, 100000);
-    split = { mode: 'auto', ...(seed !== undefined ? { seed } : {}), ...(fraction !== undefined ? { testFraction: Number(fraction) } : {}), ...(testCount !== undefined ? { testCount } : {}) };
-  } else if (mode === 'explicit') {
-    split = { mode: 'explicit', train: list(str('train')) ?? [], test: list(str('test')) ?? [] };
-  } else if (mode === 'none') {
-    split = { mode: 'none' };
-  } else {
-    throw new CliUsageError(`--split must be auto, explicit or none, got "${mode}"`);
   }
   let slideIds: number[] | undefined;
   const smears = list(str('smears'));
   if (smears) {
-    const store = openStore(dbPath);
-    try {
-      slideIds = smears.map((smear) => {
-        const slide = store.findSlideBySmearId(smear);
-        if (!slide) throw new CliError(`no slide with smear id "${smear}" in ${store.path}`);
-        return slide.id;
-      });
-    } finally {
-      store.close();
-    }
+    const library = await api.call('listSlides', {});
+    slideIds = smears.map((smear) => {
+      const slide = library.find((s) => s.smearId === smear);
+      if (!slide) throw new CliError(`no slide with smear id "${smear}" in ${api.local.store.path}`);
+      return slide.id;
+    });
   }
   return {
-    targetDir, dbPath,
+    targetDir,
     ...(slideIds ? { slideIds } : {}),
-    ...(labels ? { labels: labels as 'labelled' | 'all' } : {}),
-    ...(flagged ? { flagged: flagged as 'exclude' | 'include' | 'only' } : {}),
+    ...(str('labels') !== undefined ? { labels: str('labels') } : {}),
+    ...(str('flagged') !== undefined ? { flagged: str('flagged') } : {}),
     ...(formats ? { formats } : {}),
-    split,
-    ...(str('concurrency') ? { concurrency: integerOption('concurrency', str('concurrency'), 1, 16) } : {}),
-    ...(str('png-compression') ? { pngCompression: integerOption('png-compression', str('png-compression'), 0, 9) } : {}),
+    split: split(values),
+    ...(str('concurrency') !== undefined ? { concurrency: integerOption('concurrency', str('concurrency'), 0, Number.MAX_SAFE_INTEGER) } : {}),
+    ...(str('png-compression') !== undefined ? { pngCompression: integerOption('png-compression', str('png-compression'), 0, Number.MAX_SAFE_INTEGER) } : {}),
     ...(values['no-fsync'] ? { fsync: false } : {}),
-  };
+  } as Input<'startExport'>; // strings for enums: the contract checks them and names the flag
 }
 
-export async function runExportWithProgress(input: ExportOptionsInput, io: CliIo): Promise<ExportResult> {
-  let job;
-  try {
-    job = startExportJob(input);
-  } catch (err) {
-    throw new CliUsageError((err as Error).message);
-  }
-  const stream = process.stderr;
-  let last = 0;
-  let drawn = false;
-  job.events.on('progress', (p) => {
-    const line = formatExportProgress(p);
-    if (stream.isTTY) {
-      stream.write(`\r${line.slice(0, (stream.columns || 120) - 1)}\x1b[K`);
-      drawn = true;
-    } else if (Date.now() - last >= PLAIN_INTERVAL_MS) {
-      stream.write(`${line}\n`);
-      last = Date.now();
-    }
-  });
-  job.events.on('log', (m) => io.err(m));
-  const onSigint = () => {
-    io.err('\ncancelling after the slices in hand (run the same command again to resume)...');
-    job.cancel();
-  };
-  process.once('SIGINT', onSigint);
-  try {
-    return await job.result;
-  } catch (err) {
-    if (err instanceof DatasetError) throw new CliError(err.message);
-    throw err;
-  } finally {
-    process.off('SIGINT', onSigint);
-    if (drawn) stream.write('\n');
-  }
+/** Starts the export and follows it to the end. */
+export async function exportWithProgress(api: CliApi, io: CliIo, request: Input<'startExport'>): Promise<ExportResult> {
+  const started = await api.call('startExport', request);
+  if (!started.job) throw new CliError(started.message);
+  const outcome = await followJob(api, io, started.job.id, formatExportProgress);
+  if (outcome.export) return outcome.export;
+  throw new CliError(`export to ${started.targetDir} ${outcome.job.state}: ${outcome.job.error ?? 'no reason recorded'}`);
 }

@@ -1,12 +1,10 @@
 // `smearlab import <folder | file.geojson>`: an APACC-layout folder (slices
 // + label files and/or cell images) as new slides, or QuPath GeoJSON onto an
 // ingested slide. Problems are listed with file and line; the rest is imported.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DatasetError } from '../../dataset/dataset-error.ts';
-import { importApaccFolder } from '../../dataset/import-apacc.ts';
-import { importGeoJsonFile } from '../../dataset/import-geojson.ts';
-import type { ImportReport } from '../../dataset/import-report.ts';
-import { CliError, CliUsageError, integerOption } from '../command.ts';
+import { withCliApi } from '../cli-api.ts';
+import { CliUsageError, numberFlag } from '../command.ts';
 import type { CliCommand } from '../command.ts';
 
 const LISTED = 30;
@@ -43,32 +41,17 @@ export const importCommand: CliCommand = {
       },
     });
     if (positionals.length !== 1) throw new CliUsageError('name exactly one folder or GeoJSON file');
-    const source = positionals[0] as string;
-    let report: ImportReport;
-    try {
-      if (/\.(geo)?json$/i.test(source)) {
-        const slideId = integerOption('slide-id', values['slide-id'], 1, Number.MAX_SAFE_INTEGER);
-        report = await importGeoJsonFile({
-          file: source,
-          ...(values.db ? { dbPath: values.db } : {}),
-          ...(slideId !== undefined ? { slideId } : {}),
-          ...(values.smear ? { smearId: values.smear } : {}),
-          ...(values.annotator ? { annotator: values.annotator } : {}),
-        });
-      } else {
-        const sliceSize = integerOption('slice-size', values['slice-size'], 64, 16384);
-        report = await importApaccFolder({
-          folder: source,
-          ...(values.db ? { dbPath: values.db } : {}),
-          ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
-          ...(values.annotator ? { annotator: values.annotator } : {}),
-          ...(sliceSize !== undefined ? { sliceSize } : {}),
-        });
-      }
-    } catch (err) {
-      if (err instanceof DatasetError) throw new CliError(err.message);
-      throw err;
-    }
+    const source = resolve(positionals[0] as string);
+    const request = {
+      source,
+      ...(values.annotator !== undefined ? { annotator: values.annotator } : {}),
+      ...(values['slice-size'] !== undefined ? { sliceSize: numberFlag('slice-size', values['slice-size']) } : {}),
+      ...(values.smear !== undefined ? { smearId: values.smear } : {}),
+      ...(values['slide-id'] !== undefined ? { slideId: numberFlag('slide-id', values['slide-id']) } : {}),
+      ...(values['data-dir'] !== undefined ? { dataDir: resolve(values['data-dir']) } : {}),
+    };
+    const flags = { source: '<folder | file.geojson>', annotator: '--annotator', sliceSize: '--slice-size', smearId: '--smear', slideId: '--slide-id', dataDir: '--data-dir' };
+    const report = await withCliApi({ ...(values.db ? { dbPath: values.db } : {}), flags }, (api) => api.call('importDataset', request));
     if (values.json) {
       io.out(JSON.stringify(report, null, 2));
     } else {

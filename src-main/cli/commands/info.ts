@@ -1,7 +1,8 @@
 // `smearlab info <slide>`: what OpenSlide sees in a slide file.
 
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openSlide } from '../../slide/openslide-reader.ts';
+import { withCliApi } from '../cli-api.ts';
 import { CliUsageError } from '../command.ts';
 import type { CliCommand } from '../command.ts';
 import { describeSlide } from '../slide-summary.ts';
@@ -21,12 +22,9 @@ export const infoCommand: CliCommand = {
   async run(args, io) {
     const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
     if (positionals.length !== 1) throw new CliUsageError(positionals.length === 0 ? 'name a slide file' : 'name exactly one slide file');
-    const reader = await openSlide(positionals[0] ?? '');
-    try {
-      if (values.json) io.out(JSON.stringify(reader.info, null, 2));
-      else for (const line of describeSlide(reader.info, true)) io.out(line);
-    } finally {
-      reader.close();
-    }
+    // Reading a file touches no library: an in-memory database.
+    const info = await withCliApi({ dbPath: ':memory:' }, (api) => api.call('slideInfo', { path: resolve(positionals[0] ?? '') }));
+    if (values.json) io.out(JSON.stringify(info, null, 2));
+    else for (const line of describeSlide(info, true)) io.out(line);
   },
 };

@@ -1,14 +1,23 @@
 // `smearlab ingest <slide>`: the cell pipeline as a resumable job, with a
 // progress bar. Ctrl+C cancels after the slices in hand; running the same
-// command again resumes.
+// command again resumes. Flags map one to one onto the contract's ingest
+// request (startIngest), which checks them.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startIngestJob } from '../../pipeline/ingest/ingest-job.ts';
-import { MAX_MPP, MIN_MPP } from '../../pipeline/scale.ts';
-import type { IngestOptionsInput, IngestResult } from '../../pipeline/ingest/ingest-options.ts';
-import { DEFAULT_SEGMENTER } from '../../domain/segmenter.ts';
-import { CliError, CliUsageError, integerOption, segmenterOption } from '../command.ts';
+import type { Input } from '../../api/contract.ts';
+import type { IngestResult } from '../../api/views.ts';
+import type { CliApi, FlagNames } from '../cli-api.ts';
+import { withCliApi } from '../cli-api.ts';
+import { CliError, CliUsageError, numberFlag } from '../command.ts';
 import type { CliCommand, CliIo } from '../command.ts';
-import { createProgressPrinter } from '../progress-bar.ts';
+import { followJob } from '../follow-job.ts';
+import { formatIngestProgress } from '../progress-bar.ts';
+
+/** Contract fields named as the flags that set them. */
+export const INGEST_FLAGS: FlagNames = {
+  path: '<slide>', segmenter: '--segmenter', model: '--model', ensemble: '--ensemble', executionProviders: '--ep',
+  smearId: '--smear-id', mode: '--mode', sliceSize: '--slice-size', mpp: '--mpp', saveCrops: '--save-crops', force: '--force',
+};
 
 export function describeIngestResult(r: IngestResult): string[] {
   const ms = (name: string) => `${name} ${((r.timings[name] ?? 0) / 1000).toFixed(1)}s`;
@@ -23,37 +32,24 @@ export function describeIngestResult(r: IngestResult): string[] {
   return lines;
 }
 
-export async function runIngestWithProgress(input: IngestOptionsInput, io: CliIo): Promise<IngestResult> {
-  let job;
-  try {
-    job = startIngestJob(input);
-  } catch (err) {
-    throw new CliUsageError((err as Error).message);
-  }
-  const printer = createProgressPrinter(process.stderr);
-  job.events.on('progress', (p) => printer.update(p));
-  job.events.on('log', (m) => { if (io.verbose || m.startsWith('execution provider') || m.startsWith('failed') || m.startsWith('warning')) io.err(m); });
-  const onSigint = () => {
-    io.err('\ncancelling after the slices in hand (run the same command again to resume)...');
-    job.cancel();
+/** What the runtime logs about a job that a person at the terminal wants to see (all of it with --verbose). */
+export function ingestLogFilter(io: CliIo): (message: string) => void {
+  return (message) => {
+    const text = message.replace(/^\[[a-z]+\] /, '');
+    if (io.verbose || /^(execution provider|failed|warning)/.test(text)) io.err(text);
   };
-  process.once('SIGINT', onSigint);
-  try {
-    return await job.result;
-  } catch (err) {
-    throw new CliError((err as Error).message);
-  } finally {
-    process.off('SIGINT', onSigint);
-    printer.end();
-  }
 }
 
-function mppOption(text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < MIN_MPP || value > MAX_MPP) {
-    throw new CliUsageError(`--mpp must be a pixel size in um between ${MIN_MPP} and ${MAX_MPP}, got "${text}"`);
-  }
-  return value;
+/**
+ * Starts the ingest and follows it to the end; resolves with the run's report
+ * (a skipped run: the one line the contract gives) and whether it succeeded.
+ */
+export async function ingestWithProgress(api: CliApi, io: CliIo, request: Input<'startIngest'>): Promise<{ lines: string[]; ok: boolean }> {
+  const started = await api.call('startIngest', request);
+  if (started.skipped || started.job === null) return { lines: [`Skipped: ${started.message}`], ok: true };
+  const outcome = await followJob(api, io, started.job.id, formatIngestProgress);
+  if (outcome.ingest) return { lines: describeIngestResult(outcome.ingest), ok: outcome.ingest.state === 'done' };
+  throw new CliError(`ingest of ${request.path} ${outcome.job.state}: ${outcome.job.error ?? 'no reason recorded'} (job ${outcome.job.id})`);
 }
 
 export const ingestCommand: CliCommand = {
@@ -89,26 +85,22 @@ export const ingestCommand: CliCommand = {
       },
     });
     if (positionals.length !== 1) throw new CliUsageError('name exactly one slide file');
-    const segmenter = segmenterOption(values.segmenter) ?? DEFAULT_SEGMENTER;
-    if (values.mode && values.mode !== 'whole-cell' && values.mode !== 'paper') {
-      throw new CliUsageError(`--mode must be whole-cell or paper, got "${values.mode}"`);
-    }
-    const input: IngestOptionsInput = {
-      slidePath: positionals[0] ?? '',
-      segmenter,
-      ...(values.model ? { model: values.model } : {}),
-      ...(values.ensemble ? { ensemble: values.ensemble } : {}),
-      ...(values.ep ? { executionProviders: values.ep.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
-      ...(values.db ? { dbPath: values.db } : {}),
-      ...(values['smear-id'] ? { smearId: values['smear-id'] } : {}),
-      ...(values.mode ? { mode: values.mode as 'whole-cell' | 'paper' } : {}),
-      ...(values['slice-size'] ? { sliceSize: integerOption('slice-size', values['slice-size'], 256, 16384) } : {}),
-      ...(values.mpp ? { mpp: mppOption(values.mpp) } : {}),
-      saveCrops: Boolean(values['save-crops']),
-      force: Boolean(values.force),
-    };
-    const result = await runIngestWithProgress(input, io);
-    for (const line of describeIngestResult(result)) io.out(line);
-    return result.state === 'done' || result.state === 'skipped' ? 0 : 1;
+    const request = {
+      path: resolve(positionals[0] ?? ''),
+      ...(values.segmenter !== undefined ? { segmenter: values.segmenter } : {}),
+      ...(values.model !== undefined ? { model: values.model } : {}),
+      ...(values.ensemble !== undefined ? { ensemble: values.ensemble } : {}),
+      ...(values.ep !== undefined ? { executionProviders: values.ep.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+      ...(values['smear-id'] !== undefined ? { smearId: values['smear-id'] } : {}),
+      ...(values.mode !== undefined ? { mode: values.mode } : {}),
+      ...(values['slice-size'] !== undefined ? { sliceSize: numberFlag('slice-size', values['slice-size']) } : {}),
+      ...(values.mpp !== undefined ? { mpp: numberFlag('mpp', values.mpp) } : {}),
+      ...(values['save-crops'] ? { saveCrops: true } : {}),
+      ...(values.force ? { force: true } : {}),
+    } as Input<'startIngest'>; // strings for enums: the contract checks them and names the flag
+    const { lines, ok } = await withCliApi({ ...(values.db ? { dbPath: values.db } : {}), flags: INGEST_FLAGS, log: ingestLogFilter(io) },
+      (api) => ingestWithProgress(api, io, request));
+    for (const line of lines) io.out(line);
+    return ok ? 0 : 1;
   },
 };

@@ -4,12 +4,11 @@
 // in the background when they are new).
 
 import { parseArgs } from 'node:util';
-import { TILE_FORMATS } from '../../slide/tile-encoder.ts';
-import type { TileFormat } from '../../slide/tile-encoder.ts';
+import { SmearlabError } from '../../domain/errors.ts';
+import { TILE_FORMATS, isTileFormat } from '../../domain/tile-format.ts';
 import { startBrowserMode } from '../../server/browser-mode.ts';
 import type { BrowserMode } from '../../server/browser-mode.ts';
-import type { IngestStarted } from '../../api/views.ts';
-import { StoreError } from '../../store/index.ts';
+import type { IngestStarted, SlideListEntry } from '../../api/views.ts';
 import { CliError, CliUsageError, integerOption, segmenterOption } from '../command.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 
@@ -29,10 +28,10 @@ function waitForStopSignal(): Promise<NodeJS.Signals> {
 async function addSlide(mode: BrowserMode, path: string, ingest: boolean, io: CliIo): Promise<void> {
   const slide = await mode.runtime.registry.openPath(path);
   io.out(`  ${slide.name}  ${mode.server.baseUrl}slides/${slide.id}.dzi`);
-  const known = mode.store.findSlideByPath(slide.reader.info.path);
-  if (known && mode.store.sliceProgress(known.id).total > 0) {
-    const counts = mode.store.classCounts(known.id);
-    io.out(`    in the library as ${known.smearId}: ${counts.labelled} of ${counts.total} cells labelled`);
+  const library = await mode.runtime.invoke('listSlides', {});
+  const known = library.ok ? (library.value as SlideListEntry[]).find((entry) => entry.path === slide.reader.info.path) : undefined;
+  if (known && known.slices.total > 0) {
+    io.out(`    in the library as ${known.smearId}: ${known.counts.labelled} of ${known.counts.total} cells labelled`);
   } else if (ingest) {
     const result = await mode.runtime.invoke('startIngest', { path });
     io.out(`    ${result.ok ? (result.value as IngestStarted).message : `not ingested: ${result.error.message}`}`);
@@ -86,7 +85,7 @@ export const serveCommand: CliCommand = {
     const quality = integerOption('quality', values.quality, 1, 100);
     const cacheMb = integerOption('cache-mb', values['cache-mb'], 0, 1 << 20);
     const format = values.format ?? 'jpeg';
-    if (!TILE_FORMATS.includes(format as TileFormat)) throw new CliUsageError(`--format must be jpeg or webp, got "${format}"`);
+    if (!isTileFormat(format)) throw new CliUsageError(`--format must be ${TILE_FORMATS.join(' or ')}, got "${format}"`);
     const segmenter = segmenterOption(values.segmenter);
     const annotator = values.annotator?.trim();
     if (annotator !== undefined && (annotator.length === 0 || annotator.length > 64)) {
@@ -104,7 +103,7 @@ export const serveCommand: CliCommand = {
         ...(values.model ? { model: values.model } : {}),
       },
       tileOptions: {
-        format: format as TileFormat,
+        format,
         jpegQuality: quality,
         webpQuality: quality,
         cacheBytes: cacheMb === undefined ? undefined : cacheMb * 1024 * 1024,
@@ -113,7 +112,8 @@ export const serveCommand: CliCommand = {
     }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') throw new CliError(`Port ${port} is already in use on 127.0.0.1; pick another with --port`);
       if (error.code === 'EACCES') throw new CliError(`Not allowed to listen on port ${port}; pick one above 1023`);
-      if (error instanceof StoreError) throw new CliError(error.message);
+      // The database could not be opened (a folder, locked, not SQLite): the message says which and why.
+      if (error instanceof SmearlabError) throw new CliError(error.message);
       throw error;
     });
     try {

@@ -1,9 +1,32 @@
 // `smearlab stats`: per-slide counts from the database.
 import { parseArgs } from 'node:util';
 import { CELL_CLASSES } from '../../domain/cell-class.ts';
-import { defaultDatabasePath, openStore } from '../../store/index.ts';
-import type { CliCommand } from '../command.ts';
+import type { CliApi } from '../cli-api.ts';
+import { withCliApi } from '../cli-api.ts';
+import type { CliCommand, CliIo } from '../command.ts';
 import { CliUsageError } from '../command.ts';
+
+/** The library as `stats` prints it (also the last step of `smearlab demo`). */
+export async function printStats(api: CliApi, io: CliIo, json: boolean): Promise<void> {
+  const rows = (await api.call('listSlides', {})).map(({ thumbnailUrl: _url, name: _name, counts, slices, latestJob, damage, ...slide }) => (
+    { slide, slices, counts, job: latestJob, damage }));
+  if (json) {
+    io.out(JSON.stringify(rows, null, 2));
+    return;
+  }
+  if (rows.length === 0) io.out(`no slides in ${api.local.store.path}`);
+  for (const { slide, slices, counts, job, damage } of rows) {
+    io.out(`${slide.smearId}  (${slide.format}, ${slide.width} x ${slide.height} px)  ${slide.path}`);
+    io.out(`  slices: ${slices.done}/${slices.total} done${slices.failed ? `, ${slices.failed} failed` : ''}${slices.pending ? `, ${slices.pending} pending` : ''}`);
+    const perClass = CELL_CLASSES.map((c) => `${c.name} ${counts.byClass[c.name]}`).join(', ');
+    io.out(`  cells: ${counts.total}, labelled ${counts.labelled} (${perClass}), flagged ${counts.flagged}`);
+    if (damage.regions > 0) {
+      io.out(`  damaged: ${damage.regions} regions, ${(damage.smearFraction * 100).toFixed(1)}% of the smear`
+        + `${damage.unreadableFraction > 0 ? `, ${(damage.unreadableFraction * 100).toFixed(1)}% unreadable at every level` : ''}`);
+    }
+    if (job) io.out(`  last ${job.kind}: job ${job.id} ${job.state}, provider ${job.provider ?? '-'}, model ${job.model ?? '-'}`);
+  }
+}
 
 export const statsCommand: CliCommand = {
   name: 'stats',
@@ -12,28 +35,6 @@ export const statsCommand: CliCommand = {
   async run(args, io) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { db: { type: 'string' }, json: { type: 'boolean' } } });
     if (positionals.length) throw new CliUsageError(`unexpected argument "${positionals[0]}"`);
-    const store = openStore(values.db ?? defaultDatabasePath());
-    try {
-      const rows = store.listSlides().map((slide) => {
-        const slices = store.sliceProgress(slide.id);
-        const counts = store.classCounts(slide.id);
-        const job = store.latestJob(slide.id, 'ingest');
-        return { slide, slices, counts, job };
-      });
-      if (values.json) {
-        io.out(JSON.stringify(rows, null, 2));
-        return;
-      }
-      if (rows.length === 0) io.out(`no slides in ${store.path}`);
-      for (const { slide, slices, counts, job } of rows) {
-        io.out(`${slide.smearId}  (${slide.format}, ${slide.width} x ${slide.height} px)  ${slide.path}`);
-        io.out(`  slices: ${slices.done}/${slices.total} done${slices.failed ? `, ${slices.failed} failed` : ''}${slices.pending ? `, ${slices.pending} pending` : ''}`);
-        const perClass = CELL_CLASSES.map((c) => `${c.name} ${counts.byClass[c.name]}`).join(', ');
-        io.out(`  cells: ${counts.total}, labelled ${counts.labelled} (${perClass}), flagged ${counts.flagged}`);
-        if (job) io.out(`  last ingest: job ${job.id} ${job.state}, provider ${job.provider ?? '-'}, model ${job.model ?? '-'}`);
-      }
-    } finally {
-      store.close();
-    }
+    await withCliApi({ ...(values.db ? { dbPath: values.db } : {}) }, (api) => printStats(api, io, Boolean(values.json)));
   },
 };

@@ -1,8 +1,8 @@
 // `smearlab verify <folder>`: every file of an export against its SHA-256.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DatasetError } from '../../dataset/dataset-error.ts';
-import { verifyExport } from '../../dataset/verify-export.ts';
-import { CliError, CliUsageError } from '../command.ts';
+import { withCliApi } from '../cli-api.ts';
+import { CliUsageError } from '../command.ts';
 import type { CliCommand } from '../command.ts';
 
 const LISTED = 20;
@@ -19,13 +19,9 @@ export const verifyCommand: CliCommand = {
   async run(args, io) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
     if (positionals.length !== 1) throw new CliUsageError('name exactly one export folder');
-    let report;
-    try {
-      report = await verifyExport(positionals[0] as string);
-    } catch (err) {
-      if (err instanceof DatasetError) throw new CliError(err.message);
-      throw err;
-    }
+    // Checking files touches no library: an in-memory database.
+    const report = await withCliApi({ dbPath: ':memory:', flags: { folder: '<export folder>' } },
+      (api) => api.call('verifyExport', { folder: resolve(positionals[0] as string) }));
     if (values.json) {
       io.out(JSON.stringify(report, null, 2));
     } else {

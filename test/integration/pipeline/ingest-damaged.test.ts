@@ -4,6 +4,7 @@
 // only when none of it can be read at any level.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -166,6 +167,11 @@ test('corrupt JPEG tiles at the FOV level and the slice level: ingested to done,
   } finally {
     await mode.close();
   }
+  // `smearlab stats` says it too.
+  const stats = spawnSync(process.execPath, ['src-main/cli/smearlab.mjs', 'stats', '--db', dbPath],
+    { cwd: new URL('../../../', import.meta.url).pathname, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(stats.status, 0, stats.stderr);
+  assert.match(stats.stdout, /damaged: \d+ regions, \d+\.\d% of the smear/);
 
   // A rerun is skipped and records nothing twice.
   const again = await ingest(copy.mrxsPath, dbPath);

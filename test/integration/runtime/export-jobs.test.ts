@@ -10,7 +10,7 @@ import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
 import { startBrowserMode } from '../../../src-main/server/browser-mode.ts';
 import type { BrowserMode } from '../../../src-main/server/browser-mode.ts';
 import type { ApiError } from '../../../src-main/api/errors.ts';
-import type { ExportStarted, JobView, VerifyResult } from '../../../src-main/api/views.ts';
+import type { ExportStarted, JobOutcome, JobView, VerifyResult } from '../../../src-main/api/views.ts';
 import { runIngest } from '../../../src-main/pipeline/ingest/run-ingest.ts';
 import { parseIngestOptions } from '../../../src-main/pipeline/ingest/ingest-options.ts';
 import { openStore } from '../../../src-main/store/index.ts';
@@ -82,9 +82,53 @@ test('export refusals come back as API errors naming the folder', async () => {
   }
   assert.equal(job?.state, 'failed');
   assert.match(job?.error ?? '', /no[/\\]such/);
-  const notExport = await call<ApiError>('verifyExport', { folder: dir });
-  assert.ok(notExport.status >= 400 || (notExport.body as unknown as VerifyResult).ok === false);
   const bad = await call<ApiError>('startExport', { targetDir: join(dir, 'x'), formats: { pdf: true } });
   assert.equal(bad.status, 400);
   assert.equal(bad.body.code, 'bad-input');
+});
+
+test('verifyExport answers what the user named wrong with a 400 naming the path', async () => {
+  const file = join(dir, 'smearlab.db');
+  const cases: [folder: string, says: RegExp][] = [
+    [dir, /has no manifest\.json/],
+    [file, /is a file, not the folder of an export/],
+    [join(dir, 'nothing-here'), /There is nothing at/],
+    ['/', /has no manifest\.json/],
+  ];
+  for (const [folder, says] of cases) {
+    const answer = await call<ApiError>('verifyExport', { folder });
+    assert.equal(answer.status, 400, `${folder}: ${JSON.stringify(answer.body)}`);
+    assert.equal(answer.body.code, 'bad-input');
+    assert.match(answer.body.message, says);
+    assert.ok(answer.body.message.includes(folder === '/' ? '/' : folder), answer.body.message);
+  }
+  // Relative folders and NUL bytes never reach the file system.
+  for (const folder of ['usb-stick', `${dir}/a\u0000b`]) {
+    for (const [operation, input] of [['verifyExport', { folder }], ['startExport', { targetDir: folder }]] as const) {
+      const answer = await call<ApiError>(operation, input);
+      assert.equal(answer.status, 400, `${operation} ${JSON.stringify(folder)}`);
+      assert.match(answer.body.message, /absolute path|NUL byte/);
+    }
+  }
+});
+
+test('waitForJob answers with the finished export and its report; a job of no one here answers with its row', async () => {
+  const target = join(dir, 'waited');
+  const started = await call<ExportStarted>('startExport', { targetDir: target, split: { mode: 'none' }, formats: { cells: true, slices: false } });
+  assert.equal(started.status, 200, JSON.stringify(started.body));
+  const jobId = started.body.job!.id;
+  let outcome: JobOutcome | undefined;
+  for (let i = 0; i < 20 && !outcome?.finished; i++) outcome = (await call<JobOutcome>('waitForJob', { jobId, timeoutMs: 10_000 })).body;
+  assert.equal(outcome?.finished, true);
+  assert.equal(outcome?.job.state, 'done');
+  assert.equal(outcome?.ingest, null);
+  assert.equal(outcome?.export?.state, 'done');
+  assert.equal(outcome?.export?.targetDir, target);
+  assert.ok((outcome?.export?.counts.train.healthy ?? 0) + (outcome?.export?.counts.train.rubbish ?? 0) === 6, JSON.stringify(outcome?.export?.counts));
+  // The ingest in before() ran in another runtime: only its row is known here.
+  const ingest = (await call<JobView[]>('listJobs', { kind: 'ingest' })).body[0]!;
+  const other = (await call<JobOutcome>('waitForJob', { jobId: ingest.id, timeoutMs: 0 })).body;
+  assert.deepEqual([other.finished, other.job.state, other.ingest, other.export], [true, 'done', null, null]);
+  const missing = await call<ApiError>('waitForJob', { jobId: 999_999 });
+  assert.equal(missing.status, 404);
 });

@@ -13,7 +13,7 @@ import type { SyntheticSlide } from '../../../src-main/demo/synthetic-slide.ts';
 import { startBrowserMode } from '../../../src-main/server/browser-mode.ts';
 import type { BrowserMode } from '../../../src-main/server/browser-mode.ts';
 import type { ApiError } from '../../../src-main/api/errors.ts';
-import type { IngestStarted, JobView, OpenSlideResult, SlideListEntry } from '../../../src-main/api/views.ts';
+import type { IngestStarted, JobOutcome, JobView, OpenSlideResult, SlideInfo, SlideListEntry } from '../../../src-main/api/views.ts';
 import { readEvents } from '../api/api-fixture.ts';
 
 let dir: string;
@@ -67,6 +67,44 @@ test('an ingest started over HTTP reports progress as events and ends in the lib
   assert.equal(slides[0]!.latestJob?.state, 'done');
   const jobs = (await call<JobView[]>('listJobs', { slideId: started.slideId })).body;
   assert.deepEqual(jobs.map((j) => [j.id, j.state]), [[started.job.id, 'done']]);
+  // The run's own report stays with the runtime that ran it.
+  const outcome = (await call<JobOutcome>('waitForJob', { jobId: started.job.id, timeoutMs: 0 })).body;
+  assert.equal(outcome.finished, true);
+  assert.equal(outcome.ingest?.state, 'done');
+  assert.equal(outcome.ingest?.slideId, started.slideId);
+  assert.equal(outcome.ingest?.model, null, 'the classical segmenter has no model');
+  assert.equal(outcome.export, null);
+});
+
+test('slideInfo reads a scan without adding it to the library', async () => {
+  const before = (await call<SlideListEntry[]>('listSlides')).body.length;
+  const info = await call<SlideInfo>('slideInfo', { path: fixture.mrxsPath });
+  assert.equal(info.status, 200, JSON.stringify(info.body));
+  assert.equal(info.body.format, 'mirax');
+  assert.equal(info.body.levels[0]?.width, fixture.width);
+  assert.equal((await call<SlideListEntry[]>('listSlides')).body.length, before);
+  const missing = join(dir, 'gone.mrxs');
+  const answer = await call<ApiError>('slideInfo', { path: missing });
+  assert.equal(answer.status, 422);
+  assert.ok(answer.body.message.includes(missing), answer.body.message);
+});
+
+test('options that contradict each other are refused by the contract, naming the fields, before any worker starts', async () => {
+  const cases: [input: Record<string, unknown>, field: string][] = [
+    [{ segmenter: 'classical', model: 'smear-unet-tiny' }, 'model'],
+    [{ segmenter: 'classical', ensemble: 'pair' }, 'ensemble'],
+    [{ segmenter: 'classical', executionProviders: ['cuda'] }, 'executionProviders'],
+    [{ model: 'smear-unet-tiny', ensemble: 'pair' }, 'ensemble'],
+  ];
+  for (const [input, field] of cases) {
+    const answer = await call<ApiError>('startIngest', { path: fixture.mrxsPath, force: true, ...input });
+    assert.equal(answer.status, 400, JSON.stringify(input));
+    assert.equal(answer.body.code, 'bad-input');
+    assert.match(answer.body.message, new RegExp(field));
+    assert.doesNotMatch(JSON.stringify(answer.body), /\s+at \S+ \(|\.ts:\d+/);
+  }
+  const jobs = (await call<JobView[]>('listJobs', {})).body;
+  assert.equal(jobs.length, 1, 'no job was created for a refused request');
 });
 
 test('refusals: a finished job cannot be cancelled; a done scan is skipped or returned as known', async () => {

@@ -33,18 +33,39 @@ const SPECIFIC: Record<OperationName, MalformedCase[]> = {
     { input: { slideId: 0 }, names: 'slideId' },
     { input: { slideId: 1.5 }, names: 'slideId' },
   ],
-  openSlideFile: [{ input: { path: '' }, names: 'path' }, { input: { path: 3 }, names: 'path' }],
+  openSlideFile: [
+    { input: { path: '' }, names: 'path' },
+    { input: { path: 3 }, names: 'path' },
+    { input: { path: 'scans/a.mrxs' }, names: 'absolute' },
+  ],
+  slideInfo: [
+    { input: {}, names: 'path' },
+    { input: { path: 'a.mrxs' }, names: 'absolute' },
+    { input: { path: '/tmp/a\u0000.mrxs' }, names: 'NUL' },
+  ],
   openDemoSlide: [{ input: { path: '/tmp/x.mrxs' }, names: 'path' }],
   startIngest: [
     { input: {}, names: 'path' },
     { input: { path: '/tmp/x.mrxs', segmenter: 'magic' }, names: 'segmenter' },
     { input: { path: '/tmp/x.mrxs', force: 'yes' }, names: 'force' },
+    { input: { path: 'x.mrxs' }, names: 'absolute' },
+    { input: { path: '/tmp/x.mrxs', segmenter: 'classical', model: 'smear-unet-tiny' }, names: 'model' },
+    { input: { path: '/tmp/x.mrxs', segmenter: 'classical', executionProviders: ['cuda'] }, names: 'executionProviders' },
+    { input: { path: '/tmp/x.mrxs', model: 'a', ensemble: 'b' }, names: 'ensemble' },
+    { input: { path: '/tmp/x.mrxs', mode: 'fast' }, names: 'mode' },
+    { input: { path: '/tmp/x.mrxs', sliceSize: 100 }, names: 'sliceSize' },
   ],
   cancelJob: [{ input: { jobId: -1 }, names: 'jobId' }, { input: { job: 1 }, names: 'jobId' }],
   listJobs: [
     { input: { limit: 0 }, names: 'limit' },
+    { input: { limit: 501 }, names: 'limit' },
     { input: { kind: 'bake' }, names: 'kind' },
     { input: { state: 1 }, names: 'state' },
+  ],
+  waitForJob: [
+    { input: {}, names: 'jobId' },
+    { input: { jobId: 1, timeoutMs: 600_000 }, names: 'timeoutMs' },
+    { input: { jobId: 1, timeoutMs: -5 }, names: 'timeoutMs' },
   ],
   cellMarkers: [
     { input: { slideId: 1, viewport: { x: 0, y: 0, width: 0, height: 5 } }, names: 'viewport.width' },
@@ -80,8 +101,21 @@ const SPECIFIC: Record<OperationName, MalformedCase[]> = {
     { input: { targetDir: '/media/usb', slideIds: [0] }, names: 'slideIds.0' },
     { input: { targetDir: '/media/usb', formats: { pdf: true } }, names: 'pdf' },
     { input: { targetDir: '/media/usb', split: { mode: 'auto', testFraction: 2 } }, names: 'split.testFraction' },
+    { input: { targetDir: 'usb/export' }, names: 'absolute' },
+    { input: { targetDir: '/media/usb\u0000/x' }, names: 'NUL' },
+    { input: { targetDir: '/media/usb', concurrency: 99 }, names: 'concurrency' },
   ],
-  verifyExport: [{ input: {}, names: 'folder' }, { input: { folder: 5 }, names: 'folder' }],
+  verifyExport: [
+    { input: {}, names: 'folder' },
+    { input: { folder: 5 }, names: 'folder' },
+    { input: { folder: 'export' }, names: 'absolute' },
+  ],
+  importDataset: [
+    { input: {}, names: 'source' },
+    { input: { source: 'apacc' }, names: 'absolute' },
+    { input: { source: '/data/a.geojson', smearId: 'A', slideId: 1 }, names: 'slideId' },
+    { input: { source: '/data/apacc', sliceSize: 10 }, names: 'sliceSize' },
+  ],
 };
 
 /** Every malformed case of an operation: the shared non-objects, an unknown key, and its own. */

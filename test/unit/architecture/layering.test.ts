@@ -25,6 +25,9 @@ const WRONG: [file: string, from: string][] = [
   ['src-main/app/x.ts', '../server/http-server.ts'],
   ['src-main/server/x.ts', '../app/security.ts'],
   ['src-main/cli/commands/x.ts', '../../app/main.ts'],
+  ['src-main/cli/commands/x.ts', '../../store/index.ts'],
+  ['src-main/cli/commands/x.ts', '../../pipeline/ingest/ingest-job.ts'],
+  ['src-main/cli/x.ts', '../dataset/export-job.ts'],
   ['src-main/store/x.ts', 'electron'],
   ['src-renderer/library/x.ts', '../../src-main/store/index.ts'],
 ];
@@ -37,6 +40,9 @@ const RIGHT: [file: string, from: string][] = [
   ['src-main/app/x.ts', '../runtime/api-runtime.ts'],
   ['src-main/app/x.ts', 'electron'],
   ['src-main/server/x.ts', '../runtime/media-routes.ts'],
+  ['src-main/cli/commands/x.ts', '../../runtime/local-runtime.ts'],
+  ['src-main/cli/commands/x.ts', '../../api/contract.ts'],
+  ['src-main/cli/x.ts', './slide-summary.ts'],
   ['src-renderer/library/x.ts', '../../src-main/api/views.ts'],
 ];
 

@@ -2,8 +2,8 @@
 // `smearlab demo` to show what a viewer will feel on this machine.
 
 import { performance } from 'node:perf_hooks';
-import type { RegisteredSlide } from '../slide/slide-registry.ts';
-import type { TileService } from '../slide/tile-service.ts';
+import type { RegisteredSlide, SlideRegistry } from '../slide/slide-registry.ts';
+import { TileService } from '../slide/tile-service.ts';
 
 export interface LevelTiming {
   dzLevel: number;
@@ -65,4 +65,22 @@ export async function timeTilesPerLevel(
     if (level.cols * level.rows === 1) break;
   }
   return results;
+}
+
+export interface ColdTileTimings {
+  levels: number;
+  tileSize: number;
+  overlap: number;
+  timings: LevelTiming[];
+}
+
+/** The scan at `path` through a tile service with no cache, as a viewer's first look at each place meets it. */
+export async function timeColdTiles(registry: SlideRegistry, path: string, levels: number, tilesPerLevel: number): Promise<ColdTileTimings> {
+  const slide = await registry.openPath(path);
+  const service = new TileService(registry, { cacheBytes: 0 });
+  const geometry = service.geometry(slide);
+  return {
+    levels: geometry.levels.length, tileSize: geometry.tileSize, overlap: geometry.overlap,
+    timings: await timeTilesPerLevel(service, slide, levels, tilesPerLevel),
+  };
 }
