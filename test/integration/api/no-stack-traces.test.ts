@@ -58,21 +58,14 @@ async function callRaw(operation: string, body: string): Promise<{ status: numbe
   return { status: response.status, text: await response.text() };
 }
 
-/** The shared malformed cases, where malformed-inputs.ts has them for this operation yet. */
-function malformedInputs(operation: OperationName): unknown[] {
-  try {
-    return malformedCases(operation).map((c) => c.input);
-  } catch {
-    return [42, null, [1], 'x', { zzzUnknownKey: 1 }];
-  }
-}
+
 
 /** Inputs that pass (or nearly pass) the schema but make no sense together or in this state. */
-function conflicting(operation: string): unknown[] {
+function conflicting(operation: OperationName): unknown[] {
   const slide = f.fixture.mrxsPath;
   const missing = 9_999_999;
-  // Keyed by name, not typed by OperationName: operations still being added get the generic cases only.
-  const cases: Record<string, unknown[]> = {
+  // Typed by operation name: a new operation without cases fails to compile.
+  const cases: Record<OperationName, unknown[]> = {
     getSession: [{}],
     listAnnotators: [{}],
     chooseAnnotator: [{ name: '\u0000\u001b[31m' }, { name: '../../etc/passwd' }, { name: ' \u200b ' }],
@@ -132,7 +125,7 @@ function conflicting(operation: string): unknown[] {
       { source: f.dir, slideId: missing },
     ],
   };
-  return cases[operation] ?? [{}];
+  return cases[operation];
 }
 
 test('every operation answers malformed and conflicting input with a clean ApiError, never a stack', async () => {
@@ -140,7 +133,7 @@ test('every operation answers malformed and conflicting input with a clean ApiEr
   await writeFile(join(f.dir, 'not-a-folder.txt'), 'a file where a folder should be\n');
   let checked = 0;
   for (const operation of OPERATION_NAMES) {
-    const inputs = [...malformedInputs(operation), ...conflicting(operation)];
+    const inputs = [...malformedCases(operation).map((c) => c.input), ...conflicting(operation)];
     for (const input of inputs) {
       const what = `${operation} ${JSON.stringify(input)}`;
       const { status, text } = await callRaw(operation, JSON.stringify(input));
