@@ -7,15 +7,23 @@
 // each case it passes integrity_check and still holds the slide, cells and
 // label seeded before the first case.
 //
+// The same damaged slides then go to `smearlab serve` (a child process, on
+// the same database) over HTTP: slideInfo and startIngest (+ waitForJob) must
+// answer clean JSON (ok, or an ApiError without frames), and the server must
+// still answer afterwards: OpenSlide runs inside the server process, so a
+// slide that aborts it takes the whole workstation down.
+//
 // Cases marked `pending` wait for work in progress elsewhere (see PENDING);
 // they run and are reported, as node:test "todo", without failing the suite.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, open, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { isApiError } from '../../src-main/api/errors.ts';
 import { openStore } from '../../src-main/store/index.ts';
 import {
   copyMiraxSlide, corruptIndexTables, corruptIndexVersion, dataFilePaths, indexFilePath, readIndexItems, removeDataFile, truncateDataFile,
@@ -24,11 +32,13 @@ import {
 import type { MiraxCopy } from '../fixtures/corrupt-slide.ts';
 import { ensureFixtureSlide } from '../fixtures/fixture-slides.ts';
 import {
-  Tally, assertCleanFailure, assertDatabaseIntact, assertNoCrash, assertSuccessOrCleanFailure, outcome, runCli, snapshotDatabase,
+  REPO_ROOT, STACK_FRAME, Tally, assertCleanFailure, assertDatabaseIntact, assertNoCrash, assertSuccessOrCleanFailure, outcome, runCli,
+  snapshotDatabase,
 } from './fault-tools.ts';
 import type { CliRun, DatabaseSnapshot } from './fault-tools.ts';
 
 const INFO_TIMEOUT_MS = 30_000;
+const HTTP_TIMEOUT_MS = 90_000;
 const INGEST_TIMEOUT_MS = 120_000;
 
 /** Why a case may fail today. */
@@ -308,6 +318,96 @@ describe('damaged slides', () => {
       });
       if (infoError) throw infoError;
       if (ingestError) throw ingestError;
+    });
+  });
+});
+
+// ---- the same slides through the server -------------------------------------------------------
+
+interface ServeChild { base: string; child: ChildProcess; exited: Promise<void> }
+
+/** `smearlab serve --db <db>` as a child process; resolves once it printed its URL. */
+function startServe(): Promise<ServeChild> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['src-main/cli/smearlab.mjs', 'serve', '--db', dbPath], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const base = /server on (http:\/\/127\.0\.0\.1:\d+\/t\/[A-Za-z0-9_-]+\/)/.exec(out)?.[1];
+      if (base) resolve({ base, child, exited });
+    });
+    void exited.then(() => reject(new Error(`serve exited before printing its URL: ${err}`)));
+  });
+}
+
+let serve: ServeChild | null = null;
+
+async function post(operation: string, input: unknown): Promise<{ status: number; text: string } | { died: string }> {
+  const running = serve!;
+  try {
+    const response = await fetch(`${running.base}api/${operation}`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(input), signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+    });
+    return { status: response.status, text: await response.text() };
+  } catch (error) {
+    // A dropped connection is most often the server dying: give its exit a moment to show.
+    await Promise.race([running.exited, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+    const dead = running.child.exitCode !== null || running.child.signalCode !== null;
+    return { died: dead ? `the server died (${running.child.signalCode ?? `exit ${running.child.exitCode}`})` : `no answer: ${String(error)}` };
+  }
+}
+
+function assertCleanAnswer(what: string, answer: { status: number; text: string } | { died: string }): unknown {
+  if ('died' in answer) assert.fail(`${what}: ${answer.died}`);
+  assert.doesNotMatch(answer.text, STACK_FRAME, `${what}: ${answer.text.slice(0, 400)}`);
+  const body: unknown = JSON.parse(answer.text);
+  if (answer.status !== 200) {
+    assert.ok(isApiError(body), `${what}: ${answer.text.slice(0, 400)}`);
+    assert.ok(answer.status < 500, `${what}: ${answer.status} ${answer.text.slice(0, 400)}`);
+  }
+  return body;
+}
+
+describe('damaged slides through the server', () => {
+  const httpTally = new Tally('damaged slides (serve over HTTP)');
+  before(async () => {
+    serve = await startServe();
+  });
+  after(async () => {
+    httpTally.report();
+    serve?.child.kill('SIGINT');
+    await serve?.exited;
+  });
+
+  CASES.forEach((c, n) => {
+    if (ONLY && !c.name.includes(ONLY)) return;
+    test(c.name, c.pending ? { todo: c.pending } : {}, async () => {
+      const dir = join(work, `http-${String(n).padStart(2, '0')}`);
+      await mkdir(dir, { recursive: true });
+      const { slide } = await c.make(dir);
+      try {
+        await httpTally.run(c.name, async () => {
+          const info = await post('slideInfo', { path: slide });
+          console.log(`[faults] ${c.name} / slideInfo over HTTP: ${'died' in info ? info.died : `${info.status} ${info.text.slice(0, 160)}`}`);
+          assertCleanAnswer(`${c.name} slideInfo`, info);
+          const started = await post('startIngest', { path: slide, segmenter: 'classical', smearId: `http-${n}` });
+          console.log(`[faults] ${c.name} / startIngest over HTTP: ${'died' in started ? started.died : `${started.status} ${started.text.slice(0, 160)}`}`);
+          const body = assertCleanAnswer(`${c.name} startIngest`, started) as { job?: { id: number } | null };
+          if ('status' in started && started.status === 200 && body.job) {
+            assertCleanAnswer(`${c.name} waitForJob`, await post('waitForJob', { jobId: body.job.id, timeoutMs: 60_000 }));
+          }
+          assert.equal((await post('listSlides', {}) as { status: number }).status, 200, `${c.name}: the server still answers`);
+          assertDatabaseIntact(dbPath, seeded, seededIds, `${c.name} over HTTP`);
+        });
+      } catch (error) {
+        if (c.pending) httpTally.pending.set(c.name, c.pending);
+        // A dead server is one failure, not one per remaining case.
+        if (serve!.child.exitCode !== null || serve!.child.signalCode !== null) serve = await startServe();
+        throw error;
+      }
     });
   });
 });
