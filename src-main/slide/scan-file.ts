@@ -73,7 +73,10 @@ async function assertMiraxDataFiles(mrxsPath: string): Promise<void> {
   const what = describeNonFile(found);
   if (what) throw notAScanFile(mrxsPath, slidedat, what);
   if (found.size > SLIDEDAT_MAX_BYTES) return;
-  for (const name of miraxFileNames(await readFile(slidedat, 'utf8'))) {
+  const text = await readFile(slidedat, 'utf8');
+  const problem = slidedatProblem(text);
+  if (problem) throw new SlideError('unsupported-format', mrxsPath, `${slidedat}: ${problem}`);
+  for (const name of miraxFileNames(text)) {
     const path = join(folder, name);
     const stats = await statOrNull(mrxsPath, path);
     const kind = stats && describeNonFile(stats);
@@ -81,27 +84,71 @@ async function assertMiraxDataFiles(mrxsPath: string): Promise<void> {
   }
 }
 
-/**
- * The index and data file names a Slidedat.ini gives ([HIERARCHICAL]
- * INDEXFILE, [DATAFILE] FILE_n), read leniently: a malformed file is
- * OpenSlide's to reject, this only needs the names.
- */
-export function miraxFileNames(slidedat: string): string[] {
-  const names: string[] = [];
-  let group = '';
-  for (const raw of slidedat.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+/** Slidedat.ini as groups of keys, read leniently: a malformed file is OpenSlide's to reject. */
+function readIni(text: string): Map<string, Map<string, string>> {
+  const groups = new Map<string, Map<string, string>>();
+  let group = new Map<string, string>();
+  for (const raw of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
     const line = raw.trim();
     const header = /^\[(.+)\]$/.exec(line);
     if (header) {
-      group = header[1]!;
+      group = groups.get(header[1]!) ?? new Map<string, string>();
+      groups.set(header[1]!, group);
       continue;
     }
     const eq = line.indexOf('=');
-    if (eq < 0) continue;
-    const key = line.slice(0, eq).trim();
-    const value = line.slice(eq + 1).trim();
-    if (value === '') continue;
-    if ((group === 'HIERARCHICAL' && key === 'INDEXFILE') || (group === 'DATAFILE' && /^FILE_\d+$/.test(key))) names.push(value);
+    if (eq > 0) group.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
   }
+  return groups;
+}
+
+/**
+ * The index and data file names a Slidedat.ini gives ([HIERARCHICAL]
+ * INDEXFILE, [DATAFILE] FILE_n).
+ */
+export function miraxFileNames(slidedat: string): string[] {
+  const ini = readIni(slidedat);
+  const names: string[] = [];
+  const index = ini.get('HIERARCHICAL')?.get('INDEXFILE');
+  if (index) names.push(index);
+  for (const [key, value] of ini.get('DATAFILE') ?? []) if (/^FILE_\d+$/.test(key) && value !== '') names.push(value);
   return names;
+}
+
+/**
+ * Counts OpenSlide allocates arrays for before reading anything: a huge one
+ * makes GLib abort the whole process ("overflow allocating"), so each is
+ * bounded here, far above any scanner's (a MIRAX slide has ~10 levels, a few
+ * hundred data files, a few thousand camera images a side).
+ */
+const COUNT_LIMITS: ReadonlyArray<[group: string, key: RegExp, max: number]> = [
+  ['GENERAL', /^IMAGENUMBER_[XY]$/, 100_000],
+  ['GENERAL', /^CameraImageDivisionsPerSide$/, 64],
+  ['HIERARCHICAL', /^HIER_COUNT$/, 64],
+  ['HIERARCHICAL', /^HIER_\d+_COUNT$/, 64],
+  ['HIERARCHICAL', /^NONHIER_COUNT$/, 256],
+  ['HIERARCHICAL', /^NONHIER_\d+_COUNT$/, 4096],
+  ['DATAFILE', /^FILE_COUNT$/, 100_000],
+];
+
+/**
+ * What makes a Slidedat.ini unsafe to hand to OpenSlide, or null: a count out
+ * of bounds, or a file name that leaves the slide's data folder (a MIRAX names
+ * its files relative to that folder, never with a path).
+ */
+export function slidedatProblem(text: string): string | null {
+  const ini = readIni(text);
+  for (const [groupName, key, max] of COUNT_LIMITS) {
+    for (const [name, value] of ini.get(groupName) ?? []) {
+      if (!key.test(name)) continue;
+      const n = Number(value);
+      if (!/^\d+$/.test(value) || n > max) return `${name} = "${value.slice(0, 40)}" is not a count from 0 to ${max}`;
+    }
+  }
+  for (const name of miraxFileNames(text)) {
+    if (/[\\/]|^\.\.?$/.test(name) || name.includes('\0')) {
+      return `"${name.slice(0, 80)}" names a file outside the slide's data folder (MIRAX files are named without a path)`;
+    }
+  }
+  return null;
 }
