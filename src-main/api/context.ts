@@ -50,6 +50,7 @@ export interface ApiStore {
   undoRedoState(annotatorId: number): UndoRedoState;
   cellLabelState(cellId: number): CellLabelState;
   labelHistory(cellId: number): LabelHistoryEntry[];
+  lastLabelledCellOf(slideId: number, annotatorId: number): number | null;
   getJob(id: number): JobRecord;
   listJobs(options?: { slideId?: number; state?: JobState; kind?: JobKind; limit?: number }): JobRecord[];
   latestJob(slideId: number, kind?: JobKind): JobRecord | null;

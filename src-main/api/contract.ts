@@ -192,6 +192,8 @@ export const CONTRACT = {
   undo: op<UndoResult>()(z.strictObject({ annotatorId: id('annotatorId') }), "Reverts the annotator's last action (a new event)"),
   redo: op<UndoResult>()(z.strictObject({ annotatorId: id('annotatorId') }), "Re-applies the annotator's last undone action"),
   undoState: op<UndoRedoState>()(z.strictObject({ annotatorId: id('annotatorId') }), 'Which cells undo / redo would change'),
+  lastCellOf: op<CellView | null>()(z.strictObject({ slideId: id('slideId'), annotatorId: id('annotatorId') }),
+    "Where the reader left off: the cell of the annotator's latest label event on the slide (null when none)"),
   neighbourCell: op<CellView | null>()(z.strictObject({
     slideId: id('slideId'),
     /** Omitted: next -> the first cell, previous -> the last; arrows need a cell. */

@@ -23,6 +23,7 @@ export const OPERATION_NAMES = [
   'undo',
   'redo',
   'undoState',
+  'lastCellOf',
   'neighbourCell',
   'gallery',
   'counts',

@@ -13,6 +13,7 @@ import { defaultDatabasePath } from './database-path.ts';
 import { createJobRepository, type JobRepository } from './job-repository.ts';
 import { createLabelRepository, type LabelRepository } from './label-repository.ts';
 import { MIGRATIONS, migrateDatabase, type Migration } from './migrate.ts';
+import { createReaderPositionRepository, type ReaderPositionRepository } from './reader-position-repository.ts';
 import { createSliceRepository, type SliceRepository } from './slice-repository.ts';
 import { createSlideRepository, type SlideRepository } from './slide-repository.ts';
 import { createStoreContext } from './store-context.ts';
@@ -35,7 +36,7 @@ export interface StoreOptions {
 
 export interface Store
   extends AnnotatorRepository, SlideRepository, SliceRepository, CellRepository, LabelRepository, JobRepository, SummaryRepository,
-    DamageRepository {
+    DamageRepository, ReaderPositionRepository {
   /** The database file, or ':memory:'. */
   readonly path: string;
   readonly schemaVersion: number;
@@ -89,6 +90,7 @@ export function openStore(path: string = defaultDatabasePath(), options: StoreOp
     ...createJobRepository(ctx),
     ...createSummaryRepository(ctx),
     ...createDamageRepository(ctx),
+    ...createReaderPositionRepository(ctx),
   };
   const store: Store = {
     ...repositories,

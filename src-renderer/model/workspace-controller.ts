@@ -54,6 +54,13 @@ export interface GalleryNavigation {
 
 type QueuedAction = () => Promise<void> | void;
 
+/** What a controller built over newer cells of the same slide keeps from the one it replaces. */
+export interface CarriedState {
+  state: WorkspaceState;
+  /** The focused cell by id (indices change when cells are added). */
+  focusedCellId: number | null;
+}
+
 export class WorkspaceController {
   readonly state: Observable<WorkspaceState>;
   readonly cells: SlideCells;
@@ -68,7 +75,12 @@ export class WorkspaceController {
   readonly #unsubscribe: () => void;
   readonly #appliedEvent = new Map<number, number>();
 
-  constructor(api: SmearlabApi, annotator: AnnotatorRecord, slide: SlideDetail, cells: SlideCells) {
+  /**
+   * Without `carried` (the slide just opened) the first queued action resumes
+   * where this reader left off; with it (the same slide's cells reloaded while
+   * its ingest runs) the view, filter and focus carry over.
+   */
+  constructor(api: SmearlabApi, annotator: AnnotatorRecord, slide: SlideDetail, cells: SlideCells, carried?: CarriedState) {
     this.#api = api;
     this.annotator = annotator;
     this.slide = slide;
@@ -76,9 +88,22 @@ export class WorkspaceController {
     this.state = new Observable<WorkspaceState>({
       focused: null, filter: 'all', view: 'viewer', showSliceGrid: false, showFov: false, showHelp: false,
       unlabelledFirst: true, status: null, queued: 0, cellsVersion: 0, undo: null,
+      ...(carried ? { ...carried.state, queued: 0, cellsVersion: cells.version } : {}),
     });
+    if (carried) {
+      const index = carried.focusedCellId === null ? undefined : cells.indexOf(carried.focusedCellId);
+      this.state.update({ focused: index ?? null });
+    }
     this.#unsubscribe = api.on('label-changed', (change) => this.applyChange(change));
     void api.undoState({ annotatorId: annotator.id }).then((undo) => this.state.update({ undo }), () => undefined);
+    // Queued first, so keys typed while it loads apply after it.
+    if (!carried) this.#enqueue(() => this.#resume());
+  }
+
+  /** What a successor over reloaded cells keeps (see the constructor). */
+  carry(): CarriedState {
+    const state = this.state.get();
+    return { state, focusedCellId: state.focused === null ? null : this.cells.ids[state.focused] ?? null };
   }
 
   dispose(): void {
@@ -188,6 +213,20 @@ export class WorkspaceController {
     }
   }
 
+  /** Focuses the cell this reader labelled last on this slide (their latest label event), if any. */
+  async #resume(): Promise<void> {
+    let cellId: number | null = null;
+    try {
+      cellId = (await this.#api.lastCellOf({ slideId: this.slide.id, annotatorId: this.annotator.id }))?.id ?? null;
+    } catch {
+      return; // Where to start is a convenience: the slide works without it.
+    }
+    const index = cellId === null ? undefined : this.cells.indexOf(cellId);
+    if (index === undefined || this.state.get().focused !== null) return;
+    this.#focus(index);
+    this.#status(`Back where you left off: cell ${cellId}, your last label on this slide`);
+  }
+
   #requireFocus(): number | null {
     const f = this.state.get().focused;
     if (f === null) this.#status('No cell is focused: press N (next) or click a cell');
@@ -240,7 +279,11 @@ export class WorkspaceController {
 
   #step(direction: 1 | -1): void {
     const { focused, filter } = this.state.get();
-    const next = direction === 1 ? this.cells.next(focused, filter) : this.cells.previous(focused, filter);
+    // From nothing, N starts where the work is: the first unlabelled cell (else the first cell).
+    const labels = this.cells.labels;
+    const next = direction === -1 ? this.cells.previous(focused, filter)
+      : focused === null ? this.cells.next(null, filter, (i) => labels[i] === UNLABELLED) ?? this.cells.next(null, filter)
+        : this.cells.next(focused, filter);
     if (next === null) this.#status(direction === 1 ? 'Last cell of the slide' : 'First cell of the slide');
     else this.#focus(next);
   }

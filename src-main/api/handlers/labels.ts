@@ -43,7 +43,7 @@ function reverted(ctx: ApiContext, change: LabelChange | null, annotatorId: numb
   return { change: view, cell, counts, undo: ctx.store.undoRedoState(annotatorId) };
 }
 
-export const labelHandlers: Pick<Handlers, 'labelCell' | 'flagCell' | 'undo' | 'redo' | 'undoState'> = {
+export const labelHandlers: Pick<Handlers, 'labelCell' | 'flagCell' | 'undo' | 'redo' | 'undoState' | 'lastCellOf'> = {
   labelCell({ cellId, label, annotatorId, advance = 'next-unlabelled' }, ctx) {
     return committed(ctx, ctx.store.applyLabel(cellId, label, annotatorId), advance);
   },
@@ -58,5 +58,11 @@ export const labelHandlers: Pick<Handlers, 'labelCell' | 'flagCell' | 'undo' | '
   },
   undoState({ annotatorId }, ctx) {
     return ctx.store.undoRedoState(annotatorId);
+  },
+  lastCellOf({ slideId, annotatorId }, ctx) {
+    ctx.store.getSlide(slideId);
+    ctx.store.getAnnotator(annotatorId);
+    const cellId = ctx.store.lastLabelledCellOf(slideId, annotatorId);
+    return cellId === null ? null : ctx.store.getCell(cellId);
   },
 };

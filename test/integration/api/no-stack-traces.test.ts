@@ -99,6 +99,7 @@ function conflicting(operation: OperationName): unknown[] {
     undo: [{ annotatorId: missing }],
     redo: [{ annotatorId: missing }],
     undoState: [{ annotatorId: missing }],
+    lastCellOf: [{ slideId: missing, annotatorId: 1 }, { slideId: f.slideId, annotatorId: missing }],
     neighbourCell: [
       { slideId: f.slideId, direction: 'up' },
       { slideId: missing, direction: 'next' },

@@ -138,3 +138,27 @@ test('a slide whose scan is gone still opens, with tileError saying why and the 
   assert.equal(detail.counts.total, 5);
   assert.equal(detail.fovMaskUrl, null);
 });
+
+test("lastCellOf: the cell of the annotator's latest label event on that slide, not flags, other slides or other readers", async () => {
+  const last = () => ok<CellView | null>('lastCellOf', { slideId, annotatorId });
+  assert.equal(await last(), null, 'nothing labelled yet');
+  const other = store.ensureAnnotator('Bo').id;
+  await ok('labelCell', { cellId: ids.c, label: 'healthy', annotatorId });
+  await ok('labelCell', { cellId: ids.b, label: 'rubbish', annotatorId });
+  assert.equal((await last())?.id, ids.b);
+  // Not a label: a flag; not this slide; not this reader.
+  await ok('flagCell', { cellId: ids.d, flagged: true, annotatorId });
+  await ok('labelCell', { cellId: ids.other, label: 'healthy', annotatorId });
+  await ok('labelCell', { cellId: ids.e, label: 'healthy', annotatorId: other });
+  assert.equal((await last())?.id, ids.b);
+  assert.equal((await ok<CellView | null>('lastCellOf', { slideId, annotatorId: other }))?.id, ids.e);
+  assert.equal((await ok<CellView | null>('lastCellOf', { slideId: otherSlideId, annotatorId }))?.id, ids.other);
+  // Undoing the label on the other slide and the flag leaves b; a new label moves it on.
+  await ok('undo', { annotatorId }); // the label on other
+  await ok('undo', { annotatorId }); // the flag on d
+  assert.equal((await last())?.id, ids.b);
+  await ok('labelCell', { cellId: ids.a, label: 'unhealthy', annotatorId, advance: 'none' });
+  assert.equal((await last())?.id, ids.a);
+  assert.equal((await fails('lastCellOf', { slideId: 999, annotatorId })).code, 'not-found');
+  assert.equal((await fails('lastCellOf', { slideId, annotatorId: 999 })).code, 'not-found');
+});

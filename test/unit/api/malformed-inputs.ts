@@ -83,6 +83,10 @@ const SPECIFIC: Record<OperationName, MalformedCase[]> = {
   undo: [{ input: { annotatorId: 'me' }, names: 'annotatorId' }],
   redo: [{ input: {}, names: 'annotatorId' }],
   undoState: [{ input: { annotatorId: 2 ** 60 }, names: 'annotatorId' }],
+  lastCellOf: [
+    { input: { slideId: 1 }, names: 'annotatorId' },
+    { input: { slideId: 0, annotatorId: 1 }, names: 'slideId' },
+  ],
   neighbourCell: [
     { input: { slideId: 1, direction: 'north' }, names: 'direction' },
     { input: { slideId: 1, direction: 'next', filter: { label: 'pink' } }, names: 'filter.label' },
