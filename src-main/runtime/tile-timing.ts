@@ -38,7 +38,7 @@ export async function timeTilesPerLevel(
   levels: number,
   tilesPerLevel: number,
 ): Promise<LevelTiming[]> {
-  const geometry = service.geometry(slide);
+  const geometry = await service.geometry(slide);
   const results: LevelTiming[] = [];
   const top = geometry.levels.length - 1;
   // First-use costs (libvips start-up, JIT) are not what a viewer sees after its first second.
@@ -78,7 +78,7 @@ export interface ColdTileTimings {
 export async function timeColdTiles(registry: SlideRegistry, path: string, levels: number, tilesPerLevel: number): Promise<ColdTileTimings> {
   const slide = await registry.openPath(path);
   const service = new TileService(registry, { cacheBytes: 0 });
-  const geometry = service.geometry(slide);
+  const geometry = await service.geometry(slide);
   return {
     levels: geometry.levels.length, tileSize: geometry.tileSize, overlap: geometry.overlap,
     timings: await timeTilesPerLevel(service, slide, levels, tilesPerLevel),

@@ -6,15 +6,21 @@
 // with like):
 // - tile size 254 + overlap 1 by default (254 + 2 = 256, a power of two, is
 //   what viewers handle best);
-// - limit_bounds=False: the image is the whole level-0 rectangle, not just the
-//   scanned bounds, so DZ pixel (x, y) at full resolution is level-0 pixel
-//   (x, y) and overlays need no offset; unscanned areas are painted with the
-//   slide's background colour by the encoder;
+// - limit_bounds=True when the slide gives `openslide.bounds-*` (the tile
+//   service passes them): the image is only the scanned bounding box, so glass
+//   outside it costs no tiles; DZ pixel (x, y) at full resolution is level-0
+//   pixel (originX + x, originY + y), and the viewer adds that origin to its
+//   image coordinates (cells stay in level-0 coordinates). Without bounds the
+//   origin is (0, 0) and the image is the whole level-0 rectangle. Unscanned
+//   areas inside it are painted with the slide's background colour;
+// - tile size and overlap are per slide (the tile service may pick the
+//   scanner's own image size with no overlap, so full-resolution tiles are
+//   stored JPEGs; see mirax-passthrough.ts);
 // - Deep Zoom level k of n has downsample 2^(n-1-k); it is read from the
 //   OpenSlide level bestLevelForDownsample picks, and the rest of the
 //   downscale (a factor in [1, 2) on MIRAX) is left to the encoder.
 
-import type { SlideLevel } from './slide-reader.ts';
+import type { SlideBounds, SlideLevel } from './slide-reader.ts';
 
 export const DEFAULT_TILE_SIZE = 254;
 export const DEFAULT_OVERLAP = 1;
@@ -22,6 +28,8 @@ export const DEFAULT_OVERLAP = 1;
 export interface DeepZoomOptions {
   tileSize: number;
   overlap: number;
+  /** The scanned area (level-0 px): the image is cut to it. null / absent: the whole level 0. */
+  bounds: SlideBounds | null;
 }
 
 export interface DzLevel {
@@ -41,9 +49,18 @@ export interface DzLevel {
 }
 
 export interface DeepZoomGeometry {
-  /** Level-0 size, which is also the full-resolution DZ level's size. */
+  /** Size of the image (the full-resolution DZ level): the bounds' size, or level 0's. */
   width: number;
   height: number;
+  /** Level-0 position of DZ pixel (0, 0) at full resolution: the bounds' corner, or (0, 0). */
+  originX: number;
+  originY: number;
+  /**
+   * Per slide level, the pixels of that level the image covers, counted from
+   * the origin (DeepZoomGenerator's _l_dimensions): a region read never
+   * reaches past them.
+   */
+  levelLimits: Array<[number, number]>;
   tileSize: number;
   overlap: number;
   /** Index = Deep Zoom level (0 is 1 x 1 pixel, last is full resolution). */
@@ -104,8 +121,13 @@ export function createDeepZoomGeometry(
   if (!Number.isInteger(overlap) || overlap < 0) throw new RangeError(`overlap must be a non-negative integer, got ${overlap}`);
   const level0 = slideLevels[0];
   if (!level0 || level0.width < 1 || level0.height < 1) throw new RangeError('slide has no level 0 with a positive size');
+  const bounds = usableBounds(options.bounds ?? null, level0);
+  const scaleX = bounds ? bounds.width / level0.width : 1;
+  const scaleY = bounds ? bounds.height / level0.height : 1;
+  const levelLimits = slideLevels.map((l): [number, number] => [Math.ceil(l.width * scaleX), Math.ceil(l.height * scaleY)]);
+  const [width, height] = levelLimits[0]!;
 
-  const sizes = dzLevelSizes(level0.width, level0.height);
+  const sizes = dzLevelSizes(width, height);
   const levels = sizes.map(([width, height], dzLevel): DzLevel => {
     const { downsample, slideLevel } = slideLevelForDzLevel(dzLevel, sizes.length, bestLevelForDownsample);
     const chosen = slideLevels[slideLevel];
@@ -119,7 +141,18 @@ export function createDeepZoomGeometry(
       slideLevelToDz: downsample / chosen.downsample,
     };
   });
-  return { width: level0.width, height: level0.height, tileSize, overlap, levels };
+  return {
+    width, height, originX: bounds?.x ?? 0, originY: bounds?.y ?? 0, levelLimits, tileSize, overlap, levels,
+  };
+}
+
+/** Bounds that lie inside level 0 with a positive size, else null (then the whole level 0 is the image). */
+function usableBounds(bounds: SlideBounds | null, level0: SlideLevel): SlideBounds | null {
+  if (!bounds) return null;
+  const { x, y, width, height } = bounds;
+  const ok = [x, y, width, height].every(Number.isSafeInteger) && x >= 0 && y >= 0 && width > 0 && height > 0
+    && x + width <= level0.width && y + height <= level0.height;
+  return ok ? bounds : null;
 }
 
 /** True when (dzLevel, col, row) names a tile of this geometry. */
@@ -146,21 +179,22 @@ export function tileRegion(
     throw new RangeError(`no tile ${dzLevel}/${col}_${row}`);
   }
   const slideLevel = slideLevels[level.slideLevel];
-  if (!slideLevel) throw new RangeError(`slide level ${level.slideLevel} does not exist`);
+  const limits = geometry.levelLimits[level.slideLevel];
+  if (!slideLevel || !limits) throw new RangeError(`slide level ${level.slideLevel} does not exist`);
   const { tileSize, overlap } = geometry;
 
-  const axis = (t: number, tiles: number, dzSize: number, levelSize: number) => {
+  const axis = (t: number, tiles: number, dzSize: number, levelSize: number, origin: number) => {
     const overlapBefore = t !== 0 ? overlap : 0;
     const overlapAfter = t !== tiles - 1 ? overlap : 0;
     const size = Math.min(tileSize, dzSize - tileSize * t) + overlapBefore + overlapAfter;
     const levelStart = level.slideLevelToDz * (tileSize * t - overlapBefore);
-    const start0 = Math.trunc(slideLevel.downsample * levelStart);
+    const start0 = Math.trunc(slideLevel.downsample * levelStart + origin);
     // At least one pixel: a read of nothing has no meaning to readRegion.
     const levelRead = Math.max(1, Math.min(Math.ceil(level.slideLevelToDz * size), levelSize - Math.ceil(levelStart)));
     return { size, start0, levelRead };
   };
-  const x = axis(col, level.cols, level.width, slideLevel.width);
-  const y = axis(row, level.rows, level.height, slideLevel.height);
+  const x = axis(col, level.cols, level.width, limits[0], geometry.originX);
+  const y = axis(row, level.rows, level.height, limits[1], geometry.originY);
   return {
     x0: x.start0, y0: y.start0, slideLevel: level.slideLevel,
     levelWidth: x.levelRead, levelHeight: y.levelRead,

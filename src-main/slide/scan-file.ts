@@ -85,7 +85,7 @@ async function assertMiraxDataFiles(mrxsPath: string): Promise<void> {
 }
 
 /** Slidedat.ini as groups of keys, read leniently: a malformed file is OpenSlide's to reject. */
-function readIni(text: string): Map<string, Map<string, string>> {
+export function readIni(text: string): Map<string, Map<string, string>> {
   const groups = new Map<string, Map<string, string>>();
   let group = new Map<string, string>();
   for (const raw of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {

@@ -19,7 +19,7 @@ function json(value: unknown): ServiceResponse {
 /** Answers a GET for `segments` (the path split on `/`), or null when no tile route matches. */
 export function routeTileRequest(service: TileService, segments: readonly string[]): Promise<ServiceResponse> | null {
   if (segments[0] !== 'slides') return null;
-  if (segments.length === 1) return Promise.resolve(json({ slides: service.listSlides() }));
+  if (segments.length === 1) return service.listSlides().then((slides) => json({ slides }));
 
   const second = segments[1] ?? '';
   if (segments.length === 2) {

@@ -3,14 +3,23 @@
 // answers with a status, content type and body. The HTTP server and the
 // Electron protocol are thin adapters over it, so both reject bad input the
 // same way and neither can reach a file that was not registered.
+// Per slide (unless the options fix them): the DZI covers the scanned bounds
+// only (openslide.bounds-*), and where the scanner stored JPEGs on a regular
+// grid (MIRAX without camera overlap, mirax-stored-tiles.ts) the tile size is
+// the stored image size with no overlap, so full-resolution JPEG tiles are
+// the stored bytes, served without decoding (pass-through: their JPEG quality
+// is the scanner's, not jpegQuality); every other tile is decoded and encoded.
 
 import { SlideError } from './slide-error.ts';
-import { createDeepZoomGeometry, dziXml, hasTile, tileRegion } from './deep-zoom.ts';
+import { DEFAULT_OVERLAP, DEFAULT_TILE_SIZE, createDeepZoomGeometry, dziXml, hasTile, tileRegion } from './deep-zoom.ts';
 import type { DeepZoomGeometry, DeepZoomOptions } from './deep-zoom.ts';
 import { DEFAULT_JPEG_QUALITY, DEFAULT_WEBP_QUALITY, TILE_CONTENT_TYPES, renderTile } from './tile-encoder.ts';
 import type { TileFormat } from './tile-encoder.ts';
 import { TileCache } from './tile-cache.ts';
 import { ReadLimiter } from './read-limiter.ts';
+import { loadMiraxStoredTiles } from './mirax-stored-tiles.ts';
+import type { MiraxStoredTiles } from './mirax-stored-tiles.ts';
+import type { TileRegion } from './deep-zoom.ts';
 import type { RegisteredSlide, SlideRegistry } from './slide-registry.ts';
 import { SLIDE_ID_PATTERN } from './slide-registry.ts';
 
@@ -41,10 +50,20 @@ export interface SlideSummary {
   dzLevels: number;
   tileSize: number;
   overlap: number;
+  /** Level-0 position of the DZI's pixel (0, 0): the scanned bounds' corner, or (0, 0). */
+  originX: number;
+  originY: number;
   tileFormat: TileFormat;
 }
 
-export interface TileServiceOptions extends Partial<DeepZoomOptions> {
+export interface TileServiceOptions extends Partial<Omit<DeepZoomOptions, 'bounds'>> {
+  /**
+   * Cut the DZI to the slide's scanned bounds (openslide.bounds-*; default
+   * true). tileSize / overlap, when given, apply to every slide; left out,
+   * each slide gets its stored image size with no overlap where its stored
+   * JPEGs line up (pass-through), else 254 + 1.
+   */
+  limitBounds?: boolean;
   /** Format named in the DZI (tiles are served in either format on request). */
   format?: TileFormat;
   jpegQuality?: number;
@@ -97,14 +116,20 @@ export class TileService {
   readonly cache: TileCache;
   readonly limiter: ReadLimiter;
   readonly format: TileFormat;
-  readonly #dzOptions: Partial<DeepZoomOptions>;
+  readonly #tileSize: number | undefined;
+  readonly #overlap: number | undefined;
+  readonly #limitBounds: boolean;
   readonly #quality: Record<TileFormat, number>;
-  readonly #geometries = new Map<string, DeepZoomGeometry>();
+  readonly #layouts = new Map<string, Promise<SlideLayout>>();
+  /** The same layouts once made, so a tile request needs no extra await. */
+  readonly #ready = new Map<string, SlideLayout>();
 
   constructor(registry: SlideRegistry, options: TileServiceOptions = {}) {
     this.registry = registry;
     this.format = options.format ?? 'jpeg';
-    this.#dzOptions = { tileSize: options.tileSize, overlap: options.overlap };
+    this.#tileSize = options.tileSize;
+    this.#overlap = options.overlap;
+    this.#limitBounds = options.limitBounds ?? true;
     this.#quality = {
       jpeg: checkQuality('JPEG quality', options.jpegQuality ?? DEFAULT_JPEG_QUALITY),
       webp: checkQuality('WebP quality', options.webpQuality ?? DEFAULT_WEBP_QUALITY),
@@ -112,26 +137,28 @@ export class TileService {
     this.cache = new TileCache(options.cacheBytes ?? DEFAULT_TILE_CACHE_BYTES);
     this.limiter = new ReadLimiter(options.readConcurrency);
     registry.onRemove((id) => {
-      this.#geometries.delete(id);
+      const layout = this.#layouts.get(id);
+      this.#layouts.delete(id);
+      this.#ready.delete(id);
+      void layout?.then((l) => l.stored?.close(), () => undefined);
       this.cache.deletePrefix(`${id}/`);
     });
   }
 
-  /** Geometry of a registered slide (computed once per slide). */
-  geometry(slide: RegisteredSlide): DeepZoomGeometry {
-    let geometry = this.#geometries.get(slide.id);
-    if (!geometry) {
-      const reader = slide.reader;
-      geometry = createDeepZoomGeometry(reader.info.levels, (d) => reader.bestLevelForDownsample(d), this.#dzOptions);
-      this.#geometries.set(slide.id, geometry);
-    }
-    return geometry;
+  /** Geometry of a registered slide (made once per slide; rejects when the slide has no usable pyramid). */
+  async geometry(slide: RegisteredSlide): Promise<DeepZoomGeometry> {
+    return (await this.#layout(slide)).geometry;
   }
 
-  listSlides(): SlideSummary[] {
-    return this.registry.list().map((slide) => {
+  /** The stored JPEGs tiles are passed through from, or null (tests and benchmarks). */
+  async storedTiles(slide: RegisteredSlide): Promise<MiraxStoredTiles | null> {
+    return (await this.#layout(slide)).stored;
+  }
+
+  async listSlides(): Promise<SlideSummary[]> {
+    return Promise.all(this.registry.list().map(async (slide) => {
       const { info } = slide.reader;
-      const geometry = this.#geometryOrError(slide);
+      const geometry = await this.#geometryOrError(slide);
       const usable = !('status' in geometry);
       return {
         id: slide.id, name: slide.name, format: info.format,
@@ -139,15 +166,17 @@ export class TileService {
         dzLevels: usable ? geometry.levels.length : 0,
         tileSize: usable ? geometry.tileSize : 0,
         overlap: usable ? geometry.overlap : 0,
+        originX: usable ? geometry.originX : 0,
+        originY: usable ? geometry.originY : 0,
         tileFormat: this.format,
       };
-    });
+    }));
   }
 
   async getDzi(slideId: string): Promise<ServiceResponse> {
     const found = this.#findSlide(slideId);
     if ('status' in found) return found;
-    const geometry = this.#geometryOrError(found);
+    const geometry = await this.#geometryOrError(found);
     if ('status' in geometry) return geometry;
     return ok('application/xml; charset=utf-8', Buffer.from(dziXml(geometry, this.format)));
   }
@@ -170,14 +199,20 @@ export class TileService {
     const tileFormat = parseFormat(format);
     if (!tileFormat) return tileError('bad-request', `Tile format "${echo(format)}" is not one of jpeg, jpg, webp`);
 
-    const geometry = this.#geometryOrError(found);
-    if ('status' in geometry) return geometry;
+    let layout = this.#ready.get(found.id);
+    if (!layout) {
+      const made = await this.#layoutOrError(found);
+      if ('status' in made) return made;
+      layout = made;
+    }
+    const { geometry } = layout;
     if (!hasTile(geometry, level, c, r)) {
       return tileError('not-found', `Slide ${found.name} has no tile ${level}/${c}_${r}`);
     }
     const key = `${found.id}/${level}/${c}_${r}.${tileFormat}`;
     try {
-      const body = await this.cache.getOrLoad(key, () => this.#renderTile(found, geometry, level, c, r, tileFormat));
+      const cached = this.cache.get(key);
+      const body = cached ?? await this.cache.getOrLoad(key, () => this.#renderTile(found, layout, level, c, r, tileFormat));
       return ok(TILE_CONTENT_TYPES[tileFormat], body);
     } catch (error) {
       if (error instanceof SlideError && error.code === 'closed') {
@@ -194,29 +229,82 @@ export class TileService {
     return slide ?? tileError('not-found', 'No slide is open under this id');
   }
 
-  #geometryOrError(slide: RegisteredSlide): DeepZoomGeometry | ServiceResponse {
+  async #geometryOrError(slide: RegisteredSlide): Promise<DeepZoomGeometry | ServiceResponse> {
+    const layout = await this.#layoutOrError(slide);
+    return 'status' in layout ? layout : layout.geometry;
+  }
+
+  async #layoutOrError(slide: RegisteredSlide): Promise<SlideLayout | ServiceResponse> {
     try {
-      return this.geometry(slide);
+      return await this.#layout(slide);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       return tileError('read-failed', `Slide ${slide.name} has no usable image pyramid: ${reason}`);
     }
   }
 
+  #layout(slide: RegisteredSlide): Promise<SlideLayout> {
+    let layout = this.#layouts.get(slide.id);
+    if (!layout) {
+      layout = this.#makeLayout(slide);
+      this.#layouts.set(slide.id, layout);
+      layout.then((made) => {
+        if (this.#layouts.get(slide.id) === layout) this.#ready.set(slide.id, made);
+        else made.stored?.close(); // the slide was removed meanwhile
+      }, () => this.#layouts.delete(slide.id));
+    }
+    return layout;
+  }
+
+  async #makeLayout(slide: RegisteredSlide): Promise<SlideLayout> {
+    const { reader } = slide;
+    const { info } = reader;
+    // Unreadable stored tiles only cost the pass-through: tiles are then decoded as for any slide.
+    const stored = await loadMiraxStoredTiles(info).catch(() => null);
+    const bounds = this.#limitBounds ? info.bounds : null;
+    const best = (d: number) => reader.bestLevelForDownsample(d);
+    let tileSize = this.#tileSize;
+    let overlap = this.#overlap;
+    if (tileSize === undefined && overlap === undefined && stored && stored.levels.includes(0)
+      && stored.imageWidth === stored.imageHeight) {
+      // Full-resolution tiles are stored images when the grid starts on an image corner.
+      const W = stored.imageWidth;
+      const aligned = createDeepZoomGeometry(info.levels, best, { tileSize: W, overlap: 0, bounds });
+      if (aligned.originX % W === 0 && aligned.originY % W === 0) return { geometry: aligned, stored };
+    }
+    tileSize ??= DEFAULT_TILE_SIZE;
+    overlap ??= DEFAULT_OVERLAP;
+    return { geometry: createDeepZoomGeometry(info.levels, best, { tileSize, overlap, bounds }), stored };
+  }
+
   #renderTile(
     slide: RegisteredSlide,
-    geometry: DeepZoomGeometry,
+    layout: SlideLayout,
     dzLevel: number,
     col: number,
     row: number,
     format: TileFormat,
   ): Promise<Buffer> {
     const { reader } = slide;
-    const region = tileRegion(geometry, reader.info.levels, dzLevel, col, row);
-    return this.limiter.run(() => renderTile(reader, region, {
-      format,
-      quality: this.#quality[format],
-      background: reader.info.backgroundColor,
-    }));
+    const region = tileRegion(layout.geometry, reader.info.levels, dzLevel, col, row);
+    const options = { format, quality: this.#quality[format], background: reader.info.backgroundColor };
+    const stored = format === 'jpeg' ? storedTile(layout.stored, region) : null;
+    if (stored) {
+      return stored.then((jpeg) => jpeg ?? this.limiter.run(() => renderTile(reader, region, options)));
+    }
+    return this.limiter.run(() => renderTile(reader, region, options));
   }
+}
+
+interface SlideLayout {
+  geometry: DeepZoomGeometry;
+  stored: MiraxStoredTiles | null;
+}
+
+/** The stored JPEG when the tile is exactly one stored image at its slide level, else null. */
+function storedTile(stored: MiraxStoredTiles | null, region: TileRegion): Promise<Buffer | null> | null {
+  if (!stored) return null;
+  const { imageWidth: W, imageHeight: H } = stored;
+  if (region.tileWidth !== W || region.tileHeight !== H || region.levelWidth !== W || region.levelHeight !== H) return null;
+  return stored.read(region.slideLevel, region.x0, region.y0);
 }

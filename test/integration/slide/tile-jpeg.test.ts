@@ -6,35 +6,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { openSlide } from '../../../src-main/slide/openslide-reader.ts';
-import type { JpegRegionOptions, RgbaImage, SlideReader } from '../../../src-main/slide/slide-reader.ts';
 import { SlideRegistry } from '../../../src-main/slide/slide-registry.ts';
 import type { RegisteredSlide } from '../../../src-main/slide/slide-registry.ts';
 import { TileService } from '../../../src-main/slide/tile-service.ts';
 import { tileRegion } from '../../../src-main/slide/deep-zoom.ts';
 import { encodeBlankTile, encodeTile } from '../../../src-main/slide/tile-encoder.ts';
 import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
+import { CountingReader } from '../../fixtures/counting-reader.ts';
 
 const QUALITY = 90;
-
-/** Passes every call to the real reader and notes which read each tile used. */
-class CountingReader implements SlideReader {
-  jpegReads = 0;
-  rgbaReads = 0;
-  constructor(readonly inner: SlideReader) {}
-  get info() { return this.inner.info; }
-  get closed() { return this.inner.closed; }
-  readRegion(x0: number, y0: number, level: number, width: number, height: number): Promise<RgbaImage> {
-    this.rgbaReads++;
-    return this.inner.readRegion(x0, y0, level, width, height);
-  }
-  readRegionJpeg(x0: number, y0: number, level: number, width: number, height: number, options: JpegRegionOptions): Promise<Buffer | null> {
-    this.jpegReads++;
-    return this.inner.readRegionJpeg!(x0, y0, level, width, height, options);
-  }
-  bestLevelForDownsample(downsample: number): number { return this.inner.bestLevelForDownsample(downsample); }
-  readAssociatedImage(name: string): Promise<RgbaImage> { return this.inner.readAssociatedImage(name); }
-  close(): void { this.inner.close(); }
-}
 
 let reader: CountingReader;
 let registry: SlideRegistry;
@@ -46,7 +26,8 @@ before(async () => {
   reader = new CountingReader(await openSlide(fixture.mrxsPath));
   registry = new SlideRegistry();
   slide = registry.add(reader);
-  service = new TileService(registry, { cacheBytes: 0, jpegQuality: QUALITY });
+  // The decode-and-encode path: a fixed 254 + 1 grid over the whole level 0, so no tile is a stored image.
+  service = new TileService(registry, { cacheBytes: 0, jpegQuality: QUALITY, tileSize: 254, overlap: 1, limitBounds: false });
 });
 
 after(() => registry?.closeAll());
@@ -58,7 +39,7 @@ async function rgbOf(tile: Buffer) {
 
 /** The tile as the sharp path encodes it (readRegion + encodeTile). */
 async function sharpTile(dzLevel: number, col: number, row: number, format: 'jpeg' | 'webp' = 'jpeg'): Promise<Buffer> {
-  const region = tileRegion(service.geometry(slide), reader.info.levels, dzLevel, col, row);
+  const region = tileRegion((await service.geometry(slide)), reader.info.levels, dzLevel, col, row);
   const rgba = await reader.inner.readRegion(region.x0, region.y0, region.slideLevel, region.levelWidth, region.levelHeight);
   return encodeTile(rgba, region.tileWidth, region.tileHeight, { format, quality: QUALITY, background: reader.info.backgroundColor });
 }
@@ -77,7 +58,7 @@ function meanAbsDiff(a: Buffer, b: Buffer): number {
 }
 
 test('exact-level JPEG tiles come from the native path and match the sharp path', async () => {
-  const full = service.geometry(slide).levels.length - 1;
+  const full = (await service.geometry(slide)).levels.length - 1;
   // Middle of the slide, an edge tile (smaller), a lower slide level, a tile across a photo border.
   const tiles: Array<[number, number, number]> = [[full, 8, 8], [full, 16, 16], [full - 1, 3, 4], [full - 2, 2, 1], [full, 4, 5]];
   for (const [l, c, r] of tiles) {
@@ -93,11 +74,11 @@ test('exact-level JPEG tiles come from the native path and match the sharp path'
 });
 
 test('unscanned areas are the background colour; all-unscanned tiles are the shared blank tile', async () => {
-  const full = service.geometry(slide).levels.length - 1;
+  const full = (await service.geometry(slide)).levels.length - 1;
   const background = reader.info.backgroundColor;
   // Photo (0, 0) (level-0 x, y < 1024) is unscanned; tile 3 covers x 761..1016, tile 4 x 1015..1270.
   const blank = await getTile(full, 1, 1);
-  const region = tileRegion(service.geometry(slide), reader.info.levels, full, 1, 1);
+  const region = tileRegion((await service.geometry(slide)), reader.info.levels, full, 1, 1);
   assert.equal(blank, await encodeBlankTile(region.tileWidth, region.tileHeight, { format: 'jpeg', quality: QUALITY, background }),
     'the pre-encoded background tile itself');
   const mixed = await rgbOf(await getTile(full, 4, 1));
@@ -113,7 +94,7 @@ test('unscanned areas are the background colour; all-unscanned tiles are the sha
 });
 
 test('shrinking levels and WebP still take the sharp path', async () => {
-  const geometry = service.geometry(slide);
+  const geometry = (await service.geometry(slide));
   const shrinking = [...geometry.levels].reverse().find((level) => level.slideLevelToDz > 1);
   assert.ok(shrinking, 'the tiny slide has DZ levels below its smallest slide level');
   const before = { jpeg: reader.jpegReads, rgba: reader.rgbaReads };

@@ -121,3 +121,31 @@ test('DZI descriptor names tile size, overlap, format and full size', () => {
   assert.match(xml, /<Image TileSize="254" Overlap="1" Format="jpeg" xmlns="http:\/\/schemas.microsoft.com\/deepzoom\/2008">/);
   assert.match(xml, /<Size Width="4000" Height="3000" \/><\/Image>/);
 });
+
+test('with scanned bounds the image is only the bounds, as DeepZoomGenerator(limit_bounds=True) cuts it', () => {
+  // Expected values printed by openslide-python 1.2.0's DeepZoomGenerator over a stand-in
+  // slide with these levels and openslide.bounds-* = 1000, 501, 2001 x 1499.
+  const bounds = { x: 1000, y: 501, width: 2001, height: 1499 };
+  const g = createDeepZoomGeometry(threeLevels, bestLevel(threeLevels), { bounds });
+  assert.equal(g.levels.length, 12);
+  assert.deepEqual([g.width, g.height, g.originX, g.originY], [2001, 1499, 1000, 501]);
+  assert.deepEqual(g.levelLimits, [[2001, 1499], [1001, 750], [501, 375]]);
+  const full = g.levels[11]!;
+  assert.deepEqual([full.cols, full.rows], [8, 6]);
+  const region = (l: number, c: number, r: number) => {
+    const t = tileRegion(g, threeLevels, l, c, r);
+    return [t.x0, t.y0, t.slideLevel, t.levelWidth, t.levelHeight];
+  };
+  assert.deepEqual(region(11, 0, 0), [1000, 501, 0, 255, 255]);
+  assert.deepEqual(region(11, 3, 2), [1761, 1008, 0, 256, 256]);
+  assert.deepEqual(region(11, 7, 5), [2777, 1770, 0, 224, 230]);
+  assert.deepEqual(region(10, 1, 1), [1506, 1007, 1, 256, 256]);
+  assert.deepEqual(region(8, 0, 0), [1000, 501, 2, 501, 375]);
+});
+
+test('bounds outside level 0 or empty are ignored: the whole level 0 is the image', () => {
+  for (const bounds of [{ x: 0, y: 0, width: 0, height: 10 }, { x: 3000, y: 0, width: 2000, height: 10 }, null]) {
+    const g = createDeepZoomGeometry(threeLevels, bestLevel(threeLevels), { bounds });
+    assert.deepEqual([g.width, g.height, g.originX, g.originY], [4000, 3000, 0, 0]);
+  }
+});
