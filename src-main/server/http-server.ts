@@ -8,7 +8,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { newAccessToken, tokensMatch } from './access-token.ts';
+import { newAccessToken, tokenMatcher } from './access-token.ts';
 import { Router, errorReply } from './router.ts';
 import type { HttpReply, Mount } from './router.ts';
 
@@ -59,13 +59,16 @@ const SECURITY_HEADERS: Record<string, string> = {
   'X-Frame-Options': 'DENY',
 };
 
+const EMPTY = Buffer.alloc(0);
+
 function send(response: ServerResponse, reply: HttpReply): void {
   if (reply.stream) {
     response.writeHead(reply.status, { ...SECURITY_HEADERS, 'Cache-Control': 'no-store', ...reply.headers });
     reply.stream(response);
     return;
   }
-  const body = reply.body === undefined ? Buffer.alloc(0) : Buffer.from(reply.body);
+  // The body as it is: a tile is sent from the very Buffer the cache holds, never copied.
+  const body = reply.body === undefined ? EMPTY : typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
   response.writeHead(reply.status, {
     ...SECURITY_HEADERS,
     'Cache-Control': 'no-store',
@@ -79,7 +82,7 @@ function send(response: ServerResponse, reply: HttpReply): void {
 async function answer(
   request: IncomingMessage,
   router: Router,
-  token: string,
+  tokenMatches: (given: string) => boolean,
   port: number,
   onError: (error: unknown, request: IncomingMessage) => void,
 ): Promise<HttpReply> {
@@ -103,7 +106,7 @@ async function answer(
   const query = queryAt < 0 ? '' : target.slice(queryAt + 1);
   const segments = path.slice(1).split('/');
   if (segments[0] !== 't') return errorReply(404, 'not-found', 'Nothing here');
-  if (!tokensMatch(token, segments[1] ?? '')) return errorReply(403, 'forbidden', 'Wrong or missing access token');
+  if (!tokenMatches(segments[1] ?? '')) return errorReply(403, 'forbidden', 'Wrong or missing access token');
   if (segments.length < 3) return errorReply(404, 'not-found', 'Nothing here');
   try {
     return await router.dispatch({ method: request.method ?? 'GET', segments: segments.slice(2), query, request });
@@ -115,6 +118,7 @@ async function answer(
 
 export async function createServer(options: ServerOptions = {}): Promise<RunningServer> {
   const token = options.token ?? newAccessToken();
+  const tokenMatches = tokenMatcher(token);
   const router = new Router();
   for (const mount of options.mounts ?? []) router.mount(mount);
   const onError = options.onError ?? ((error, request) => {
@@ -129,7 +133,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
     requestTimeout,
     connectionsCheckingInterval: checkingIntervalMs(headersTimeout),
   }, (request, response) => {
-    void answer(request, router, token, port, onError).then(
+    void answer(request, router, tokenMatches, port, onError).then(
       (reply) => {
         // Drain a body no route read (a GET with one, a refused POST), so keep-alive works.
         if (!request.readableEnded) request.resume();

@@ -44,6 +44,12 @@ export interface MiraxStoredTiles {
    * it is not exactly that rectangle. Rejects only on an I/O failure.
    */
   read(level: number, x0: number, y0: number): Promise<Buffer | null> | null;
+  /**
+   * True when OpenSlide draws nothing at all over those W x H pixels (no
+   * image stored there, or its photo is inactive): the tile is plain
+   * background, known without reading the slide.
+   */
+  blank(level: number, x0: number, y0: number): boolean;
   /** Closes the data files; later reads answer null. */
   close(): void;
 }
@@ -272,16 +278,27 @@ class StoredTiles implements MiraxStoredTiles {
   }
 
   read(level: number, x0: number, y0: number): Promise<Buffer | null> | null {
+    const image = this.#imageAt(level, x0, y0);
+    return image && !this.#closed ? this.#readImage(image) : null;
+  }
+
+  blank(level: number, x0: number, y0: number): boolean {
+    return this.#imageAt(level, x0, y0) === undefined;
+  }
+
+  /** The image drawn alone over that grid cell; undefined: none is drawn there; null: not a grid cell, or unknowable. */
+  #imageAt(level: number, x0: number, y0: number): StoredImage | null | undefined {
     const byIndex = this.images.get(level);
     const c = this.concat[level];
-    if (!byIndex || c === undefined || this.#closed) return null;
+    if (!byIndex || c === undefined) return null;
     // Image (x, y) of this level covers level-0 pixels from (x * W, y * H).
     const W = this.imageWidth;
     const H = this.imageHeight;
-    if (x0 % (W * c) !== 0 || y0 % (H * c) !== 0) return null;
-    const image = byIndex.get((y0 / H) * this.imagesX + x0 / W);
-    if (!image) return null;
-    return this.#readImage(image);
+    if (x0 < 0 || y0 < 0 || x0 % (W * c) !== 0 || y0 % (H * c) !== 0) return null;
+    const x = x0 / W;
+    const y = y0 / H;
+    if (x >= this.imagesX) return undefined;
+    return byIndex.get(y * this.imagesX + x);
   }
 
   async #readImage(image: StoredImage): Promise<Buffer | null> {

@@ -13,7 +13,7 @@
 import { SlideError } from './slide-error.ts';
 import { DEFAULT_OVERLAP, DEFAULT_TILE_SIZE, createDeepZoomGeometry, dziXml, hasTile, tileRegion } from './deep-zoom.ts';
 import type { DeepZoomGeometry, DeepZoomOptions } from './deep-zoom.ts';
-import { DEFAULT_JPEG_QUALITY, DEFAULT_WEBP_QUALITY, TILE_CONTENT_TYPES, renderTile } from './tile-encoder.ts';
+import { DEFAULT_JPEG_QUALITY, DEFAULT_WEBP_QUALITY, TILE_CONTENT_TYPES, encodeBlankTile, renderTile } from './tile-encoder.ts';
 import type { TileFormat } from './tile-encoder.ts';
 import { TileCache } from './tile-cache.ts';
 import { ReadLimiter } from './read-limiter.ts';
@@ -289,6 +289,7 @@ export class TileService {
     const region = tileRegion(layout.geometry, reader.info.levels, dzLevel, col, row);
     const options = { format, quality: this.#quality[format], background: reader.info.backgroundColor };
     const stored = format === 'jpeg' ? storedTile(layout.stored, region) : null;
+    if (stored === 'blank') return encodeBlankTile(region.tileWidth, region.tileHeight, options);
     if (stored) {
       return stored.then((jpeg) => jpeg ?? this.limiter.run(() => renderTile(reader, region, options)));
     }
@@ -301,10 +302,14 @@ interface SlideLayout {
   stored: MiraxStoredTiles | null;
 }
 
-/** The stored JPEG when the tile is exactly one stored image at its slide level, else null. */
-function storedTile(stored: MiraxStoredTiles | null, region: TileRegion): Promise<Buffer | null> | null {
+/**
+ * The stored JPEG when the tile is exactly one stored image at its slide
+ * level, 'blank' when it is exactly a grid cell OpenSlide draws nothing on,
+ * else null.
+ */
+function storedTile(stored: MiraxStoredTiles | null, region: TileRegion): Promise<Buffer | null> | 'blank' | null {
   if (!stored) return null;
   const { imageWidth: W, imageHeight: H } = stored;
   if (region.tileWidth !== W || region.tileHeight !== H || region.levelWidth !== W || region.levelHeight !== H) return null;
-  return stored.read(region.slideLevel, region.x0, region.y0);
+  return stored.blank(region.slideLevel, region.x0, region.y0) ? 'blank' : stored.read(region.slideLevel, region.x0, region.y0);
 }

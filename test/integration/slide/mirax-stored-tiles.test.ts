@@ -16,6 +16,7 @@ import { SlideRegistry } from '../../../src-main/slide/slide-registry.ts';
 import type { RegisteredSlide } from '../../../src-main/slide/slide-registry.ts';
 import { TileService } from '../../../src-main/slide/tile-service.ts';
 import { tileRegion } from '../../../src-main/slide/deep-zoom.ts';
+import { encodeBlankTile } from '../../../src-main/slide/tile-encoder.ts';
 import { jpegSize, loadMiraxStoredTiles } from '../../../src-main/slide/mirax-stored-tiles.ts';
 import type { SlideReader } from '../../../src-main/slide/slide-reader.ts';
 
@@ -114,6 +115,25 @@ test('tiles that are one stored image are its bytes, decoding to exactly OpenSli
   assert.equal(reader.jpegReads, before + 1);
   const { mean } = await diffFromOpenSlide(reader, response.body, tileRegion(geometry, reader.info.levels, top - 3, 0, 0));
   assert.ok(mean < 6, `level 3 tile: mean difference ${mean.toFixed(2)} (a q80 re-encode)`);
+});
+
+test('grid cells with no stored image (unscanned photos) are the background tile, without a read', async () => {
+  const { service, slide, geometry, reader } = await serve(plain.mrxsPath, { limitBounds: false });
+  assert.deepEqual([geometry.tileSize, geometry.overlap, geometry.originX, geometry.originY], [256, 0, 0, 0]);
+  const full = geometry.levels.at(-1)!;
+  const options = { format: 'jpeg' as const, quality: 80, background: reader.info.backgroundColor };
+  const blank = await encodeBlankTile(256, 256, options);
+  const before = reader.jpegReads;
+  // Photo (0, 0) and photo (0, 1): unscanned; tile (4, 4) is the first of photo (1, 1).
+  for (const [col, row] of [[0, 0], [3, 3], [2, 6]] as const) {
+    const response = await service.getTile(slide.id, full.dzLevel, col, row, 'jpeg');
+    assert.equal(response.body, blank, `tile ${col}_${row} is the shared background tile`);
+    assert.deepEqual((await diffFromOpenSlide(reader, response.body, tileRegion(geometry, reader.info.levels, full.dzLevel, col, row))).max <= 2, true);
+  }
+  assert.equal(reader.jpegReads, before);
+  const scanned = await service.getTile(slide.id, full.dzLevel, 4, 4, 'jpeg');
+  assert.notEqual(scanned.body, blank);
+  assert.equal(reader.jpegReads, before, 'a stored image, passed through');
 });
 
 test('a fixed grid that does not line up with the stored images decodes every tile', async () => {
