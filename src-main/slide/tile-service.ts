@@ -4,7 +4,7 @@
 // Electron protocol are thin adapters over it, so both reject bad input the
 // same way and neither can reach a file that was not registered.
 // Per slide (unless the options fix them): the DZI covers the scanned bounds
-// only (openslide.bounds-*), and where the scanner stored JPEGs on a regular
+// only (openslide.bounds-*, with limitBounds), and where the scanner stored JPEGs on a regular
 // grid (MIRAX without camera overlap, mirax-stored-tiles.ts) the tile size is
 // the stored image size with no overlap, so full-resolution JPEG tiles are
 // the stored bytes, served without decoding (pass-through: their JPEG quality
@@ -58,8 +58,10 @@ export interface SlideSummary {
 
 export interface TileServiceOptions extends Partial<Omit<DeepZoomOptions, 'bounds'>> {
   /**
-   * Cut the DZI to the slide's scanned bounds (openslide.bounds-*; default
-   * true). tileSize / overlap, when given, apply to every slide; left out,
+   * Cut the DZI to the slide's scanned bounds (openslide.bounds-*). Off by
+   * default until the viewer adds the DZI's origin (listSlides' originX /
+   * originY) to its image coordinates: cells are in level-0 pixels.
+   * tileSize / overlap, when given, apply to every slide; left out,
    * each slide gets its stored image size with no overlap where its stored
    * JPEGs line up (pass-through), else 254 + 1.
    */
@@ -129,7 +131,7 @@ export class TileService {
     this.format = options.format ?? 'jpeg';
     this.#tileSize = options.tileSize;
     this.#overlap = options.overlap;
-    this.#limitBounds = options.limitBounds ?? true;
+    this.#limitBounds = options.limitBounds ?? false;
     this.#quality = {
       jpeg: checkQuality('JPEG quality', options.jpegQuality ?? DEFAULT_JPEG_QUALITY),
       webp: checkQuality('WebP quality', options.webpQuality ?? DEFAULT_WEBP_QUALITY),

@@ -58,7 +58,7 @@ async function meanAbsDiff(tile: Buffer, expected: Buffer): Promise<number> {
   return sum / data.length;
 }
 
-test('the DZI is the scanned bounds, cut in the stored 256 px images with no overlap', async () => {
+test('the DZI is level 0 (here also the scanned bounds), cut in the stored 256 px images with no overlap', async () => {
   const response = await get(`slides/${slide.id}.dzi`);
   assert.equal(response.status, 200);
   const xml = await response.text();

@@ -40,7 +40,7 @@ async function serve(path: string, options: ConstructorParameters<typeof TileSer
   const registry = new SlideRegistry();
   registries.push(registry);
   const slide: RegisteredSlide = registry.add(reader);
-  const service = new TileService(registry, { cacheBytes: 0, ...options });
+  const service = new TileService(registry, { cacheBytes: 0, limitBounds: true, ...options });
   return { reader, slide, service, geometry: await service.geometry(slide) };
 }
 
