@@ -4,13 +4,14 @@
 // src-main/store satisfies ApiStore as it is; URLs, tiles and jobs come from
 // src-main/runtime/api-runtime.ts, the file dialog from src-main/app/.
 
-import type { Box } from '../domain/geometry.ts';
+import type { Box, Point } from '../domain/geometry.ts';
 import type { CellClassName } from '../domain/cell-class.ts';
-import type { GalleryPage, GalleryQuery, SlideSummary } from '../store/types.ts';
+import type { CellEditInput, GalleryPage, GalleryQuery, SlideSummary } from '../store/types.ts';
 import type { AnnotatorRecord } from '../domain/annotator.ts';
-import type { CellFilter, CellMarkers, CellView } from '../domain/cell.ts';
+import type { CellFilter, CellKind, CellMarkers, CellView } from '../domain/cell.ts';
 import type { JobKind, JobRecord, JobState } from '../domain/job.ts';
-import type { CellLabelState, ClassCounts, LabelChange, LabelHistoryEntry, UndoRedoState } from '../domain/label.ts';
+import type { CellLabelState, ClassCounts, LabelChange, LabelHistoryEntry, StackChange, UndoRedoState } from '../domain/label.ts';
+import type { CellEditChange, CellMeasures } from '../domain/cell-edit.ts';
 import type { DamageSummary, DamagedRegionRecord, SliceProgress, SliceRecord, SlideRecord } from '../domain/slide.ts';
 import type { ApiEventName, ApiEvents } from './events.ts';
 import type { CountsCache } from './counts-cache.ts';
@@ -45,8 +46,9 @@ export interface ApiStore {
   galleryPage(query?: GalleryQuery): GalleryPage;
   applyLabel(cellId: number, label: CellClassName | null, annotatorId: number): LabelChange;
   setFlag(cellId: number, flagged: boolean, annotatorId: number): LabelChange;
-  undo(annotatorId: number): LabelChange | null;
-  redo(annotatorId: number): LabelChange | null;
+  undo(annotatorId: number): StackChange | null;
+  redo(annotatorId: number): StackChange | null;
+  editCells(input: CellEditInput): CellEditChange;
   undoRedoState(annotatorId: number): UndoRedoState;
   cellLabelState(cellId: number): CellLabelState;
   labelHistory(cellId: number): LabelHistoryEntry[];
@@ -122,6 +124,20 @@ export interface DemoSlides {
   prepare(): Promise<string>;
 }
 
+/**
+ * Pixel work of cell edits (runtime/cell-pixels.ts): reads the scan around a
+ * box or point and runs the pipeline's instance step. Throws (a SlideError,
+ * an ApiFailure) when the scan cannot be read.
+ */
+export interface CellEditPixels {
+  /** Measures of each box (stained area, outline, nuclei inside). */
+  measure(slide: SlideRecord, boxes: readonly Box[]): Promise<CellMeasures[]>;
+  /** The instance step's cell whose box holds the point (nearest nucleus first), or null. */
+  propose(slide: SlideRecord, point: Point): Promise<{ box: Box; kind: CellKind; measures: CellMeasures } | null>;
+  /** The box split among the nuclei (geodesic split of the cell mask), one box per nucleus in order. */
+  split(slide: SlideRecord, box: Box, nuclei: readonly Point[]): Promise<Box[]>;
+}
+
 /** Per-window (Electron) or per-server (browser mode) state. */
 export interface ApiSession {
   annotatorId: number | null;
@@ -143,4 +159,6 @@ export interface ApiContext {
   dialogs: FileDialogs | null;
   /** null where the shell has no data folder (an in-memory database). */
   demo: DemoSlides | null;
+  /** Pixel work of cell edits; absent or null: edits go without measures and proposals are unsupported. */
+  cellPixels?: CellEditPixels | null;
 }

@@ -13,11 +13,12 @@ import { exportOptionsSchema } from '../dataset/export-options.ts';
 import { ingestOptionsSchema } from '../pipeline/ingest/ingest-options.ts';
 import { LABEL_GROUPS, type CellMarkers } from '../domain/cell.ts';
 import { CELL_CLASS_NAMES } from '../domain/cell-class.ts';
+import { CELL_EDIT_MAX_PARTS } from '../domain/cell-edit.ts';
 import { JOB_KINDS, JOB_STATES, type JobRecord } from '../domain/job.ts';
 import type { ClassCounts } from '../domain/label.ts';
 import type { OperationName } from './operation-names.ts';
 import type {
-  AnnotatorRecord, CellDetail, CellView, ExportStarted, GalleryPageView, ImportReport, IngestStarted, JobOutcome, JobView, LabelResult,
+  AnnotatorRecord, CellDetail, CellProposal, CellView, EditResult, ExportStarted, GalleryPageView, ImportReport, IngestStarted, JobOutcome, JobView, LabelResult,
   OpenSlideResult, SessionInfo, SlideDetail, SlideInfo, SlideListEntry, UndoRedoState, UndoResult, VerifyResult,
 } from './views.ts';
 
@@ -57,6 +58,27 @@ export const cellFilterSchema = z.strictObject({
   label: z.enum([...CELL_CLASS_NAMES, ...LABEL_GROUPS]).optional(),
   flagged: z.boolean().optional(),
 });
+
+/** Largest side of a cell box a reader may draw, level-0 px (a cell cluster at 0.12 um/px fits). */
+export const EDIT_BOX_SIDE_MAX = 8192;
+
+/** A level-0 point on the slide. */
+export const pointSchema = z.strictObject({
+  x: z.number().finite().min(0, 'must be on the slide (>= 0)'),
+  y: z.number().finite().min(0, 'must be on the slide (>= 0)'),
+});
+
+/** A box a reader draws: whole level-0 px, on the slide's side of 0, cell-sized. */
+export const editBoxSchema = z.strictObject({
+  x: z.number().int('must be a whole pixel').min(0, 'must be on the slide (>= 0)'),
+  y: z.number().int('must be a whole pixel').min(0, 'must be on the slide (>= 0)'),
+  width: z.number().int('must be a whole pixel').min(2, 'must be at least 2 px').max(EDIT_BOX_SIDE_MAX),
+  height: z.number().int('must be a whole pixel').min(2, 'must be at least 2 px').max(EDIT_BOX_SIDE_MAX),
+});
+
+/** Ids given once each (a merge of a cell with itself is a mistake, not a merge). */
+const distinctIds = (min: number) => z.array(id('cellId')).min(min).max(CELL_EDIT_MAX_PARTS)
+  .refine((ids) => new Set(ids).size === ids.length, 'names a cell twice');
 
 export const directionSchema = z.enum(['next', 'previous', 'up', 'down', 'left', 'right']);
 export type Direction = z.infer<typeof directionSchema>;
@@ -210,6 +232,33 @@ export const CONTRACT = {
     limit: z.number().int().min(1).max(1000).optional(),
   }), 'A page of cells in reading order with crop URLs'),
   counts: op<ClassCounts>()(z.strictObject({ slideId: id('slideId').optional() }), 'Counters of a slide, or of the whole library'),
+
+  proposeCell: op<CellProposal | null>()(z.strictObject({ slideId: id('slideId'), point: pointSchema }),
+    "The cell the pipeline's instance step finds around a clicked nucleus (box, kind, measures), or null; nothing is stored"),
+  addCell: op<EditResult>()(z.strictObject({
+    slideId: id('slideId'),
+    /** A box the reader drew, or ... */
+    box: editBoxSchema.optional(),
+    /** ... a nucleus clicked: the instance step's box around it. */
+    point: pointSchema.optional(),
+    annotatorId: id('annotatorId'),
+  }).superRefine((input, context) => {
+    if ((input.box === undefined) === (input.point === undefined)) {
+      context.addIssue({ code: 'custom', path: ['box'], message: 'give either a box or a point, not both or neither' });
+    }
+  }), 'Adds a cell (source manual) with measures from the scan; an append-only edit on the undo stack'),
+  reshapeCell: op<EditResult>()(z.strictObject({ cellId: id('cellId'), box: editBoxSchema, annotatorId: id('annotatorId') }),
+    'Replaces a cell by one with a new box (it keeps the label and flag); the old cell is retired, not deleted'),
+  splitCell: op<EditResult>()(z.strictObject({
+    cellId: id('cellId'),
+    /** One point per nucleus, inside the cell's box: one new cell each. */
+    nuclei: z.array(pointSchema).min(2, 'a split needs at least 2 nuclei').max(CELL_EDIT_MAX_PARTS),
+    annotatorId: id('annotatorId'),
+  }), 'Splits a cell into one cell per clicked nucleus; the old cell is retired'),
+  mergeCells: op<EditResult>()(z.strictObject({ cellIds: distinctIds(2), annotatorId: id('annotatorId') }),
+    'Replaces several cells by one whose box holds them all (the label when they agree)'),
+  rejectCell: op<EditResult>()(z.strictObject({ cellId: id('cellId'), annotatorId: id('annotatorId') }),
+    "Retires a candidate that is not a cell ('not a cell'); undo brings it back"),
 
   startExport: op<ExportStarted>()(exportRequestSchema,
     'Starts a dataset export in a worker; resolves when its job exists (progress comes as job-progress events)'),

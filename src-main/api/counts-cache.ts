@@ -5,6 +5,7 @@
 // something other than a label changes the slide's cells (an ingest), so
 // writers outside this process are caught up with within seconds.
 
+import type { CellEditChange } from '../domain/cell-edit.ts';
 import type { CellLabelState, ClassCounts } from '../domain/label.ts';
 
 export const COUNTS_MAX_AGE_MS = 10_000;
@@ -14,6 +15,8 @@ export interface CountsCache {
   get(slideId: number): ClassCounts;
   /** Updates a cached entry for one cell's change (no-op when not cached), and returns the counters. */
   applyChange(slideId: number, previous: CellLabelState, current: CellLabelState): ClassCounts;
+  /** Updates a cached entry for a cell edit (cells left and joined the live set), and returns the counters. */
+  applyEdit(change: CellEditChange): ClassCounts;
   invalidate(slideId?: number): void;
 }
 
@@ -47,6 +50,21 @@ export function createCountsCache(
         c.labelled = c.total - c.unlabelled;
       }
       if (previous.flagged !== current.flagged) c.flagged += current.flagged ? 1 : -1;
+      return copy(c);
+    },
+    applyEdit(change) {
+      const entry = fresh(change.slideId);
+      if (!entry) return copy(recount(change.slideId).counts);
+      const c = entry.counts;
+      const count = (cell: CellLabelState, sign: 1 | -1) => {
+        c.total += sign;
+        if (cell.label === null) c.unlabelled += sign;
+        else c.byClass[cell.label] += sign;
+        if (cell.flagged) c.flagged += sign;
+      };
+      for (const cell of change.retired) count(cell, -1);
+      for (const cell of change.live) count(cell, 1);
+      c.labelled = c.total - c.unlabelled;
       return copy(c);
     },
     invalidate(slideId) {

@@ -2,7 +2,7 @@
 // webContents.send in Electron, server-sent events in browser mode. Payloads
 // are plain JSON. Subscribe with `api.on(name, callback)`.
 
-import type { JobView, LabelChangeView } from './views.ts';
+import type { CellsChangedView, JobView, LabelChangeView } from './views.ts';
 
 /** Commands from the Electron application menu that the renderer carries out. */
 export const MENU_COMMANDS = ['open-slide', 'ingest', 'export'] as const;
@@ -13,6 +13,8 @@ export interface ApiEvents {
   'job-progress': JobView;
   /** A label or flag changed (this window, another window, undo / redo). */
   'label-changed': LabelChangeView;
+  /** Cells were added, reshaped, split, merged or rejected, or such an edit undone / redone: cells to show and to drop. */
+  'cells-changed': CellsChangedView;
   /** The library changed: a slide was added, its ingest started or ended (refresh listSlides). */
   'slides-changed': { slideId: number | null };
   /** Electron menu: the user chose a command the renderer handles (never sent in browser mode). */
@@ -21,7 +23,7 @@ export interface ApiEvents {
 
 export type ApiEventName = keyof ApiEvents;
 
-export const API_EVENT_NAMES: readonly ApiEventName[] = ['job-progress', 'label-changed', 'slides-changed', 'menu-command'];
+export const API_EVENT_NAMES: readonly ApiEventName[] = ['job-progress', 'label-changed', 'cells-changed', 'slides-changed', 'menu-command'];
 
 export type ApiEventListener<E extends ApiEventName> = (payload: ApiEvents[E]) => void;
 

@@ -5,7 +5,8 @@
 // renderer never builds one itself.
 
 import type { AnnotatorRecord } from '../domain/annotator.ts';
-import type { CellView } from '../domain/cell.ts';
+import type { CellKind, CellView } from '../domain/cell.ts';
+import type { CellEditEvent, CellMeasures } from '../domain/cell-edit.ts';
 import type { JobRecord } from '../domain/job.ts';
 import type { ClassCounts, LabelChange, LabelHistoryEntry, UndoRedoState } from '../domain/label.ts';
 import type { DamageSummary, DamagedArea, SliceProgress, SliceRecord, SlideRecord } from '../domain/slide.ts';
@@ -21,6 +22,7 @@ export type { AnnotatorRecord } from '../domain/annotator.ts';
 export type { CellFilter, CellMarkers, CellView } from '../domain/cell.ts';
 export type { ClassCounts, LabelHistoryEntry, UndoRedoState } from '../domain/label.ts';
 export type { CellClassName } from '../domain/cell-class.ts';
+export type { CellEditEvent, CellEditKind, CellMeasures } from '../domain/cell-edit.ts';
 export type { Box, Point } from '../domain/geometry.ts';
 
 export type { ExportResult, ImportReport, IngestResult, SlideInfo };
@@ -121,7 +123,7 @@ export interface IngestStarted {
 
 export interface CellDetail {
   cell: CellView;
-  /** Every label / flag event of the cell, oldest first, with who and when. */
+  /** Every label / flag event of the cell and every edit that created, retired or restored it, oldest first, with who and when. */
   history: LabelHistoryEntry[];
   /** The cell's padded box at full resolution, JPEG. */
   cropUrl: string;
@@ -148,9 +150,35 @@ export interface LabelResult {
   undo: UndoRedoState;
 }
 
+/** A cell edit (or its undo / redo) as results and the 'cells-changed' event carry it. */
+export interface CellsChangedView {
+  slideId: number;
+  event: CellEditEvent;
+  /** Cells live after the change: new ones, or ones it restored (with their labels). */
+  created: CellView[];
+  /** Ids of the cells it retired (they leave markers, navigation, counts and exports). */
+  retired: number[];
+}
+
+export interface EditResult {
+  edit: CellsChangedView;
+  /** Counters of the slide after the edit. */
+  counts: ClassCounts;
+  undo: UndoRedoState;
+}
+
+/** What the instance step proposes around a clicked nucleus (nothing is stored). */
+export interface CellProposal {
+  box: Box;
+  kind: CellKind;
+  measures: CellMeasures;
+}
+
 export interface UndoResult {
-  /** null when there was nothing to undo / redo. */
+  /** The label or flag change; null when there was nothing to undo / redo or it was a cell edit. */
   change: LabelChangeView | null;
+  /** The cell edit undone or redone, else null. */
+  edit: CellsChangedView | null;
   cell: CellView | null;
   counts: ClassCounts | null;
   undo: UndoRedoState;

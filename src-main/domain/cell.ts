@@ -5,7 +5,7 @@
 import type { CellClassName } from './cell-class.ts';
 import type { Box, Point } from './geometry.ts';
 
-/** 'auto': found by an ingest; 'manual': drawn by a reader; 'imported': from a dataset. */
+/** 'auto': found by an ingest; 'manual': drawn or edited by a reader (see cell-edit.ts); 'imported': from a dataset. */
 export const CELL_SOURCES = ['auto', 'manual', 'imported'] as const;
 export type CellSource = (typeof CELL_SOURCES)[number];
 
@@ -50,6 +50,8 @@ export interface CellView extends CellRecord {
   flagged: boolean;
   labelAnnotatorId: number | null;
   labelledAt: number | null;
+  /** An edit replaced or rejected the cell: it left markers, navigation, counts and exports, its history stays. */
+  retired: boolean;
 }
 
 /** Every cell of a view in columns, for the overlay layer: cheap to build and to send across processes. */

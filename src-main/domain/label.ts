@@ -3,12 +3,16 @@
 // of a slide. Times are milliseconds since the epoch.
 
 import type { CellClassName } from './cell-class.ts';
+import type { CellEditChange, CellEditChangeKind, CellEditEvent } from './cell-edit.ts';
 
 export const LABEL_EVENT_KINDS = ['label', 'flag'] as const;
 export type LabelEventKind = (typeof LABEL_EVENT_KINDS)[number];
 
-/** 'do' = a user action; 'undo'/'redo' revert an earlier event; 'import' = from a dataset, outside undo. */
-export const LABEL_ACTIONS = ['do', 'undo', 'redo', 'import'] as const;
+/**
+ * 'do' = a user action; 'undo'/'redo' revert an earlier event; 'import' = from a dataset, outside undo;
+ * 'inherit' = carried over from the cell(s) an edit replaced (a reshape keeps the label), outside undo.
+ */
+export const LABEL_ACTIONS = ['do', 'undo', 'redo', 'import', 'inherit'] as const;
 export type LabelAction = (typeof LABEL_ACTIONS)[number];
 
 interface LabelEventBase {
@@ -23,7 +27,11 @@ interface LabelEventBase {
 export type LabelEvent = LabelEventBase &
   ({ kind: 'label'; value: CellClassName | null } | { kind: 'flag'; value: boolean });
 
-export type LabelHistoryEntry = LabelEvent & { annotatorName: string };
+/** A cell edit in a cell's history, with what it did to that cell. */
+export type CellEditHistoryEntry = CellEditEvent & { change: CellEditChangeKind; annotatorName: string };
+
+/** Every event of a cell: labels, flags and the edits that created, retired or restored it. */
+export type LabelHistoryEntry = (LabelEvent & { annotatorName: string }) | CellEditHistoryEntry;
 
 export interface CellLabelState {
   label: CellClassName | null;
@@ -34,6 +42,13 @@ export interface LabelChange {
   event: LabelEvent;
   previous: CellLabelState;
   current: CellLabelState;
+}
+
+/** What undo / redo reverted: a label or flag change, or a cell edit (told apart by isEditChange). */
+export type StackChange = LabelChange | CellEditChange;
+
+export function isEditChange(change: StackChange): change is CellEditChange {
+  return change.event.kind === 'edit';
 }
 
 export interface UndoRedoState {

@@ -22,6 +22,7 @@ import type { IngestDefaults, IngestJobsOptions } from './ingest-jobs.ts';
 import { MediaService } from './media-service.ts';
 import { mediaUrls } from './media-routes.ts';
 import { ScanAccess } from './scan-access.ts';
+import { createCellEditPixels } from './cell-pixels.ts';
 
 export interface ApiRuntimeOptions {
   mode: ShellMode;
@@ -99,6 +100,7 @@ export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
     session: { annotatorId: options.annotatorName ? options.store.ensureAnnotator(options.annotatorName).id : null },
     dialogs: options.dialogs ?? null,
     demo: options.demoFolder ? { prepare: () => prepareDemoSlide(options.demoFolder as string) } : null,
+    cellPixels: createCellEditPixels(scans, options.tiles.limiter),
   };
   return {
     context,

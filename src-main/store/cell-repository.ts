@@ -7,7 +7,7 @@
 
 import type { Box } from '../domain/geometry.ts';
 import {
-  CELL_VIEW_COLUMNS, CELL_VIEW_FROM, READING_ORDER, READING_ORDER_DESC, cellFilterSql, toCellView,
+  CELL_VIEW_COLUMNS, CELL_VIEW_FROM, LIVE_CELL, LIVE_CELL_COUNT, READING_ORDER, READING_ORDER_DESC, cellFilterSql, toCellView,
 } from './cell-rows.ts';
 import { checkNewCell } from './slice-repository.ts';
 import type { StoreContext } from './store-context.ts';
@@ -46,6 +46,7 @@ const SELECT_VIEW = `SELECT ${CELL_VIEW_COLUMNS} FROM ${CELL_VIEW_FROM}`;
 const LABEL_ID_SQL = `CASE st.label ${CELL_CLASSES.map((c) => `WHEN '${c.name}' THEN ${c.apaccId}`).join(' ')} ELSE -1 END`;
 const SELECT_MARKERS = `SELECT c.id, c.box_x, c.box_y, c.box_w, c.box_h, ${LABEL_ID_SQL}, coalesce(st.flagged, 0), c.centre_x, c.centre_y, c.kind = 'cluster'
   FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id`;
+// Every list below holds live cells only; getCell reads any cell (retired ones keep their history).
 // Boxes that can reach the viewport: their centre is within the largest box size of it.
 const VIEWPORT_TERMS = `c.centre_y > ? AND c.centre_y < ? AND c.centre_x > ? AND c.centre_x < ?
   AND c.box_x < ? AND c.box_x + c.box_w > ? AND c.box_y < ? AND c.box_y + c.box_h > ?`;
@@ -71,7 +72,7 @@ export function createCellRepository(ctx: StoreContext): CellRepository {
   const step = (cellId: number, filter: CellFilter | undefined, forward: boolean) => {
     const cell = getCell(cellId);
     const f = cellFilterSql(filter);
-    return one(`${SELECT_VIEW} WHERE c.slide_id = ?
+    return one(`${SELECT_VIEW} WHERE c.slide_id = ? AND ${LIVE_CELL}
         AND (c.slice_y, c.slice_x, c.centre_y, c.centre_x, c.id) ${forward ? '>' : '<'} (?, ?, ?, ?, ?)${f.where}
         ORDER BY ${forward ? READING_ORDER : READING_ORDER_DESC} LIMIT 1`,
     cell.slideId, cell.sliceY, cell.sliceX, cell.centre.y, cell.centre.x, cell.id, ...f.params);
@@ -79,12 +80,8 @@ export function createCellRepository(ctx: StoreContext): CellRepository {
   const end = (slideId: number, filter: CellFilter | undefined, first: boolean) => {
     requireSlide(slideId);
     const f = cellFilterSql(filter);
-    return one(`${SELECT_VIEW} WHERE c.slide_id = ?${f.where} ORDER BY ${first ? READING_ORDER : READING_ORDER_DESC} LIMIT 1`,
+    return one(`${SELECT_VIEW} WHERE c.slide_id = ? AND ${LIVE_CELL}${f.where} ORDER BY ${first ? READING_ORDER : READING_ORDER_DESC} LIMIT 1`,
       slideId, ...f.params);
-  };
-  const refreshCellCount = (sliceId: number) => {
-    ctx.sql(`UPDATE slices SET cell_count = (SELECT count(*) FROM cells WHERE slice_id = slices.id), updated_at = ?
-      WHERE id = ? AND state = 'done'`).run(ctx.now(), sliceId);
   };
 
   return {
@@ -92,18 +89,18 @@ export function createCellRepository(ctx: StoreContext): CellRepository {
     listCells(slideId, filter) {
       requireSlide(slideId);
       const f = cellFilterSql(filter);
-      return many(`${SELECT_VIEW} WHERE c.slide_id = ?${f.where} ORDER BY ${READING_ORDER}`, slideId, ...f.params);
+      return many(`${SELECT_VIEW} WHERE c.slide_id = ? AND ${LIVE_CELL}${f.where} ORDER BY ${READING_ORDER}`, slideId, ...f.params);
     },
     cellsInViewport(slideId, viewport, filter) {
       const f = cellFilterSql(filter);
-      return many(`${SELECT_VIEW} WHERE c.slide_id = ? AND ${VIEWPORT_TERMS}${f.where}`,
+      return many(`${SELECT_VIEW} WHERE c.slide_id = ? AND ${VIEWPORT_TERMS} AND ${LIVE_CELL}${f.where}`,
         slideId, ...viewportParams(requireSlide(slideId), viewport), ...f.params);
     },
     cellMarkers(slideId, viewport) {
       const margin = requireSlide(slideId);
       const rows = (viewport === undefined
-        ? ctx.sqlRaw(`${SELECT_MARKERS} WHERE c.slide_id = ?`).all(slideId)
-        : ctx.sqlRaw(`${SELECT_MARKERS} WHERE c.slide_id = ? AND ${VIEWPORT_TERMS}`).all(slideId, ...viewportParams(margin, viewport))
+        ? ctx.sqlRaw(`${SELECT_MARKERS} WHERE c.slide_id = ? AND ${LIVE_CELL}`).all(slideId)
+        : ctx.sqlRaw(`${SELECT_MARKERS} WHERE c.slide_id = ? AND ${VIEWPORT_TERMS} AND ${LIVE_CELL}`).all(slideId, ...viewportParams(margin, viewport))
       ) as number[][];
       const markers: CellMarkers = {
         count: rows.length,
@@ -126,7 +123,7 @@ export function createCellRepository(ctx: StoreContext): CellRepository {
       return markers;
     },
     cellsOfSlice(sliceId) {
-      return many(`${SELECT_VIEW} WHERE c.slice_id = ? ORDER BY ${READING_ORDER}`, checkId(sliceId, 'slice id'));
+      return many(`${SELECT_VIEW} WHERE c.slice_id = ? AND ${LIVE_CELL} ORDER BY ${READING_ORDER}`, checkId(sliceId, 'slice id'));
     },
     firstCell: (slideId, filter) => end(slideId, filter, true),
     lastCell: (slideId, filter) => end(slideId, filter, false),
@@ -137,7 +134,7 @@ export function createCellRepository(ctx: StoreContext): CellRepository {
       const limit = checkInt(query.limit ?? GALLERY_LIMIT_DEFAULT, 'gallery limit', 1);
       if (limit > GALLERY_LIMIT_MAX) throw invalid(`gallery limit must be at most ${GALLERY_LIMIT_MAX}, got ${limit}`);
       const f = cellFilterSql(query.filter);
-      const slideTerm = query.slideId === undefined ? '1 = 1' : 'c.slide_id = ?';
+      const slideTerm = query.slideId === undefined ? LIVE_CELL : `c.slide_id = ? AND ${LIVE_CELL}`;
       const slideParams = query.slideId === undefined ? [] : [checkId(query.slideId, 'slide id')];
       const total = ctx.value(`SELECT count(*) FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id
         WHERE ${slideTerm}${f.where}`, ...slideParams, ...f.params) as number;
@@ -152,18 +149,7 @@ export function createCellRepository(ctx: StoreContext): CellRepository {
       const row = checkNewCell({ box, centre, source: 'manual' }, 'manual cell');
       return ctx.write(() => {
         requireSlide(input.slideId);
-        const slice = ctx.sql(`SELECT id, x, y FROM slices WHERE slide_id = ? AND x <= ? AND ? < x + width AND y <= ? AND ? < y + height
-          ORDER BY y, x LIMIT 1`).get(input.slideId, centre.x, centre.x, centre.y, centre.y) as { id: number; x: number; y: number } | undefined;
-        if (!slice) {
-          throw new StoreError('conflict', `no slice of slide ${input.slideId} contains the point (${centre.x}, ${centre.y}); a cell must lie in a planned slice`);
-        }
-        const number = (ctx.value('SELECT coalesce(max(number), 0) + 1 FROM cells WHERE slice_id = ?', slice.id) as number);
-        const id = Number(ctx.sql(`INSERT INTO cells (slide_id, slice_id, slice_x, slice_y, number, box_x, box_y, box_w, box_h,
-            centre_x, centre_y, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'manual', ?)`)
-          .run(input.slideId, slice.id, slice.x, slice.y, number, row.box_x, row.box_y, row.box_w, row.box_h,
-            row.centre_x, row.centre_y, ctx.now()).lastInsertRowid);
-        refreshCellCount(slice.id);
-        return getCell(id);
+        return getCell(insertManualCell(ctx, input.slideId, row));
       });
     },
     deleteCell(cellId) {
@@ -172,8 +158,11 @@ export function createCellRepository(ctx: StoreContext): CellRepository {
         if (ctx.sql('SELECT 1 FROM label_events WHERE cell_id = ? LIMIT 1').get(cell.id)) {
           throw new StoreError('conflict', `cell ${cell.id} has label events, so it stays in the record; label it rubbish instead`);
         }
+        if (ctx.sql('SELECT 1 FROM edit_cells WHERE cell_id = ? LIMIT 1').get(cell.id)) {
+          throw new StoreError('conflict', `cell ${cell.id} is part of a cell edit, so it stays in the record; reject it instead`);
+        }
         ctx.sql('DELETE FROM cells WHERE id = ?').run(cell.id);
-        refreshCellCount(cell.sliceId);
+        refreshCellCount(ctx, cell.sliceId);
       });
     },
     setCellCropPaths(entries) {
@@ -188,6 +177,36 @@ export function createCellRepository(ctx: StoreContext): CellRepository {
       });
     },
   };
+}
+
+/** A slice's cell_count after cells of it were added or retired (live cells only). */
+export function refreshCellCount(ctx: StoreContext, sliceId: number): void {
+  ctx.sql(`UPDATE slices SET cell_count = ${LIVE_CELL_COUNT}, updated_at = ?
+    WHERE id = ? AND state = 'done'`).run(ctx.now(), sliceId);
+}
+
+/** The columns of a cell a reader made, as checkNewCell gives them. */
+export type ManualCellRow = ReturnType<typeof checkNewCell>;
+
+/**
+ * Inserts a reader's cell (source 'manual') into the slice of its slide that
+ * holds its centre, numbered after the slice's last cell; returns its id.
+ * Runs inside the caller's transaction.
+ */
+export function insertManualCell(ctx: StoreContext, slideId: number, row: ManualCellRow): number {
+  const slice = ctx.sql(`SELECT id, x, y FROM slices WHERE slide_id = ? AND x <= ? AND ? < x + width AND y <= ? AND ? < y + height
+    ORDER BY y, x LIMIT 1`).get(slideId, row.centre_x, row.centre_x, row.centre_y, row.centre_y) as { id: number; x: number; y: number } | undefined;
+  if (!slice) {
+    throw new StoreError('conflict', `no slice of slide ${slideId} contains the point (${row.centre_x}, ${row.centre_y}); a cell must lie in a planned slice`);
+  }
+  const number = ctx.value('SELECT coalesce(max(number), 0) + 1 FROM cells WHERE slice_id = ?', slice.id) as number;
+  const id = Number(ctx.sql(`INSERT INTO cells (slide_id, slice_id, slice_x, slice_y, number, box_x, box_y, box_w, box_h,
+      centre_x, centre_y, area, perimeter, kind, nucleus_x, nucleus_y, nucleus_area, nuclei, source, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'manual', ?)`)
+    .run(slideId, slice.id, slice.x, slice.y, number, row.box_x, row.box_y, row.box_w, row.box_h, row.centre_x, row.centre_y,
+      row.area, row.perimeter, row.kind, row.nucleus_x, row.nucleus_y, row.nucleus_area, row.nuclei, ctx.now()).lastInsertRowid);
+  refreshCellCount(ctx, slice.id);
+  return id;
 }
 
 function checkBox(box: Box, what: string): Box {

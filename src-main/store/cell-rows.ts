@@ -17,7 +17,14 @@ export const CELL_VIEW_COLUMNS = `c.id, c.slide_id, c.slice_id, c.slice_x, c.sli
   c.box_x, c.box_y, c.box_w, c.box_h, c.centre_x, c.centre_y,
   c.area, c.perimeter, c.roundness, c.solidity, c.eccentricity, c.crop_path, c.source, c.model, c.created_at,
   st.label, coalesce(st.flagged, 0), le.annotator_id, le.created_at,
-  c.kind, c.nucleus_x, c.nucleus_y, c.nucleus_area, c.nuclei`;
+  c.kind, c.nucleus_x, c.nucleus_y, c.nucleus_area, c.nuclei, coalesce(st.retired, 0)`;
+
+/** The term that keeps live cells only (an edit retired the others; they stay for the record). */
+export const LIVE_CELL = 'coalesce(st.retired, 0) = 0';
+
+/** Live cells of the slice in an UPDATE of slices (its cell_count). */
+export const LIVE_CELL_COUNT = `(SELECT count(*) FROM cells lc LEFT JOIN cell_state ls ON ls.cell_id = lc.id
+  WHERE lc.slice_id = slices.id AND coalesce(ls.retired, 0) = 0)`;
 
 /** ORDER BY for reading order within one slide (prefix c.slide_id for several slides). */
 export const READING_ORDER = 'c.slice_y, c.slice_x, c.centre_y, c.centre_x, c.id';
@@ -38,6 +45,7 @@ export function toCellView(r: unknown[]): CellView {
     kind: r[25] as CellKind,
     nucleus: r[26] === null ? null : { x: r[26] as number, y: r[27] as number },
     nucleusArea: r[28] as number | null, nuclei: r[29] as number | null,
+    retired: r[30] === 1,
   };
 }
 

@@ -14,6 +14,7 @@ export type * from './types.ts';
 // The records the store returns, declared in domain/ (re-exported so callers of the store need one import).
 export type * from '../domain/annotator.ts';
 export type * from '../domain/cell.ts';
+export type * from '../domain/cell-edit.ts';
 export type * from '../domain/job.ts';
 export type * from '../domain/label.ts';
 export type * from '../domain/slide.ts';

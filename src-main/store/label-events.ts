@@ -1,14 +1,19 @@
 // Appending to label_events and reading events back. The only INSERT into
-// the table; the cell_state trigger derives the current label from it.
+// the table; the cell_state trigger derives the current label from it. The
+// same table holds cell edits (kind 'edit', see edit-events.ts), so labels
+// and edits share one undo stack per annotator (stackHeads).
 
 import type { CellClassName } from '../domain/cell-class.ts';
 import type { StoreContext } from './store-context.ts';
 import type { LabelAction, LabelEvent, LabelEventKind } from '../domain/label.ts';
 
+/** What label_events holds: labels, flags and cell edits. */
+export type StoredEventKind = LabelEventKind | 'edit';
+
 export interface LabelEventRow {
   id: number;
   cellId: number;
-  kind: LabelEventKind;
+  kind: StoredEventKind;
   value: string | null;
   annotatorId: number;
   action: LabelAction;
@@ -20,10 +25,16 @@ export interface LabelEventRow {
 export const EVENT_COLUMNS = `id, cell_id AS cellId, kind, value, annotator_id AS annotatorId, action,
   reverts_event_id AS revertsEventId, stack_below_id AS stackBelowId, created_at AS createdAt`;
 
+/**
+ * Actions on the undo stack ('import' and 'inherit' events are not). Written with the
+ * partial index's own term (action <> 'import') so SQLite uses label_events_undo_stack.
+ */
+export const STACK_ACTIONS_SQL = "action <> 'import' AND action <> 'inherit'";
+
 export interface NewLabelEvent {
   cellId: number;
-  kind: LabelEventKind;
-  /** Class name or null for 'label', '1' / '0' for 'flag'. */
+  kind: StoredEventKind;
+  /** Class name or null for 'label', '1' / '0' for 'flag', the edit kind for 'edit'. */
   value: string | null;
   annotatorId: number;
   action: LabelAction;
@@ -38,6 +49,27 @@ export function appendLabelEvent(ctx: StoreContext, event: NewLabelEvent): Label
       event.revertsEventId ?? null, event.stackBelowId ?? null, ctx.now()) as LabelEventRow;
 }
 
+export function eventRow(ctx: StoreContext, id: number): LabelEventRow {
+  return ctx.sql(`SELECT ${EVENT_COLUMNS} FROM label_events WHERE id = ?`).get(id) as LabelEventRow;
+}
+
+export interface StackHeads { undoTop: number | null; redoTop: number | null }
+
+/**
+ * The tops of the annotator's undo and redo stacks, from the latest stack event
+ * (see label-repository.ts for the rule).
+ */
+export function stackHeads(ctx: StoreContext, annotatorId: number): StackHeads {
+  const last = ctx.sql(`SELECT id, action, reverts_event_id AS reverts FROM label_events
+    WHERE annotator_id = ? AND ${STACK_ACTIONS_SQL} ORDER BY id DESC LIMIT 1`).get(annotatorId) as
+    { id: number; action: 'do' | 'undo' | 'redo'; reverts: number | null } | undefined;
+  if (!last) return { undoTop: null, redoTop: null };
+  if (last.action === 'do') return { undoTop: last.id, redoTop: null };
+  const below = eventRow(ctx, last.reverts as number).stackBelowId;
+  return last.action === 'redo' ? { undoTop: last.id, redoTop: below } : { undoTop: below, redoTop: last.id };
+}
+
+/** A label or flag row as the domain's event (edit rows go through edit-events.ts). */
 export function toLabelEvent(row: LabelEventRow): LabelEvent {
   const base = {
     id: row.id, cellId: row.cellId, annotatorId: row.annotatorId, action: row.action,

@@ -12,35 +12,41 @@
 //   latest 'undo' L: undo top = below(reverted(L)),         redo top = L
 // A new action empties the redo stack, as in every editor. Undo restores the
 // value from before the action even if someone else changed the cell since.
+// Cell edits are events of kind 'edit' on the same stacks: undo and redo of
+// one go through edit-events.ts (replayEdit). Labels given to a cell an edit
+// has retired are refused; its history stays readable.
 
 import type { CellClassName } from '../domain/cell-class.ts';
-import { EVENT_COLUMNS, appendLabelEvent, toLabelEvent, type LabelEventRow } from './label-events.ts';
+import { EVENT_COLUMNS, appendLabelEvent, eventRow as readEvent, stackHeads, toLabelEvent, type LabelEventRow } from './label-events.ts';
+import { replayEdit } from './edit-events.ts';
 import type { StoreContext } from './store-context.ts';
-import { invalid, notFound } from './store-error.ts';
+import { StoreError, invalid, notFound } from './store-error.ts';
 import type { RebuildResult } from './types.ts';
-import type { CellLabelState, LabelChange, LabelEvent, LabelEventKind, LabelHistoryEntry, UndoRedoState } from '../domain/label.ts';
+import type {
+  CellLabelState, LabelChange, LabelEvent, LabelEventKind, LabelHistoryEntry, StackChange, UndoRedoState,
+} from '../domain/label.ts';
+import type { CellEditChangeKind, CellEditKind } from '../domain/cell-edit.ts';
 import { checkId, checkLabel } from './validate.ts';
 
 export interface LabelRepository {
   /** Sets (or with null clears) the cell's class; returns the appended event with the state before and after. */
   applyLabel(cellId: number, label: CellClassName | null, annotatorId: number): LabelChange;
   setFlag(cellId: number, flagged: boolean, annotatorId: number): LabelChange;
-  /** Reverts the annotator's most recent not-undone action; null when there is none. */
-  undo(annotatorId: number): LabelChange | null;
+  /** Reverts the annotator's most recent not-undone action (a label, flag or cell edit); null when there is none. */
+  undo(annotatorId: number): StackChange | null;
   /** Re-applies the annotator's most recently undone action; null when there is none. */
-  redo(annotatorId: number): LabelChange | null;
+  redo(annotatorId: number): StackChange | null;
   undoRedoState(annotatorId: number): UndoRedoState;
   cellLabelState(cellId: number): CellLabelState;
-  /** Every event of the cell, oldest first, with the annotator's name. */
+  /** Every event of the cell (labels, flags, the edits that made, retired or restored it), oldest first, with the annotator's name. */
   labelHistory(cellId: number): LabelHistoryEntry[];
-  /** Events with id > afterId in id order (for export or sync), at most limit. */
+  /** Label and flag events with id > afterId in id order (for export or sync), at most limit. */
   listLabelEvents(options?: { slideId?: number; afterId?: number; limit?: number }): LabelEvent[];
   /** Recomputes cell_state from label_events; reports how many cells were out of step. */
   rebuildCellState(): RebuildResult;
 }
 
 interface StateRow { label: CellClassName | null; flagged: number }
-interface Heads { undoTop: number | null; redoTop: number | null }
 
 // The current state of every cell that has events, straight from the log.
 const DERIVED_STATE = `
@@ -51,11 +57,25 @@ const DERIVED_STATE = `
       ORDER BY f.id DESC LIMIT 1), 0) AS flagged,
     (SELECT max(f.id) FROM label_events f WHERE f.cell_id = e.cell_id AND f.kind = 'flag') AS flag_event_id,
     max(e.id) AS last_event_id
-  FROM label_events e GROUP BY e.cell_id`;
+  FROM label_events e WHERE e.kind <> 'edit' GROUP BY e.cell_id`;
+
+// Retired or not, from the latest edit that changed each cell.
+const DERIVED_LIFE = `
+  SELECT x.cell_id AS cell_id, x.change = 'retire' AS retired,
+    CASE x.change WHEN 'retire' THEN x.event_id END AS retire_event_id, x.event_id AS last_event_id
+  FROM edit_cells x WHERE x.event_id = (SELECT max(y.event_id) FROM edit_cells y WHERE y.cell_id = x.cell_id)`;
+
+// Both, one row per cell with any event.
+const DERIVED_CELL_STATE = `
+  SELECT ids.cell_id AS cell_id, s.label AS label, s.label_event_id AS label_event_id, coalesce(s.flagged, 0) AS flagged,
+    s.flag_event_id AS flag_event_id, coalesce(l.retired, 0) AS retired, l.retire_event_id AS retire_event_id,
+    max(coalesce(s.last_event_id, 0), coalesce(l.last_event_id, 0)) AS last_event_id
+  FROM (SELECT cell_id FROM label_events WHERE kind <> 'edit' UNION SELECT cell_id FROM edit_cells) ids
+  LEFT JOIN (${DERIVED_STATE}) s ON s.cell_id = ids.cell_id
+  LEFT JOIN (${DERIVED_LIFE}) l ON l.cell_id = ids.cell_id`;
 
 export function createLabelRepository(ctx: StoreContext): LabelRepository {
-  const eventRow = (id: number) =>
-    ctx.sql(`SELECT ${EVENT_COLUMNS} FROM label_events WHERE id = ?`).get(id) as LabelEventRow;
+  const eventRow = (id: number) => readEvent(ctx, id);
   const stateOf = (cellId: number): CellLabelState => {
     const row = ctx.sql('SELECT label, flagged FROM cell_state WHERE cell_id = ?').get(cellId) as StateRow | undefined;
     return { label: row?.label ?? null, flagged: row?.flagged === 1 };
@@ -63,18 +83,16 @@ export function createLabelRepository(ctx: StoreContext): LabelRepository {
   const requireCell = (cellId: number) => {
     if (!ctx.sql('SELECT 1 FROM cells WHERE id = ?').get(checkId(cellId, 'cell id'))) throw notFound('cell', cellId);
   };
+  const requireLiveCell = (cellId: number) => {
+    requireCell(cellId);
+    if (ctx.value('SELECT retired FROM cell_state WHERE cell_id = ?', cellId) === 1) {
+      throw new StoreError('conflict', `cell ${cellId} was replaced or rejected by a cell edit; label the cell that replaced it`);
+    }
+  };
   const requireAnnotator = (annotatorId: number) => {
     if (!ctx.sql('SELECT 1 FROM annotators WHERE id = ?').get(checkId(annotatorId, 'annotator id'))) throw notFound('annotator', annotatorId);
   };
-  const heads = (annotatorId: number): Heads => {
-    const last = ctx.sql(`SELECT id, action, reverts_event_id AS reverts FROM label_events
-      WHERE annotator_id = ? AND action <> 'import' ORDER BY id DESC LIMIT 1`).get(annotatorId) as
-      { id: number; action: 'do' | 'undo' | 'redo'; reverts: number | null } | undefined;
-    if (!last) return { undoTop: null, redoTop: null };
-    if (last.action === 'do') return { undoTop: last.id, redoTop: null };
-    const below = eventRow(last.reverts as number).stackBelowId;
-    return last.action === 'redo' ? { undoTop: last.id, redoTop: below } : { undoTop: below, redoTop: last.id };
-  };
+  const heads = (annotatorId: number) => stackHeads(ctx, annotatorId);
   const change = (cellId: number, write: () => LabelEventRow): LabelChange => {
     const previous = stateOf(cellId);
     const event = toLabelEvent(write());
@@ -82,7 +100,7 @@ export function createLabelRepository(ctx: StoreContext): LabelRepository {
   };
   const act = (cellId: number, kind: LabelEventKind, value: string | null, annotatorId: number) =>
     ctx.write(() => {
-      requireCell(cellId);
+      requireLiveCell(cellId);
       requireAnnotator(annotatorId);
       const { undoTop } = heads(annotatorId);
       return change(cellId, () => appendLabelEvent(ctx, { cellId, kind, value, annotatorId, action: 'do', stackBelowId: undoTop }));
@@ -102,6 +120,7 @@ export function createLabelRepository(ctx: StoreContext): LabelRepository {
         const { undoTop, redoTop } = heads(annotatorId);
         if (undoTop === null) return null;
         const target = eventRow(undoTop);
+        if (target.kind === 'edit') return replayEdit(ctx, target, { action: 'undo', annotatorId, revertsEventId: target.id, stackBelowId: redoTop });
         const before = ctx.sql(`SELECT value FROM label_events WHERE cell_id = ? AND kind = ? AND id < ?
           ORDER BY id DESC LIMIT 1`).get(target.cellId, target.kind, target.id) as { value: string | null } | undefined;
         const value = before ? before.value : target.kind === 'flag' ? '0' : null;
@@ -117,6 +136,7 @@ export function createLabelRepository(ctx: StoreContext): LabelRepository {
         const { undoTop, redoTop } = heads(annotatorId);
         if (redoTop === null) return null;
         const undone = eventRow(eventRow(redoTop).revertsEventId as number);
+        if (undone.kind === 'edit') return replayEdit(ctx, undone, { action: 'redo', annotatorId, revertsEventId: redoTop, stackBelowId: undoTop });
         return change(undone.cellId, () => appendLabelEvent(ctx, {
           cellId: undone.cellId, kind: undone.kind, value: undone.value, annotatorId, action: 'redo',
           revertsEventId: redoTop, stackBelowId: undoTop,
@@ -138,10 +158,19 @@ export function createLabelRepository(ctx: StoreContext): LabelRepository {
     labelHistory(cellId) {
       requireCell(cellId);
       const rows = ctx.sql(`SELECT e.id, e.cell_id AS cellId, e.kind, e.value, e.annotator_id AS annotatorId, e.action,
-          e.reverts_event_id AS revertsEventId, e.stack_below_id AS stackBelowId, e.created_at AS createdAt, a.name AS annotatorName
-        FROM label_events e JOIN annotators a ON a.id = e.annotator_id WHERE e.cell_id = ? ORDER BY e.id`)
-        .all(cellId) as Array<LabelEventRow & { annotatorName: string }>;
-      return rows.map((r) => ({ ...toLabelEvent(r), annotatorName: r.annotatorName }));
+          e.reverts_event_id AS revertsEventId, e.stack_below_id AS stackBelowId, e.created_at AS createdAt, a.name AS annotatorName,
+          x.change AS change
+        FROM label_events e JOIN annotators a ON a.id = e.annotator_id
+        LEFT JOIN edit_cells x ON x.event_id = e.id AND x.cell_id = ?
+        WHERE (e.cell_id = ? AND e.kind <> 'edit') OR e.id IN (SELECT event_id FROM edit_cells WHERE cell_id = ?) ORDER BY e.id`)
+        .all(cellId, cellId, cellId) as Array<LabelEventRow & { annotatorName: string; change: CellEditChangeKind | null }>;
+      return rows.map((r): LabelHistoryEntry => (r.kind === 'edit'
+        ? {
+          id: r.id, kind: 'edit', value: r.value as CellEditKind, cellId: r.cellId, annotatorId: r.annotatorId,
+          action: r.action as 'do' | 'undo' | 'redo', revertsEventId: r.revertsEventId, createdAt: r.createdAt,
+          change: r.change as CellEditChangeKind, annotatorName: r.annotatorName,
+        }
+        : { ...toLabelEvent(r), annotatorName: r.annotatorName }));
     },
     listLabelEvents(options = {}) {
       const afterId = options.afterId ?? 0;
@@ -149,17 +178,17 @@ export function createLabelRepository(ctx: StoreContext): LabelRepository {
       if (!Number.isSafeInteger(afterId) || afterId < 0) throw invalid(`afterId must be an integer >= 0, got ${afterId}`);
       if (!Number.isSafeInteger(limit) || limit < 1) throw invalid(`limit must be a positive integer, got ${limit}`);
       const rows = options.slideId === undefined
-        ? ctx.sql(`SELECT ${EVENT_COLUMNS} FROM label_events WHERE id > ? ORDER BY id LIMIT ?`).all(afterId, limit)
+        ? ctx.sql(`SELECT ${EVENT_COLUMNS} FROM label_events WHERE id > ? AND kind <> 'edit' ORDER BY id LIMIT ?`).all(afterId, limit)
         : ctx.sql(`SELECT ${EVENT_COLUMNS} FROM label_events
-            WHERE id > ? AND cell_id IN (SELECT id FROM cells WHERE slide_id = ?) ORDER BY id LIMIT ?`)
+            WHERE id > ? AND kind <> 'edit' AND cell_id IN (SELECT id FROM cells WHERE slide_id = ?) ORDER BY id LIMIT ?`)
           .all(afterId, checkId(options.slideId, 'slide id'), limit);
       return (rows as LabelEventRow[]).map(toLabelEvent);
     },
     rebuildCellState() {
       return ctx.write(() => {
         ctx.db.exec(`DROP TABLE IF EXISTS temp.derived_state;
-          CREATE TEMP TABLE derived_state AS ${DERIVED_STATE};`);
-        const columns = 'cell_id, label, label_event_id, flagged, flag_event_id, last_event_id';
+          CREATE TEMP TABLE derived_state AS ${DERIVED_CELL_STATE};`);
+        const columns = 'cell_id, label, label_event_id, flagged, flag_event_id, retired, retire_event_id, last_event_id';
         const corrected = ctx.db.prepare(`SELECT count(DISTINCT cell_id) FROM (
             SELECT cell_id FROM (SELECT ${columns} FROM temp.derived_state EXCEPT SELECT ${columns} FROM main.cell_state)
             UNION ALL

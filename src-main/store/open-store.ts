@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { createAnnotatorRepository, type AnnotatorRepository } from './annotator-repository.ts';
 import { createCellRepository, type CellRepository } from './cell-repository.ts';
 import { createDamageRepository, type DamageRepository } from './damage-repository.ts';
+import { createCellEditRepository, type CellEditRepository } from './edit-repository.ts';
 import { defaultDatabasePath } from './database-path.ts';
 import { createJobRepository, type JobRepository } from './job-repository.ts';
 import { createLabelRepository, type LabelRepository } from './label-repository.ts';
@@ -36,7 +37,7 @@ export interface StoreOptions {
 
 export interface Store
   extends AnnotatorRepository, SlideRepository, SliceRepository, CellRepository, LabelRepository, JobRepository, SummaryRepository,
-    DamageRepository, ReaderPositionRepository {
+    DamageRepository, ReaderPositionRepository, CellEditRepository {
   /** The database file, or ':memory:'. */
   readonly path: string;
   readonly schemaVersion: number;
@@ -90,6 +91,7 @@ export function openStore(path: string = defaultDatabasePath(), options: StoreOp
     ...createJobRepository(ctx),
     ...createSummaryRepository(ctx),
     ...createDamageRepository(ctx),
+    ...createCellEditRepository(ctx),
     ...createReaderPositionRepository(ctx),
   };
   const store: Store = {

@@ -5,10 +5,12 @@
 // Re-ingest policy: cells that carry label events are never deleted, nor are
 // manual or imported cells (someone's work). Only unlabelled auto cells are
 // replaced; a new cell that overlaps a kept one (IoU >= keptOverlapIou) is
-// skipped, so the kept cell stands in for it.
+// skipped, so the kept cell stands in for it. Cells an edit touched stay too,
+// retired ones included: a rejected candidate is not found again.
 
 import { intersectBoxes, type Box } from '../domain/geometry.ts';
 import { CELL_KINDS, CELL_SOURCES } from '../domain/cell.ts';
+import { LIVE_CELL_COUNT } from './cell-rows.ts';
 import { appendLabelEvent } from './label-events.ts';
 import type { StoreContext } from './store-context.ts';
 import { StoreError, invalid, notFound } from './store-error.ts';
@@ -17,6 +19,11 @@ import type { SliceProgress, SliceRecord } from '../domain/slide.ts';
 import { checkFinite, checkId, checkInt, checkLabel, checkOneOf, checkOptionalFinite, checkOptionalText } from './validate.ts';
 
 export const DEFAULT_KEPT_OVERLAP_IOU = 0.5;
+
+// What a re-ingest may replace: unlabelled auto cells no edit touched (an edited cell is part of the record).
+const REPLACEABLE = `source = 'auto'
+  AND NOT EXISTS (SELECT 1 FROM label_events e WHERE e.cell_id = cells.id)
+  AND NOT EXISTS (SELECT 1 FROM edit_cells x WHERE x.cell_id = cells.id) RETURNING crop_path`;
 const ERROR_TEXT_MAX = 4000;
 
 export interface SliceRepository {
@@ -109,8 +116,7 @@ export function createSliceRepository(ctx: StoreContext): SliceRepository {
         if (needsAnnotator && !ctx.sql('SELECT 1 FROM annotators WHERE id = ?').get(checkId(options.annotatorId, 'annotator id'))) {
           throw notFound('annotator', options.annotatorId as number);
         }
-        const deleted = ctx.sql(`DELETE FROM cells WHERE slice_id = ? AND source = 'auto'
-          AND NOT EXISTS (SELECT 1 FROM label_events e WHERE e.cell_id = cells.id) RETURNING crop_path`).all(sliceId) as Array<{ crop_path: string | null }>;
+        const deleted = ctx.sql(`DELETE FROM cells WHERE slice_id = ? AND ${REPLACEABLE}`).all(sliceId) as Array<{ crop_path: string | null }>;
         const kept = ctx.sql(`SELECT number, box_x AS x, box_y AS y, box_w AS width, box_h AS height FROM cells WHERE slice_id = ?`)
           .all(sliceId) as Array<Box & { number: number }>;
         const used = new Set<number>(kept.map((k) => k.number));
@@ -143,7 +149,7 @@ export function createSliceRepository(ctx: StoreContext): SliceRepository {
           out.push({ id, number });
         }
         const updated = ctx.sql(`UPDATE slices SET state = 'done', error = NULL, updated_at = ?,
-            cell_count = (SELECT count(*) FROM cells WHERE slice_id = slices.id)
+            cell_count = ${LIVE_CELL_COUNT}
           WHERE id = ? RETURNING ${SLICE_COLUMNS}`).get(now, sliceId) as SliceRecord;
         return { slice: updated, cells: out, deleted: deleted.length, kept: kept.length, deletedCropPaths: cropPaths(deleted) };
       });
@@ -161,8 +167,7 @@ export function createSliceRepository(ctx: StoreContext): SliceRepository {
         requireSlide(slideId);
         const running = ctx.value("SELECT id FROM jobs WHERE slide_id = ? AND state = 'running'", slideId) as number | undefined;
         if (running !== undefined) throw new StoreError('conflict', `slide ${slideId} has a running job (${running}); stop it before reingesting`);
-        const deleted = ctx.sql(`DELETE FROM cells WHERE slide_id = ? AND source = 'auto'
-          AND NOT EXISTS (SELECT 1 FROM label_events e WHERE e.cell_id = cells.id) RETURNING crop_path`).all(slideId) as Array<{ crop_path: string | null }>;
+        const deleted = ctx.sql(`DELETE FROM cells WHERE slide_id = ? AND ${REPLACEABLE}`).all(slideId) as Array<{ crop_path: string | null }>;
         const deletedSlices = ctx.sql(`DELETE FROM slices WHERE slide_id = ?
           AND NOT EXISTS (SELECT 1 FROM cells c WHERE c.slice_id = slices.id)`).run(slideId).changes;
         const slicesReset = ctx.sql(`UPDATE slices SET state = 'pending', cell_count = NULL, error = NULL, updated_at = ?

@@ -1,8 +1,9 @@
 // Counters: per-class counts for a slide (or the whole library) and the
-// per-slide summary the library list shows. Computed from cells + cell_state
+// per-slide summary the library list shows, over live cells. Computed from cells + cell_state
 // on each call, so they can never drift from the labels.
 
 import { CELL_CLASSES, type CellClassName } from '../domain/cell-class.ts';
+import { LIVE_CELL } from './cell-rows.ts';
 import { JOB_COLUMNS, toJobRecord, type JobRow } from './job-repository.ts';
 import { SLIDE_COLUMNS } from './slide-repository.ts';
 import type { StoreContext } from './store-context.ts';
@@ -37,7 +38,7 @@ function addCount(counts: ClassCounts, row: CountRow): void {
 }
 
 const COUNT_SELECT = `SELECT c.slide_id AS slideId, st.label AS label, count(*) AS n, coalesce(sum(st.flagged), 0) AS flagged
-  FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id`;
+  FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id WHERE ${LIVE_CELL}`;
 
 export function createSummaryRepository(ctx: StoreContext): SummaryRepository {
   return {
@@ -48,7 +49,7 @@ export function createSummaryRepository(ctx: StoreContext): SummaryRepository {
         rows = ctx.sql(`${COUNT_SELECT} GROUP BY st.label`).all() as CountRow[];
       } else {
         if (!ctx.sql('SELECT 1 FROM slides WHERE id = ?').get(checkId(slideId, 'slide id'))) throw notFound('slide', slideId);
-        rows = ctx.sql(`${COUNT_SELECT} WHERE c.slide_id = ? GROUP BY st.label`).all(slideId) as CountRow[];
+        rows = ctx.sql(`${COUNT_SELECT} AND c.slide_id = ? GROUP BY st.label`).all(slideId) as CountRow[];
       }
       for (const row of rows) addCount(counts, row);
       return counts;

@@ -5,6 +5,7 @@
 // milliseconds since the epoch.
 
 import type { CellFilter, CellKind, CellSource, CellView } from '../domain/cell.ts';
+import type { CellEditKind, NewEditCell } from '../domain/cell-edit.ts';
 import type { CellClassName } from '../domain/cell-class.ts';
 import type { Box, Point } from '../domain/geometry.ts';
 import type { JobKind, JobRecord } from '../domain/job.ts';
@@ -128,6 +129,16 @@ export interface ManualCellInput {
   box: Box;
   /** Defaults to the box centre. */
   centre?: Point;
+}
+
+export interface CellEditInput {
+  kind: CellEditKind;
+  slideId: number;
+  annotatorId: number;
+  /** Live cells of the slide the edit replaces or rejects. */
+  retire: readonly number[];
+  /** Cells it makes, with their measures. */
+  create: readonly NewEditCell[];
 }
 
 export interface NewJob {

@@ -9,6 +9,7 @@ import { labelHandlers } from './labels.ts';
 import { libraryHandlers } from './library.ts';
 import { sessionHandlers } from './session.ts';
 import { datasetHandlers } from './datasets.ts';
+import { editHandlers } from './edits.ts';
 
 export type { Handler, Handlers } from './handler.ts';
 
@@ -20,4 +21,5 @@ export const HANDLERS: Handlers = {
   ...cellHandlers,
   ...labelHandlers,
   ...datasetHandlers,
+  ...editHandlers,
 };

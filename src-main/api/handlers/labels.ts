@@ -4,12 +4,13 @@
 // windows and for the overlay.
 
 import type { CellView } from '../../domain/cell.ts';
-import type { LabelChange } from '../../domain/label.ts';
+import { isEditChange, type LabelChange, type StackChange } from '../../domain/label.ts';
 import type { ApiContext } from '../context.ts';
 import type { ParsedInput } from '../contract.ts';
 import type { LabelResult, UndoResult } from '../views.ts';
 import type { Handlers } from './handler.ts';
 import { changeView } from './views.ts';
+import { publishEdit } from './edits.ts';
 
 type Advance = NonNullable<ParsedInput<'labelCell'>['advance']>;
 
@@ -34,13 +35,17 @@ function committed(ctx: ApiContext, change: LabelChange, advance: Advance): Labe
   };
 }
 
-function reverted(ctx: ApiContext, change: LabelChange | null, annotatorId: number): UndoResult {
-  if (!change) return { change: null, cell: null, counts: null, undo: ctx.store.undoRedoState(annotatorId) };
+function reverted(ctx: ApiContext, change: StackChange | null, annotatorId: number): UndoResult {
+  if (!change) return { change: null, edit: null, cell: null, counts: null, undo: ctx.store.undoRedoState(annotatorId) };
+  if (isEditChange(change)) {
+    const { view, counts } = publishEdit(ctx, change);
+    return { change: null, edit: view, cell: change.live[0] ?? null, counts, undo: ctx.store.undoRedoState(annotatorId) };
+  }
   const cell = ctx.store.getCell(change.event.cellId);
   const view = changeView(cell.slideId, change);
   ctx.events.emit('label-changed', view);
   const counts = ctx.counts.applyChange(cell.slideId, change.previous, change.current);
-  return { change: view, cell, counts, undo: ctx.store.undoRedoState(annotatorId) };
+  return { change: view, edit: null, cell, counts, undo: ctx.store.undoRedoState(annotatorId) };
 }
 
 export const labelHandlers: Pick<Handlers, 'labelCell' | 'flagCell' | 'undo' | 'redo' | 'undoState' | 'lastCellOf'> = {

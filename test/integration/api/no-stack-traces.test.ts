@@ -107,6 +107,22 @@ function conflicting(operation: OperationName): unknown[] {
     ],
     gallery: [{ slideId: missing }, { slideId: f.slideId, sliceId: missing }, { slideId: f.slideId, offset: Number.MAX_SAFE_INTEGER }],
     counts: [{ slideId: missing }],
+    proposeCell: [{ slideId: missing, point: { x: 1, y: 1 } }, { slideId: f.slideId, point: { x: 1e12, y: 1e12 } }],
+    addCell: [
+      { slideId: missing, annotatorId: 1, box: { x: 0, y: 0, width: 10, height: 10 } },
+      { slideId: f.slideId, annotatorId: missing, box: { x: 0, y: 0, width: 10, height: 10 } },
+      { slideId: f.slideId, annotatorId: 1, box: { x: 10_000_000, y: 0, width: 10, height: 10 } },
+    ],
+    reshapeCell: [
+      { cellId: missing, annotatorId: 1, box: { x: 0, y: 0, width: 10, height: 10 } },
+      { cellId: 1, annotatorId: 1, box: { x: 10_000_000, y: 10_000_000, width: 10, height: 10 } },
+    ],
+    splitCell: [
+      { cellId: missing, annotatorId: 1, nuclei: [{ x: 1, y: 1 }, { x: 2, y: 2 }] },
+      { cellId: 1, annotatorId: 1, nuclei: [{ x: 1e9, y: 1 }, { x: 1e9, y: 2 }] },
+    ],
+    mergeCells: [{ cellIds: [1, missing], annotatorId: 1 }, { cellIds: [1, 2], annotatorId: missing }],
+    rejectCell: [{ cellId: missing, annotatorId: 1 }, { cellId: 1, annotatorId: missing }],
     startExport: [
       { targetDir: join(f.dir, 'export-a'), slideIds: [missing] },
       { targetDir: join(f.dir, 'export-b'), split: { mode: 'explicit', train: ['a'], test: ['a'] } },

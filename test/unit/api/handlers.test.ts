@@ -13,7 +13,7 @@ import type { Store } from '../../../src-main/store/index.ts';
 import type { NewCell } from '../../../src-main/store/types.ts';
 import type { CellView } from '../../../src-main/domain/cell.ts';
 import type { ApiError } from '../../../src-main/api/errors.ts';
-import type { GalleryPageView, LabelResult, SlideDetail, UndoResult } from '../../../src-main/api/views.ts';
+import type { CellDetail, CellsChangedView, EditResult, GalleryPageView, LabelResult, SlideDetail, UndoResult } from '../../../src-main/api/views.ts';
 
 let store: Store;
 let runtime: ApiRuntime;
@@ -88,7 +88,7 @@ test('every label, flag, undo and redo is broadcast once; undo with nothing to u
     if (event === 'label-changed') heard.push([event, (payload as { cellId: number }).cellId, (payload as { current: { label: string | null } }).current.label]);
   });
   const nothing = await ok<UndoResult>('undo', { annotatorId });
-  assert.deepEqual(nothing, { change: null, cell: null, counts: null, undo: { undoCellId: null, redoCellId: null } });
+  assert.deepEqual(nothing, { change: null, edit: null, cell: null, counts: null, undo: { undoCellId: null, redoCellId: null } });
   await ok('labelCell', { cellId: ids.a, label: 'rubbish', annotatorId });
   await ok('flagCell', { cellId: ids.b, flagged: true, annotatorId });
   await ok('undo', { annotatorId });
@@ -161,4 +161,48 @@ test("lastCellOf: the cell of the annotator's latest label event on that slide, 
   assert.equal((await last())?.id, ids.a);
   assert.equal((await fails('lastCellOf', { slideId: 999, annotatorId })).code, 'not-found');
   assert.equal((await fails('lastCellOf', { slideId, annotatorId: 999 })).code, 'not-found');
+});
+
+test('cell edits: add, reshape, split, merge, reject over the contract, broadcast as cells-changed, undone on the label stack', async () => {
+  const heard: Array<{ created: number[]; retired: number[] }> = [];
+  const stop = runtime.events.subscribe((event, payload) => {
+    if (event === 'cells-changed') {
+      const p = payload as CellsChangedView;
+      heard.push({ created: p.created.map((c) => c.id), retired: p.retired });
+    }
+  });
+  // The scan of this slide is not on disk: edits go without measures, proposals are refused.
+  assert.equal((await fails('proposeCell', { slideId, point: { x: 100, y: 100 } })).code, 'slide-unavailable');
+  const added = await ok<EditResult>('addCell', { slideId, annotatorId, box: { x: 700, y: 700, width: 60, height: 50 } });
+  const newId = added.edit.created[0]!.id;
+  assert.deepEqual([added.edit.created[0]!.source, added.edit.created[0]!.area, added.counts.total], ['manual', null, 6]);
+  assert.equal((await fails('addCell', { slideId, annotatorId, box: { x: 1990, y: 0, width: 20, height: 20 } })).message, 'box: reaches beyond the slide (2000 x 1000 px)');
+  await ok('labelCell', { cellId: ids.a, label: 'unhealthy', annotatorId });
+  const reshaped = await ok<EditResult>('reshapeCell', { cellId: ids.a, annotatorId, box: { x: 70, y: 70, width: 70, height: 60 } });
+  assert.deepEqual([reshaped.edit.created[0]!.label, reshaped.edit.retired], ['unhealthy', [ids.a]]);
+  assert.equal((await fails('labelCell', { cellId: ids.a, label: 'healthy', annotatorId })).code, 'conflict');
+  assert.equal((await fails('splitCell', { cellId: ids.b, annotatorId, nuclei: [{ x: 490, y: 100 }, { x: 900, y: 900 }] })).message,
+    "nuclei.1: (900, 900) lies outside cell " + ids.b + "'s box");
+  const split = await ok<EditResult>('splitCell', { cellId: ids.b, annotatorId, nuclei: [{ x: 485, y: 100 }, { x: 515, y: 100 }] });
+  const [left, right] = split.edit.created;
+  assert.deepEqual([left!.box, right!.box], [{ x: 480, y: 80, width: 20, height: 40 }, { x: 500, y: 80, width: 20, height: 40 }]);
+  assert.equal((await fails('mergeCells', { cellIds: [ids.c, ids.other], annotatorId })).code, 'bad-input');
+  const merged = await ok<EditResult>('mergeCells', { cellIds: [ids.c, ids.d], annotatorId });
+  assert.deepEqual([merged.edit.created[0]!.box, merged.edit.created[0]!.kind], [{ x: 80, y: 480, width: 460, height: 50 }, 'cluster']);
+  const rejected = await ok<EditResult>('rejectCell', { cellId: ids.e, annotatorId });
+  assert.deepEqual([rejected.edit.created, rejected.edit.retired, rejected.counts.total], [[], [ids.e], 5]);
+  const markers = await ok<{ ids: Record<string, number> }>('cellMarkers', { slideId });
+  assert.deepEqual(Object.values(markers.ids).sort((p, q) => p - q), [newId, reshaped.edit.created[0]!.id, left!.id, right!.id, merged.edit.created[0]!.id].sort((p, q) => p - q));
+  const undone = await ok<UndoResult>('undo', { annotatorId });
+  assert.deepEqual([undone.change, undone.edit?.event.value, undone.edit?.created.map((c) => c.id), undone.counts?.total], [null, 'reject', [ids.e], 6]);
+  const redone = await ok<UndoResult>('redo', { annotatorId });
+  assert.deepEqual([redone.edit?.event.action, redone.edit?.retired], ['redo', [ids.e]]);
+  const detail = await ok<CellDetail>('getCell', { cellId: ids.e });
+  assert.deepEqual(detail.history.map((h) => [h.kind, h.action, h.kind === 'edit' ? h.change : null]),
+    [['edit', 'do', 'retire'], ['edit', 'undo', 'restore'], ['edit', 'redo', 'retire']]);
+  assert.equal(detail.cell.retired, true);
+  stop();
+  assert.equal(heard.length, 7);
+  assert.deepEqual(heard[0], { created: [newId], retired: [] });
+  assert.deepEqual((await ok<{ total: number }>('counts', { slideId })).total, store.classCounts(slideId).total);
 });

@@ -98,6 +98,41 @@ const SPECIFIC: Record<OperationName, MalformedCase[]> = {
     { input: {}, names: 'slideId' },
   ],
   counts: [{ input: { slideId: 'all' }, names: 'slideId' }],
+  proposeCell: [
+    { input: { slideId: 1 }, names: 'point' },
+    { input: { slideId: 1, point: { x: -1, y: 5 } }, names: 'point.x' },
+    { input: { slideId: 1, point: { x: 1, y: Number.NaN } }, names: 'point.y' },
+    { input: { slideId: 1, point: { x: 1, y: 2, z: 3 } }, names: 'z' },
+  ],
+  addCell: [
+    { input: { slideId: 1, annotatorId: 1 }, names: 'either a box or a point' },
+    { input: { slideId: 1, annotatorId: 1, box: { x: 0, y: 0, width: 10, height: 10 }, point: { x: 5, y: 5 } }, names: 'not both' },
+    { input: { slideId: 1, annotatorId: 1, box: { x: 0.5, y: 0, width: 10, height: 10 } }, names: 'box.x' },
+    { input: { slideId: 1, annotatorId: 1, box: { x: 0, y: 0, width: 1, height: 10 } }, names: 'box.width' },
+    { input: { slideId: 1, annotatorId: 1, box: { x: 0, y: 0, width: 10, height: 9000 } }, names: 'box.height' },
+    { input: { slideId: 1, annotatorId: 1, box: { x: -4, y: 0, width: 10, height: 10 } }, names: 'box.x' },
+    { input: { slideId: 1, box: { x: 0, y: 0, width: 10, height: 10 } }, names: 'annotatorId' },
+  ],
+  reshapeCell: [
+    { input: { cellId: 1, annotatorId: 1 }, names: 'box' },
+    { input: { cellId: 1, annotatorId: 1, box: { x: 0, y: 0, width: 10 } }, names: 'box.height' },
+    { input: { cellId: 0, annotatorId: 1, box: { x: 0, y: 0, width: 10, height: 10 } }, names: 'cellId' },
+  ],
+  splitCell: [
+    { input: { cellId: 1, annotatorId: 1, nuclei: [{ x: 1, y: 1 }] }, names: 'at least 2 nuclei' },
+    { input: { cellId: 1, annotatorId: 1, nuclei: Array.from({ length: 17 }, () => ({ x: 1, y: 1 })) }, names: 'nuclei' },
+    { input: { cellId: 1, annotatorId: 1, nuclei: [{ x: 1, y: 1 }, { x: 'a', y: 1 }] }, names: 'nuclei.1.x' },
+  ],
+  mergeCells: [
+    { input: { cellIds: [1], annotatorId: 1 }, names: 'cellIds' },
+    { input: { cellIds: [1, 1], annotatorId: 1 }, names: 'names a cell twice' },
+    { input: { cellIds: [1, 0], annotatorId: 1 }, names: 'cellIds.1' },
+    { input: { cellIds: 1, annotatorId: 1 }, names: 'cellIds' },
+  ],
+  rejectCell: [
+    { input: { cellId: 1 }, names: 'annotatorId' },
+    { input: { cellId: 1, annotatorId: 1, reason: 'debris' }, names: 'reason' },
+  ],
   startExport: [
     { input: {}, names: 'targetDir' },
     { input: { targetDir: '' }, names: 'targetDir' },

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { seededRng } from '../../../src-main/domain/random.ts';
 import { CELL_CLASSES, type CellClassName } from '../../../src-main/domain/cell-class.ts';
 import { StoreError, openStore } from '../../../src-main/store/index.ts';
-import type { CellLabelState } from '../../../src-main/domain/label.ts';
+import type { CellLabelState, LabelChange } from '../../../src-main/domain/label.ts';
 import { openTempStore, seedSlide, steppingClock, type TempStore } from './store-fixture.ts';
 
 let t: TempStore;
@@ -128,8 +128,8 @@ describe('applyLabel / setFlag / undo / redo', () => {
     t.store.close();
     const reopened = openStore(t.path, { now: steppingClock(1_800_000_000_000) });
     try {
-      assert.equal(reopened.undo(anna)?.current.label, 'healthy');
-      assert.equal(reopened.redo(anna)?.current.label, 'rubbish');
+      assert.equal((reopened.undo(anna) as LabelChange | null)?.current.label, 'healthy');
+      assert.equal((reopened.redo(anna) as LabelChange | null)?.current.label, 'rubbish');
     } finally {
       reopened.close();
       t = { ...t, store: openStore(t.path) };
