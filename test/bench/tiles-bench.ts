@@ -6,6 +6,15 @@
 // OpenSlide's own tile cache starts cold) for every run on both sides.
 //   node --import tsx test/bench/tiles-bench.ts [--tiles N] [--quality Q] [--seed S] [--slide PATH]
 //     [--no-http] [--repeat R] [--tuned-reference] [--steady W] [--order random|viewport]
+//     [--grid auto|reference] [--limit-bounds]
+// --grid auto (default): our side cuts tiles as the app does, per slide (the
+// stored image size with no overlap where a MIRAX's stored JPEGs line up, so
+// full-resolution tiles pass through; else 254 + 1); --grid reference: our
+// side on the reference's 254 + 1 grid (every tile decoded and encoded). The
+// reference is always DeepZoomGenerator at 254 + 1; each side gets N tiles of
+// its own grid at the same DZ level (same seed), covering the same area.
+// --limit-bounds: both sides cut the image to openslide.bounds-* (the
+// reference with limit_bounds=True, as openslide-python's deepzoom_server).
 // --order viewport: the timed tiles are a 16-wide block taken row by row, as
 // a viewer pans, instead of the issue's random order (worst case: almost no
 // slide image shared between consecutive tiles).
@@ -96,6 +105,8 @@ const { values: opts } = parseArgs({
     'tuned-reference': { type: 'boolean', default: false },
     steady: { type: 'string', default: '200' },
     order: { type: 'string', default: 'random' },
+    grid: { type: 'string', default: 'auto' },
+    'limit-bounds': { type: 'boolean', default: false },
   },
 });
 const repeats = Math.max(1, Number(opts.repeat));
@@ -105,6 +116,10 @@ const seed = Number(opts.seed);
 const steadyWarm = Math.max(0, Number(opts.steady));
 if (opts.order !== 'random' && opts.order !== 'viewport') throw new Error(`--order is random or viewport, got ${opts.order}`);
 const timedTiles = opts.order === 'viewport' ? viewportTiles : pickTiles;
+if (opts.grid !== 'auto' && opts.grid !== 'reference') throw new Error(`--grid is auto or reference, got ${opts.grid}`);
+const limitBounds = opts['limit-bounds'];
+/** Our side's grid options: the app's per-slide choice, or the reference's. */
+const ourGrid = opts.grid === 'auto' ? {} : { tileSize: TILE_SIZE, overlap: OVERLAP };
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -164,6 +179,14 @@ function pickTiles(geometry: DeepZoomGeometry, dzLevel: number, count: number, r
   return all.slice(0, count);
 }
 
+/** The bounds the reference cuts to (--limit-bounds), as openslide-python reads them; null: the whole level 0. */
+function refBounds(properties: Record<string, string>) {
+  if (!limitBounds) return null;
+  const n = (key: string) => Number(properties[`openslide.bounds-${key}`]);
+  const bounds = { x: n('x'), y: n('y'), width: n('width'), height: n('height') };
+  return Object.values(bounds).every(Number.isInteger) ? bounds : null;
+}
+
 /** Runs `clients` loops that share one queue of tiles; returns per-tile latencies and wall time. */
 async function runClients(tiles: Tile[], clients: number, fetchTile: (t: Tile) => Promise<number>): Promise<Measured> {
   const latencies: number[] = new Array(tiles.length).fill(0);
@@ -195,7 +218,7 @@ async function runReference(helper: BenchHelper, slidePath: string, tiles: Tile[
   writeFileSync(warmFile, JSON.stringify(warmTiles));
   try {
     const result = await helper.spawn(PYTHON, [REFERENCE, slidePath, tilesFile, '--threads', String(clients), '--quality', String(quality),
-      '--tile-size', String(TILE_SIZE), '--overlap', String(OVERLAP), '--warmup', warmFile], env);
+      '--tile-size', String(TILE_SIZE), '--overlap', String(OVERLAP), '--warmup', warmFile, ...(limitBounds ? ['--limit-bounds'] : [])], env);
     if (result.status !== 0) throw new Error(`reference failed (${result.status}): ${result.stderr}`);
     const out = JSON.parse(result.stdout) as { wall_s: number; cpu_s: number; latencies_ms: number[]; bytes: number };
     if (warmFirst.length === 0) return { latencies: out.latencies_ms, wallS: out.wall_s, cpuS: out.cpu_s, bytes: out.bytes };
@@ -216,7 +239,7 @@ async function runReference(helper: BenchHelper, slidePath: string, tiles: Tile[
 
 async function freshService(slidePath: string) {
   const registry = new SlideRegistry(openSlide);
-  const service = new TileService(registry, { cacheBytes: 0, jpegQuality: quality, tileSize: TILE_SIZE, overlap: OVERLAP });
+  const service = new TileService(registry, { cacheBytes: 0, jpegQuality: quality, limitBounds, ...ourGrid });
   const slide = await registry.openPath(slidePath);
   return { registry, service, slide };
 }
@@ -359,7 +382,7 @@ interface Breakdown {
 async function profile(slidePath: string, tiles: Tile[], warmFirst: Tile[], background: readonly [number, number, number]): Promise<Breakdown> {
   const binding = loadOpenSlideBinding();
   const probe = await binding.open(slidePath);
-  const geometry = createDeepZoomGeometry(probe.levels, (d) => probe.bestLevelForDownsample(d), { tileSize: TILE_SIZE, overlap: OVERLAP });
+  const geometry = createDeepZoomGeometry(probe.levels, (d) => probe.bestLevelForDownsample(d), { tileSize: TILE_SIZE, overlap: OVERLAP, bounds: refBounds(probe.properties) });
   const regions = tiles.map(([l, c, r]) => tileRegion(geometry, probe.levels, l, c, r));
   const warmRegions = warmFirst.map(([l, c, r]) => tileRegion(geometry, probe.levels, l, c, r));
   probe.close();
@@ -421,28 +444,44 @@ async function main(): Promise<void> {
     slidePath = (await ensureFixtureSlide('demo')).mrxsPath;
   }
   const probe = await openSlide(slidePath);
-  const geometry = createDeepZoomGeometry(probe.info.levels, (d) => probe.bestLevelForDownsample(d), { tileSize: TILE_SIZE, overlap: OVERLAP });
+  // The reference's grid, and ours (what the app's tile service picks for this slide).
+  const geometry = createDeepZoomGeometry(probe.info.levels, (d) => probe.bestLevelForDownsample(d),
+    { tileSize: TILE_SIZE, overlap: OVERLAP, bounds: refBounds(probe.info.properties) });
   const levelInfo = probe.info.levels.map((l) => `${l.width}x${l.height}`).join(', ');
   const background = probe.info.backgroundColor;
   probe.close();
+  const ours = await (async () => {
+    const { registry, service, slide } = await freshService(slidePath!);
+    try {
+      return await service.geometry(slide);
+    } finally {
+      registry.closeAll();
+    }
+  })();
   const full = geometry.levels.length - 1;
   const middle = full - 2; // downsample 4
+  if (ours.levels.length !== geometry.levels.length) throw new Error('our grid and the reference\'s have different DZ level counts');
   const steadyTiles = pickTiles(geometry, full - 1, steadyWarm, seed + 6);
-  const sets: Array<['full' | 'middle', number, Tile[], Tile[]]> = [
-    ['full', full, timedTiles(geometry, full, tilesPerLevel, seed), steadyTiles],
-    ['middle', middle, timedTiles(geometry, middle, tilesPerLevel, seed + 1), steadyTiles],
+  const ourSteady = pickTiles(ours, full - 1, steadyWarm, seed + 6);
+  // [level, DZ level, reference tiles, reference warm-up, our tiles, our warm-up]
+  const sets: Array<['full' | 'middle', number, Tile[], Tile[], Tile[], Tile[]]> = [
+    ['full', full, timedTiles(geometry, full, tilesPerLevel, seed), steadyTiles, timedTiles(ours, full, tilesPerLevel, seed), ourSteady],
+    ['middle', middle, timedTiles(geometry, middle, tilesPerLevel, seed + 1), steadyTiles, timedTiles(ours, middle, tilesPerLevel, seed + 1), ourSteady],
   ];
   warmPageCache(slidePath);
-  console.log(`slide ${slidePath} (${levelInfo}); ${geometry.levels.length} DZ levels; tile ${TILE_SIZE}+${OVERLAP}; JPEG q${quality}; seed ${seed}; `
+  console.log(`slide ${slidePath} (${levelInfo}); ${geometry.levels.length} DZ levels; reference tile ${TILE_SIZE}+${OVERLAP}, `
+    + `ours ${ours.tileSize}+${ours.overlap} (--grid ${opts.grid}); bounds ${limitBounds ? `(${ours.originX}, ${ours.originY}) ${ours.width}x${ours.height}` : 'off'}; `
+    + `JPEG q${quality} (stored tiles: the scanner's); seed ${seed}; `
     + (steadyWarm > 0 ? `steady state: ${steadyWarm} untimed tiles first in every run` : 'cold start: fresh slide / threads per run, no warm-up in them')
     + `; ${opts.order} order`);
 
   // Warm-up off the record: loads sharp / libvips, JIT-compiles our code
   // paths, grows the heap to its working size.
   const warmTiles = pickTiles(geometry, full - 1, 20, seed + 2);
+  const ourWarmTiles = pickTiles(ours, full - 1, 20, seed + 2);
   const warmUp = async () => {
-    for (const clients of [2, 1]) await runService(slidePath, pickTiles(geometry, full - 1, 200, seed + 2 + clients), clients);
-    if (http) await runHttp(helper, slidePath, warmTiles, warmTiles, 2);
+    for (const clients of [2, 1]) await runService(slidePath, pickTiles(ours, full - 1, 200, seed + 2 + clients), clients);
+    if (http) await runHttp(helper, slidePath, ourWarmTiles, ourWarmTiles, 2);
   };
   const allocator = loadOpenSlideBinding().allocatorTuning();
   // The same settings for the reference's process, as glibc tunables.
@@ -453,18 +492,20 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0]!;
   const runs: RunResult[] = [];
   let breakdown: Record<'full' | 'middle', Breakdown> | null = null;
-  const configs = sets.flatMap(([level, dzLevel, tiles, warmFirst]) => [1, 2].map((clients) => ({ level, dzLevel, clients, tiles, warmFirst })));
+  const configs = sets.flatMap(([level, dzLevel, tiles, warmFirst, ourTiles, ourWarmFirst]) => [1, 2].map((clients) => ({
+    level, dzLevel, clients, tiles, warmFirst, ourTiles, ourWarmFirst,
+  })));
   for (let repeat = 0; repeat < repeats; repeat++) {
     // Each configuration's runs back to back, ours and the reference's, so
     // a load spike from the rest of the machine hits both sides alike. The
     // reference gets a fresh, warmed-up process per run.
     await warmUp();
-    for (const { tiles, warmFirst, ...config } of configs) {
+    for (const { tiles, warmFirst, ourTiles, ourWarmFirst, ...config } of configs) {
       const base = { ...config, repeat };
-      runs.push(summarise({ ...base, impl: 'service' }, await runService(slidePath, tiles, base.clients, warmFirst)));
+      runs.push(summarise({ ...base, impl: 'service' }, await runService(slidePath, ourTiles, base.clients, ourWarmFirst)));
       if (http) {
-        const httpWarm = warmFirst.length > 0 ? warmFirst : warmTiles;
-        runs.push(summarise({ ...base, impl: 'http' }, await runHttp(helper, slidePath, tiles, httpWarm, base.clients)));
+        const httpWarm = ourWarmFirst.length > 0 ? ourWarmFirst : ourWarmTiles;
+        runs.push(summarise({ ...base, impl: 'http' }, await runHttp(helper, slidePath, ourTiles, httpWarm, base.clients)));
       }
       runs.push(summarise({ ...base, impl: 'reference' },
         await runReference(helper, slidePath, tiles, warmTiles, base.clients, warmFirst)));
@@ -525,6 +566,7 @@ async function main(): Promise<void> {
   const outFile = join(outDir, `tiles-${stamp}.json`);
   writeFileSync(outFile, `${JSON.stringify({
     date: new Date().toISOString(), slide: slidePath, levels: levelInfo, tileSize: TILE_SIZE, overlap: OVERLAP, quality, seed,
+    grid: opts.grid, ourTileSize: ours.tileSize, ourOverlap: ours.overlap, limitBounds,
     cpus: availableParallelism(), loadAverage: [loadBefore, loadavg()[0]], node: process.version, allocator, steadyWarm, order: opts.order,
     repeats, results, runs, breakdown,
   }, null, 2)}\n`);

@@ -9,6 +9,7 @@ composite on the background colour, Lanczos shrink) then PIL JPEG encode.
 Usage (Debian's /usr/bin/python3, which has python3-openslide):
   deepzoom_reference.py SLIDE TILES_JSON [--threads 1|2] [--quality 80]
                         [--tile-size 254] [--overlap 1] [--warmup WARM_JSON]
+                        [--limit-bounds]
 TILES_JSON is a file holding [[level, col, row], ...]; WARM_JSON, tiles made
 untimed first (imports, first-use costs). Prints one JSON object:
   {"threads", "tiles", "wall_s", "cpu_s", "latencies_ms": [...], "bytes": total}
@@ -36,13 +37,15 @@ def main():
     parser.add_argument('--tile-size', type=int, default=254)
     parser.add_argument('--overlap', type=int, default=1)
     parser.add_argument('--warmup')
+    parser.add_argument('--limit-bounds', action='store_true',
+                        help='cut the image to openslide.bounds-* (deepzoom_server does)')
     args = parser.parse_args()
 
     with open(args.tiles_json) as f:
         tiles = [tuple(t) for t in json.load(f)]
     slide = openslide.OpenSlide(args.slide)
     # One generator shared by all threads, as deepzoom_server shares it.
-    dz = DeepZoomGenerator(slide, tile_size=args.tile_size, overlap=args.overlap, limit_bounds=False)
+    dz = DeepZoomGenerator(slide, tile_size=args.tile_size, overlap=args.overlap, limit_bounds=args.limit_bounds)
 
     def make_tile(level, col, row):
         tile = dz.get_tile(level, (col, row))
