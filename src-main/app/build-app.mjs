@@ -32,6 +32,8 @@ const MAIN_ENTRIES = {
   main: 'src-main/app/main.ts',
   cli: 'src-main/cli/cli-entry.ts',
   'ingest-worker': 'src-main/pipeline/ingest/ingest-worker.ts',
+  // Started by the ingest worker: one more lane of slices (pipeline/ingest/slice-lanes.ts).
+  'slice-worker': 'src-main/pipeline/ingest/slice-worker.ts',
   'export-worker': 'src-main/dataset/export-worker.ts',
   'demo-slide-worker': 'src-main/demo/demo-slide-worker.ts',
 };

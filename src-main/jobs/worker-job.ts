@@ -41,16 +41,26 @@ export interface WorkerJobSpec<Options> {
   exitError(exitCode: number): Error;
 }
 
-function workerEntry(spec: WorkerJobSpec<unknown>): { entry: string | URL; sourceEntry?: string } {
+function workerEntry(spec: { bundle: string; source: URL }): { entry: string | URL; sourceEntry?: string } {
   // In a package this path is inside app.asar: Electron's worker threads read
   // it there, and its imports resolve against the archive's node_modules.
   if (runningBundled()) return { entry: appPath('dist', 'main', `${spec.bundle}.mjs`) };
   return { entry: new URL('./ts-worker-boot.mjs', import.meta.url), sourceEntry: spec.source.href };
 }
 
+/**
+ * A worker thread on a bundled entry (dist/main/<bundle>.mjs) or, from the
+ * sources, on its TypeScript module through tsx; `workerData.options` carries
+ * `options`. For helpers a job starts itself (ingest's slice workers); whole
+ * jobs use startWorkerJob.
+ */
+export function startWorkerThread(spec: { bundle: string; source: URL; options: unknown }): Worker {
+  const { entry, sourceEntry } = workerEntry(spec);
+  return new Worker(entry, { workerData: { options: spec.options, sourceEntry } });
+}
+
 export function startWorkerJob<Options, Progress, Result>(spec: WorkerJobSpec<Options>): WorkerJob<Progress, Result> {
-  const { entry, sourceEntry } = workerEntry(spec as WorkerJobSpec<unknown>);
-  const worker = new Worker(entry, { workerData: { options: spec.options, sourceEntry } });
+  const worker = startWorkerThread(spec);
   const events = new EventEmitter<WorkerJobEvents<Progress>>();
   let resolveJobId: (id: number) => void = () => undefined;
   let rejectJobId: (err: unknown) => void = () => undefined;

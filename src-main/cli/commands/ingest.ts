@@ -28,7 +28,11 @@ export function describeIngestResult(r: IngestResult): string[] {
     `  scale: ${r.mpp} um/px (${r.mppSource === 'slide' ? 'from the slide' : r.mppSource === 'override' ? 'from --mpp' : 'assumed'})`,
     ...r.warnings.map((w) => `  warning: ${w}`),
   ];
-  if (r.state !== 'skipped') lines.push(`  time: ${['fov', 'read', 'segment', 'extract', 'crops', 'db'].map(ms).join(', ')}`);
+  if (r.state !== 'skipped') {
+    // Stage times are summed over the lanes that ran side by side, so they add up to more than the wall time.
+    lines.push(`  time: slices ${((r.timings.slices ?? 0) / 1000).toFixed(1)}s on ${r.lanes} lane(s); fov ${((r.timings.fov ?? 0) / 1000).toFixed(1)}s`);
+    lines.push(`  stage time summed over lanes: ${['read', 'segment', 'extract', 'crops', 'db'].map(ms).join(', ')}`);
+  }
   return lines;
 }
 

@@ -36,8 +36,11 @@ export const ingestOptionsSchema = z.object({
   saveCrops: z.boolean().default(false),
   /** Folder for FOV masks and saved crops; default: next to the database. */
   dataDir: z.string().min(1).optional(),
-  /** Slices processed at once (read of one overlaps segmentation of another). */
-  concurrency: z.number().int().min(1).max(8).default(2),
+  /**
+   * Slices processed at once, each on its own thread with its own reader and inference session
+   * (slice-lanes.ts); default: one per core, at most 4. ONNX Runtime's threads are shared out between them.
+   */
+  concurrency: z.number().int().min(1).max(8).optional(),
 });
 
 export type IngestOptionsInput = z.input<typeof ingestOptionsSchema>;
@@ -83,7 +86,13 @@ export interface IngestResult {
   slicesDone: number;
   slicesFailed: number;
   cells: number;
-  /** Named stage durations (ms), summed over slices. */
+  /** Slices processed side by side (threads); 0 for a skipped run. */
+  lanes: number;
+  /**
+   * Named durations (ms). read, segment, extract, crops, db: summed over slices, each the time
+   * that stage took in its lane (lanes run in parallel, so they add up to more than the wall time);
+   * slices: wall time of the slice phase; fov: once per slide.
+   */
   timings: Record<string, number>;
   error: string | null;
   message: string;

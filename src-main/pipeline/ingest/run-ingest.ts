@@ -24,8 +24,9 @@ import { loadSegmenter } from '../segment/load-segmenter.ts';
 import type { Segmenter } from '../segment/segmenter.ts';
 import { planSliceGrid } from '../slice-grid.ts';
 import type { IngestOptions, IngestProgress, IngestResult } from './ingest-options.ts';
-import { processSlice } from './process-slice.ts';
 import type { SliceOutcome } from './process-slice.ts';
+import { LaneLostError, localLane, planLanes, startWorkerLane, workerLanesFor } from './slice-lanes.ts';
+import type { LanePlan, SliceLane, SliceWorkerInit } from './slice-lanes.ts';
 
 export interface IngestHooks {
   onProgress?: (progress: IngestProgress) => void;
@@ -40,12 +41,14 @@ export function ingestDataDir(options: IngestOptions, dbPath: string): string {
 
 export async function runIngest(options: IngestOptions, hooks: IngestHooks = {}): Promise<IngestResult> {
   const log = hooks.onLog ?? (() => undefined);
+  const lanes = planLanes(options.concurrency);
   // The model is checked before anything else: a wrong model never starts a job.
   const segmenter = await loadSegmenter({
     segmenter: options.segmenter,
     model: options.model,
     ensemble: options.ensemble,
     executionProviders: options.executionProviders,
+    intraOpNumThreads: lanes.intraOpThreads,
     log,
   });
   try {
@@ -57,7 +60,7 @@ export async function runIngest(options: IngestOptions, hooks: IngestHooks = {})
       const scale = resolveSlideScale(info.path, info.mppX, info.mppY, options.mpp);
       if (scale.warning) log(`warning: ${scale.warning}`);
       try {
-        return await ingestSlide({ options, hooks, log, segmenter, reader, store, scale, dataDir: ingestDataDir(options, dbPath) });
+        return await ingestSlide({ options, hooks, log, segmenter, reader, store, scale, lanes, dataDir: ingestDataDir(options, dbPath) });
       } finally {
         store.close();
       }
@@ -77,6 +80,7 @@ interface IngestContext {
   reader: SlideReader;
   store: Store;
   scale: SlideScale;
+  lanes: LanePlan;
   dataDir: string;
 }
 
@@ -161,7 +165,7 @@ async function ingestSlide(ctx: IngestContext): Promise<IngestResult> {
     const cells = store.listSlices(slide.id).reduce((n, s) => n + (s.cellCount ?? 0), 0);
     return {
       ...base, jobId: null, state: 'skipped', slicesTotal: before.total, slicesDone: before.done, slicesFailed: 0, cells,
-      timings: {}, error: null, message: `already ingested (${before.done} slices, ${cells} cells); use --force to run again`,
+      lanes: 0, timings: {}, error: null, message: `already ingested (${before.done} slices, ${cells} cells); use --force to run again`,
     };
   }
   if (options.force && before.total > 0) await removeFiles(store.resetSlideForReingest(slide.id).deletedCropPaths);
@@ -169,7 +173,7 @@ async function ingestSlide(ctx: IngestContext): Promise<IngestResult> {
   const job = store.createJob({ kind: 'ingest', slideId: slide.id, options: { ...options } });
   store.startJob(job.id);
   store.setJobProvider(job.id, segmenter.provider, segmenter.modelId);
-  const timings: Record<string, number> = { fov: 0, read: 0, segment: 0, extract: 0, crops: 0, db: 0 };
+  const timings: Record<string, number> = { fov: 0, read: 0, segment: 0, extract: 0, crops: 0, db: 0, slices: 0 };
   try {
     if (store.sliceProgress(slide.id).total === 0) {
       const t = performance.now();
@@ -211,12 +215,12 @@ async function runSlices(
   const queue = [...pending];
   const margin = options.margin ?? Math.ceil(umToPx(instanceMarginUm(DEFAULT_CELL_INSTANCE_CONFIG), ctx.scale.mpp));
   const work = { reader: ctx.reader, segmenter: ctx.segmenter, mode: options.mode, margin, mpp: ctx.scale.mpp };
-  const runner = async () => {
+  const runner = async (lane: SliceLane) => {
     for (let slice = queue.shift(); slice; slice = queue.shift()) {
       if (hooks.cancel?.cancelled) return;
       const box: Box = { x: slice.x, y: slice.y, width: slice.width, height: slice.height };
       try {
-        const outcome = await processSlice(work, box);
+        const outcome = await lane.process(box);
         recordDamage(ctx, slide, outcome.damaged, `slice ${slice.x}_${slice.y}`);
         timings.read! += outcome.timings.read;
         timings.segment! += outcome.timings.segment;
@@ -233,6 +237,12 @@ async function runSlices(
         cells += committed.cells.filter(Boolean).length;
         done++;
       } catch (err) {
+        if (err instanceof LaneLostError) {
+          // Not the slice's fault: another lane takes it.
+          queue.unshift(slice);
+          ctx.log(`warning: ${err.message}; the other lanes go on`);
+          return;
+        }
         const message = `slice ${slice.x}_${slice.y}: ${(err as Error).message}`;
         firstError ??= message;
         store.failSlice(slice.id, message);
@@ -243,7 +253,31 @@ async function runSlices(
       report();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, Math.max(1, queue.length)) }, runner));
+  const lanes: SliceLane[] = [localLane(work)];
+  const runners: Promise<void>[] = [runner(lanes[0]!)];
+  const extra = workerLanesFor(ctx.lanes, queue.length);
+  const init: SliceWorkerInit = {
+    slidePath: ctx.reader.info.path,
+    segmenter: {
+      segmenter: options.segmenter, model: options.model, ensemble: options.ensemble, intraOpNumThreads: ctx.lanes.intraOpThreads,
+      // Start where the ingest's own session did: providers passed over there fail here too.
+      ...(options.segmenter === 'onnx' ? { executionProviders: [ctx.segmenter.provider] } : {}),
+    },
+    modelId: ctx.segmenter.modelId, mode: options.mode, margin, mpp: ctx.scale.mpp,
+  };
+  for (let i = 0; i < extra; i++) {
+    // A worker joins when it is ready; the lanes already running do not wait for it.
+    runners.push(startWorkerLane(init, `lane ${i + 2}`).then(
+      (lane) => { lanes.push(lane); return runner(lane); },
+      (err: Error) => { ctx.log(`warning: ${err.message}; ingesting with fewer lanes`); },
+    ));
+  }
+  try {
+    await Promise.all(runners);
+  } finally {
+    await Promise.all(lanes.map((lane) => lane.close().catch(() => undefined)));
+  }
+  timings.slices = performance.now() - started;
 
   const cancelled = Boolean(hooks.cancel?.cancelled) && done + failed < total;
   const state = cancelled ? 'cancelled' : failed > 0 ? 'failed' : 'done';
@@ -254,6 +288,6 @@ async function runSlices(
     : failed > 0 ? `${error}; run again to retry the failed slices` : `${done} slices, ${cells} new cells`;
   return {
     ...base, warnings: damageWarnings(ctx, slide, base.warnings),
-    jobId, state, slicesTotal: total, slicesDone: done, slicesFailed: failed, cells, timings, error, message,
+    jobId, state, slicesTotal: total, slicesDone: done, slicesFailed: failed, cells, lanes: 1 + extra, timings, error, message,
   };
 }

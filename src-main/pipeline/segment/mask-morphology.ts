@@ -4,20 +4,39 @@
 // image count, so cells cut by the slice edge are not eroded away.
 
 function runRows(src: Uint8Array, dst: Uint8Array, width: number, height: number, radius: number, erode: boolean): void {
+  const full = 2 * radius + 1;
+  // Columns whose window is clipped on neither side: [radius, width - radius - 1).
+  const midStart = Math.min(radius, width);
+  const midEnd = Math.max(midStart, width - radius - 1);
   for (let y = 0; y < height; y++) {
     const base = y * width;
     // Count of ones in the window [x - r, x + r], clamped to the row.
     let count = 0;
     const hi0 = Math.min(width - 1, radius);
     for (let j = 0; j <= hi0; j++) count += src[base + j]!;
-    for (let x = 0; x < width; x++) {
+    let x = 0;
+    const edge = (): void => {
       const size = Math.min(width - 1, x + radius) - Math.max(0, x - radius) + 1;
       dst[base + x] = erode ? (count === size ? 1 : 0) : (count > 0 ? 1 : 0);
       const out = x - radius;
       if (out >= 0) count -= src[base + out]!;
       const inn = x + radius + 1;
       if (inn < width) count += src[base + inn]!;
+    };
+    for (; x < midStart; x++) edge();
+    // The hot middle: a full window that gains one pixel and loses one.
+    if (erode) {
+      for (; x < midEnd; x++) {
+        dst[base + x] = count === full ? 1 : 0;
+        count += src[base + x + radius + 1]! - src[base + x - radius]!;
+      }
+    } else {
+      for (; x < midEnd; x++) {
+        dst[base + x] = count > 0 ? 1 : 0;
+        count += src[base + x + radius + 1]! - src[base + x - radius]!;
+      }
     }
+    for (; x < width; x++) edge();
   }
 }
 
@@ -76,35 +95,79 @@ export function closeSquare(mask: Uint8Array, width: number, height: number, rad
 
 /**
  * Labels 4-connected components of pixels equal to `value`; returns the label
- * image (0 = other value) and each label's area (index = label).
+ * image (0 = other value) and each label's area (index = label). Labels are
+ * numbered in raster order of each component's first pixel.
+ * Run-based: each row's runs of `value` are joined (union-find) with the runs
+ * they overlap on the row above, then every run is written with its
+ * component's label, so the work is one scan of the bytes plus one per run.
  */
 export function labelComponents(mask: Uint8Array, width: number, height: number, value: 0 | 1): { labels: Int32Array; areas: number[]; touchesBorder: boolean[] } {
   const labels = new Int32Array(mask.length);
+  // Runs: row, first and last column; parent for the union-find.
+  let capacity = 1024;
+  let runStart = new Int32Array(capacity);
+  let runEnd = new Int32Array(capacity);
+  let runRow = new Int32Array(capacity);
+  let parent = new Int32Array(capacity);
+  let runs = 0;
+  const find = (r: number): number => {
+    let root = r;
+    while (parent[root] !== root) root = parent[root]!;
+    while (parent[r] !== root) { const up = parent[r]!; parent[r] = root; r = up; }
+    return root;
+  };
+  let prevFirst = 0;
+  let prevCount = 0;
+  for (let y = 0; y < height; y++) {
+    const base = y * width;
+    const first = runs;
+    let p = 0; // index into the previous row's runs
+    let x = 0;
+    while (x < width) {
+      while (x < width && mask[base + x] !== value) x++;
+      if (x >= width) break;
+      const s = x;
+      while (x < width && mask[base + x] === value) x++;
+      const e = x - 1;
+      if (runs === capacity) {
+        capacity *= 2;
+        const grow = (a: Int32Array) => { const b = new Int32Array(capacity); b.set(a); return b; };
+        runStart = grow(runStart); runEnd = grow(runEnd); runRow = grow(runRow); parent = grow(parent);
+      }
+      const r = runs++;
+      runStart[r] = s; runEnd[r] = e; runRow[r] = y; parent[r] = r;
+      // Runs above that overlap [s, e]: skip those ending before s; join while they start <= e.
+      while (p < prevCount && runEnd[prevFirst + p]! < s) p++;
+      for (let q = p; q < prevCount && runStart[prevFirst + q]! <= e; q++) {
+        const a = find(prevFirst + q);
+        const b = find(r);
+        // The older run stays root: its component's first pixel comes first in raster order.
+        if (a < b) parent[b] = a;
+        else if (b < a) parent[a] = b;
+      }
+    }
+    prevFirst = first;
+    prevCount = runs - first;
+  }
+  const labelOfRoot = new Int32Array(runs);
   const areas = [0];
   const touchesBorder = [false];
-  const stack = new Int32Array(mask.length);
   let next = 1;
-  for (let start = 0; start < mask.length; start++) {
-    if (mask[start] !== value || labels[start] !== 0) continue;
-    const label = next++;
-    let area = 0;
-    let border = false;
-    let top = 0;
-    stack[top++] = start;
-    labels[start] = label;
-    while (top > 0) {
-      const p = stack[--top]!;
-      area++;
-      const x = p % width;
-      const y = (p - x) / width;
-      if (x === 0 || y === 0 || x === width - 1 || y === height - 1) border = true;
-      if (x > 0 && mask[p - 1] === value && labels[p - 1] === 0) { labels[p - 1] = label; stack[top++] = p - 1; }
-      if (x < width - 1 && mask[p + 1] === value && labels[p + 1] === 0) { labels[p + 1] = label; stack[top++] = p + 1; }
-      if (y > 0 && mask[p - width] === value && labels[p - width] === 0) { labels[p - width] = label; stack[top++] = p - width; }
-      if (y < height - 1 && mask[p + width] === value && labels[p + width] === 0) { labels[p + width] = label; stack[top++] = p + width; }
+  for (let r = 0; r < runs; r++) {
+    const root = find(r);
+    let label = labelOfRoot[root]!;
+    if (label === 0) {
+      label = next++;
+      labelOfRoot[root] = label;
+      areas.push(0);
+      touchesBorder.push(false);
     }
-    areas.push(area);
-    touchesBorder.push(border);
+    const s = runStart[r]!;
+    const e = runEnd[r]!;
+    const y = runRow[r]!;
+    areas[label]! += e - s + 1;
+    if (!touchesBorder[label] && (s === 0 || e === width - 1 || y === 0 || y === height - 1)) touchesBorder[label] = true;
+    labels.fill(label, y * width + s, y * width + e + 1);
   }
   return { labels, areas, touchesBorder };
 }

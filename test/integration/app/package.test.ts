@@ -64,7 +64,7 @@ after(async () => {
 test('the package holds bundled JavaScript only: no TypeScript, no tsx, no esbuild, no sources', () => {
   assert.ok(files.length > 0);
   assert.ok(files.includes('/dist/main/main.mjs'), 'package.json "main" is in the asar');
-  for (const entry of ['/dist/main/cli.mjs', '/dist/main/ingest-worker.mjs', '/dist/main/export-worker.mjs', '/dist/main/demo-slide-worker.mjs', '/dist/preload/preload.cjs', '/dist/renderer/index.html']) {
+  for (const entry of ['/dist/main/cli.mjs', '/dist/main/ingest-worker.mjs', '/dist/main/slice-worker.mjs', '/dist/main/export-worker.mjs', '/dist/main/demo-slide-worker.mjs', '/dist/preload/preload.cjs', '/dist/renderer/index.html']) {
     assert.ok(files.includes(entry), `${entry} is packed`);
   }
   const offending = files.filter((f) => /\.(ts|tsx|mts|cts)$/.test(f) && !f.endsWith('.d.ts')

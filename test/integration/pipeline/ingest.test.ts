@@ -123,3 +123,28 @@ test('cancellation stops between slices; the next run resumes and finishes with 
     store.close();
   }
 });
+
+test('slice lanes: two lanes (the ingest thread and a slice worker) store exactly the cells one lane does', async (t) => {
+  const slide = await ensureFixtureSlide('tiny');
+  const cellsOf = (dbPath: string) => {
+    const store = openStore(dbPath);
+    try {
+      return store.listCells(store.listSlides()[0]!.id)
+        .map((c) => [c.sliceX, c.sliceY, c.box.x, c.box.y, c.box.width, c.box.height, c.kind, c.area, c.nucleusArea].join(' '))
+        .sort();
+    } finally {
+      store.close();
+    }
+  };
+  const one = await tempDb(t);
+  const two = await tempDb(t);
+  // 512 px slices: enough of them on the tiny slide for a slice worker to start.
+  const single = await runIngest(parseIngestOptions({ slidePath: slide.mrxsPath, dbPath: one, segmenter: 'onnx', sliceSize: 512, concurrency: 1 }));
+  const lanes = await runIngest(parseIngestOptions({ slidePath: slide.mrxsPath, dbPath: two, segmenter: 'onnx', sliceSize: 512, concurrency: 2 }));
+  assert.equal(single.lanes, 1);
+  assert.equal(lanes.lanes, 2);
+  assert.equal(lanes.state, 'done');
+  assert.equal(lanes.slicesDone, single.slicesDone);
+  assert.deepEqual(cellsOf(two), cellsOf(one));
+  assert.ok(lanes.timings.slices! > 0 && lanes.timings.segment! > 0 && lanes.timings.extract! > 0);
+});
