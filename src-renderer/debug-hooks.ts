@@ -21,6 +21,10 @@ export interface SmearlabDebug {
   /** True once every tile in view is loaded and drawn. */
   fullyLoaded(): boolean;
   cellIds(): number[];
+  /** A level-0 point in CSS px relative to the overlay canvas. */
+  screenPoint(x: number, y: number): { x: number; y: number } | null;
+  /** The edit tool in hand ('off' outside edit mode). */
+  editTool(): string;
 }
 
 declare global {
@@ -51,7 +55,13 @@ export function exposeDebug(parts: { viewer: OpenSeadragon.Viewer; overlay: Cell
     overlayCanvas: () => overlay.canvas,
     overlayEnabled: (on) => overlay.setEnabled(on),
     fullyLoaded: () => viewer.world.getItemAt(0)?.getFullyLoaded() ?? false,
-    cellIds: () => Array.from(cells.order, (i) => cells.ids[i]!),
+    // Live cells only: a cell edit retires cells without removing them from the columns.
+    cellIds: () => Array.from(cells.order).filter((i) => cells.retired[i] === 0).map((i) => cells.ids[i]!),
+    screenPoint(x, y) {
+      const t = overlay.transform();
+      return t ? { x: t.offsetX + x * t.scale, y: t.offsetY + y * t.scale } : null;
+    },
+    editTool: () => controller.state.get().edit.tool,
   };
   window.smearlabDebug = debug;
   return () => {

@@ -19,7 +19,12 @@ export type KeyAction =
   | { type: 'toggle-gallery' }
   | { type: 'toggle-slice-grid' }
   | { type: 'toggle-fov' }
-  | { type: 'zoom-home' };
+  | { type: 'zoom-home' }
+  | { type: 'edit-toggle' }
+  | { type: 'edit-tool'; tool: 'draw' | 'nucleus' | 'split' | 'merge' }
+  | { type: 'edit-reject' }
+  | { type: 'edit-commit' }
+  | { type: 'edit-cancel' };
 
 export interface KeyChord {
   /** KeyboardEvent.key, lower-cased for letters; ' ' is Space. */
@@ -33,9 +38,11 @@ export interface KeyBinding {
   action: KeyAction;
   /** What the help overlay says. */
   description: string;
-  group: 'Label' | 'Move' | 'View';
+  group: 'Label' | 'Move' | 'View' | 'Edit';
   /** Held-key repeats are ignored: one press, one label. */
   noRepeat?: boolean;
+  /** Only in edit mode (E), where it comes before the other bindings of its key. */
+  editOnly?: boolean;
 }
 
 const classBindings: KeyBinding[] = CELL_CLASSES.map((c) => ({
@@ -46,7 +53,20 @@ const classBindings: KeyBinding[] = CELL_CLASSES.map((c) => ({
   noRepeat: true,
 }));
 
+// Cell editing: listed first so that in edit mode Enter and Esc finish or cancel an edit.
+const editBindings: KeyBinding[] = [
+  { chords: [{ key: 'e' }], action: { type: 'edit-toggle' }, description: 'Edit cells on / off (handles on the focused cell: drag to resize or move)', group: 'Edit', noRepeat: true },
+  { chords: [{ key: 'a' }], action: { type: 'edit-tool', tool: 'draw' }, description: 'Add a cell: drag its box', group: 'Edit', noRepeat: true, editOnly: true },
+  { chords: [{ key: 'c' }], action: { type: 'edit-tool', tool: 'nucleus' }, description: 'Add a cell: click its nucleus (the pipeline proposes the box)', group: 'Edit', noRepeat: true, editOnly: true },
+  { chords: [{ key: 's' }], action: { type: 'edit-tool', tool: 'split' }, description: 'Split the focused cell: click each nucleus, then Enter', group: 'Edit', noRepeat: true, editOnly: true },
+  { chords: [{ key: 'm' }], action: { type: 'edit-tool', tool: 'merge' }, description: 'Merge: Shift+click the cells to join, then Enter', group: 'Edit', noRepeat: true, editOnly: true },
+  { chords: [{ key: 'x' }, { key: 'Delete' }], action: { type: 'edit-reject' }, description: 'Reject the focused cell (not a cell)', group: 'Edit', noRepeat: true, editOnly: true },
+  { chords: [{ key: 'Enter' }], action: { type: 'edit-commit' }, description: 'Finish the split or merge', group: 'Edit', noRepeat: true, editOnly: true },
+  { chords: [{ key: 'Escape' }], action: { type: 'edit-cancel' }, description: 'Cancel the edit in hand (again: leave edit mode)', group: 'Edit', editOnly: true },
+];
+
 export const KEYMAP: readonly KeyBinding[] = Object.freeze([
+  ...editBindings,
   ...classBindings,
   { chords: [{ key: 'f' }], action: { type: 'flag' }, description: 'Flag / unflag for second assessment', group: 'Label', noRepeat: true },
   { chords: [{ key: 'z', ctrl: true }], action: { type: 'undo' }, description: 'Undo the last label or flag', group: 'Label', noRepeat: true },
@@ -78,11 +98,12 @@ export interface KeyEventLike {
 }
 
 /** The binding an event triggers, or null. Ctrl and Cmd are the same; Alt chords are left to the system. */
-export function matchKey(event: KeyEventLike, keymap: readonly KeyBinding[] = KEYMAP): KeyBinding | null {
+export function matchKey(event: KeyEventLike, keymap: readonly KeyBinding[] = KEYMAP, editing = false): KeyBinding | null {
   if (event.altKey) return null;
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
   const ctrl = event.ctrlKey || event.metaKey;
   for (const binding of keymap) {
+    if (binding.editOnly && !editing) continue;
     for (const chord of binding.chords) {
       if (chord.key !== key || Boolean(chord.ctrl) !== ctrl) continue;
       // Shift matters only where a chord says so, or where another binding claims the Shift variant.

@@ -55,7 +55,7 @@ export function cocoJson(plan: ExportPlan, split: SplitName, appVersion: string)
           id: annotationId, image_id: imageId, category_id: cocoCategoryId(cls.apaccId),
           bbox: [x, y, w, h], area: w * h, iscrowd: 0, segmentation: [[x, y, x + w, y, x + w, y + h, x, y + h]],
           attributes: {
-            apacc_id: cls.apaccId, cell_image: part.cell.imageName, flagged: part.cell.cell.flagged,
+            apacc_id: cls.apaccId, cell_image: part.cell.imageName, flagged: part.cell.cell.flagged, source: part.cell.cell.source,
             full_box_level0: [full.x, full.y, full.width, full.height],
             cut_by_slice: full.width !== w || full.height !== h,
           },

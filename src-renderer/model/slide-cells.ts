@@ -1,7 +1,9 @@
 // Every cell of the open slide in columns (typed arrays), with reading order,
 // the spatial grid and running counts. The overlay, the gallery, navigation
 // and the counters all read this one object; label changes update it in
-// place (no copies of 100,000 cells per keypress) and bump `version`.
+// place (no copies of 100,000 cells per keypress) and bump `version`. Cell
+// edits retire cells (they stay, marked, and pass no filter) and append the
+// cells they create (the columns grow; read them from this object each time).
 
 import { CELL_CLASSES } from '../../src-main/domain/cell-class.ts';
 import { passesFilter, UNLABELLED, type CellFilterMode } from './cell-filter.ts';
@@ -38,17 +40,34 @@ export interface CellCounts {
   byClass: number[];
 }
 
+/** A cell an edit made live (new, or restored), as the 'cells-changed' event describes it. */
+export interface LiveCell {
+  id: number;
+  box: { x: number; y: number; width: number; height: number };
+  centre: { x: number; y: number };
+  sliceX: number;
+  sliceY: number;
+  /** APACC id, -1 unlabelled. */
+  label: number;
+  flagged: boolean;
+  cluster: boolean;
+}
+
 export class SlideCells {
-  readonly count: number;
-  readonly ids: Uint32Array;
-  readonly boxes: Int32Array;
-  readonly labels: Int8Array;
-  readonly flagged: Uint8Array;
-  readonly clusters: Uint8Array;
-  readonly centres: Float64Array;
+  /** Cells held, retired ones included (indices stay valid for the session). */
+  count: number;
+  ids: Uint32Array;
+  boxes: Int32Array;
+  labels: Int8Array;
+  flagged: Uint8Array;
+  clusters: Uint8Array;
+  centres: Float64Array;
+  /** 1 where a cell edit retired the cell: it passes no filter. */
+  retired: Uint8Array;
   /** order[rank] = index; rank[index] = position in reading order. */
-  readonly order: Int32Array;
-  readonly rank: Int32Array;
+  order: Int32Array;
+  rank: Int32Array;
+  #origins: Int32Array;
   readonly grid: SpatialGrid;
   /** Typical box side (level-0 px): decides when the overlay switches to its raster. */
   readonly medianSide: number;
@@ -76,6 +95,8 @@ export class SlideCells {
       this.centres[i * 2 + 1] = input.centres ? Number(input.centres[i * 2 + 1]) : this.boxes[b + 1]! + this.boxes[b + 3]! / 2;
     }
     const origins = input.sliceOrigins ? Int32Array.from(input.sliceOrigins) : sliceOriginsOf(this.centres, slices);
+    this.#origins = origins;
+    this.retired = new Uint8Array(n);
     this.order = readingOrder(this.ids, this.centres, origins);
     this.rank = new Int32Array(n);
     for (let r = 0; r < n; r++) this.rank[this.order[r]!] = r;
@@ -102,7 +123,93 @@ export class SlideCells {
   }
 
   passes(index: number, filter: CellFilterMode): boolean {
-    return passesFilter(filter, this.labels[index]!, this.flagged[index] === 1);
+    return this.retired[index] === 0 && passesFilter(filter, this.labels[index]!, this.flagged[index] === 1);
+  }
+
+  /**
+   * A cell edit: the retired ids leave every view, the live cells join (new
+   * ones appended, restored ones brought back). Returns the indices touched.
+   */
+  applyEdit(live: readonly LiveCell[], retiredIds: readonly number[]): number[] {
+    const touched: number[] = [];
+    for (const id of retiredIds) {
+      const i = this.#indexOfId.get(id);
+      if (i === undefined || this.retired[i] === 1) continue;
+      this.#count(i, -1);
+      this.retired[i] = 1;
+      touched.push(i);
+    }
+    for (const cell of live) {
+      let i = this.#indexOfId.get(cell.id);
+      if (i === undefined) i = this.#append(cell);
+      else if (this.retired[i] === 1) {
+        this.retired[i] = 0;
+        this.#count(i, 1);
+      }
+      this.setLabel(i, cell.label);
+      this.setFlag(i, cell.flagged);
+      touched.push(i);
+    }
+    if (touched.length > 0) this.version++;
+    return touched;
+  }
+
+  #count(i: number, sign: 1 | -1): void {
+    this.counts.total += sign;
+    const code = this.labels[i]!;
+    if (code >= 0) {
+      this.counts.labelled += sign;
+      this.counts.byClass[code]! += sign;
+    }
+    if (this.flagged[i]) this.counts.flagged += sign;
+  }
+
+  /** Adds a cell at the end of the columns (unlabelled, unflagged; the caller sets those) and into the reading order. */
+  #append(cell: LiveCell): number {
+    const i = this.count;
+    const n = i + 1;
+    const grow = <T extends Uint32Array | Int32Array | Int8Array | Uint8Array | Float64Array>(a: T, per: number): T => {
+      const b = new (a.constructor as new (length: number) => T)(n * per);
+      b.set(a.subarray(0, i * per));
+      return b;
+    };
+    this.ids = grow(this.ids, 1);
+    this.boxes = grow(this.boxes, 4);
+    this.labels = grow(this.labels, 1);
+    this.flagged = grow(this.flagged, 1);
+    this.clusters = grow(this.clusters, 1);
+    this.centres = grow(this.centres, 2);
+    this.retired = grow(this.retired, 1);
+    this.#origins = grow(this.#origins, 2);
+    this.ids[i] = cell.id;
+    this.boxes.set([cell.box.x, cell.box.y, cell.box.width, cell.box.height], i * 4);
+    this.labels[i] = -1;
+    this.clusters[i] = cell.cluster ? 1 : 0;
+    this.centres[i * 2] = cell.centre.x;
+    this.centres[i * 2 + 1] = cell.centre.y;
+    this.#origins[i * 2] = cell.sliceX;
+    this.#origins[i * 2 + 1] = cell.sliceY;
+    this.count = n;
+    this.#indexOfId.set(cell.id, i);
+    this.grid.add(i, cell.box);
+    // Its place in reading order: after every cell that reads before it.
+    const before = (a: number, b: number) => compareReading(a, b, this.ids, this.centres, this.#origins) < 0;
+    let lo = 0;
+    let hi = i;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(this.order[mid]!, i)) lo = mid + 1;
+      else hi = mid;
+    }
+    const order = new Int32Array(n);
+    order.set(this.order.subarray(0, lo));
+    order[lo] = i;
+    order.set(this.order.subarray(lo), lo + 1);
+    this.order = order;
+    this.rank = new Int32Array(n);
+    for (let r = 0; r < n; r++) this.rank[order[r]!] = r;
+    this.counts.total++;
+    return i;
   }
 
   /** Sets a cell's label code (-1 = none); returns true when it changed. */
@@ -226,14 +333,17 @@ function sliceOriginsOf(centres: Float64Array, slices: readonly SliceRect[]): In
 }
 
 /** Slices top to bottom then left to right; inside one, centre y, centre x, id (the store's order). */
-function readingOrder(ids: Uint32Array, centres: Float64Array, origins: Int32Array): Int32Array {
-  const order = Int32Array.from({ length: ids.length }, (_, i) => i);
-  order.sort((a, b) =>
-    origins[a * 2 + 1]! - origins[b * 2 + 1]! ||
+function compareReading(a: number, b: number, ids: Uint32Array, centres: Float64Array, origins: Int32Array): number {
+  return origins[a * 2 + 1]! - origins[b * 2 + 1]! ||
     origins[a * 2]! - origins[b * 2]! ||
     centres[a * 2 + 1]! - centres[b * 2 + 1]! ||
     centres[a * 2]! - centres[b * 2]! ||
-    ids[a]! - ids[b]!);
+    ids[a]! - ids[b]!;
+}
+
+function readingOrder(ids: Uint32Array, centres: Float64Array, origins: Int32Array): Int32Array {
+  const order = Int32Array.from({ length: ids.length }, (_, i) => i);
+  order.sort((a, b) => compareReading(a, b, ids, centres, origins));
   return order;
 }
 

@@ -1,7 +1,8 @@
 // Uniform grid over level-0 cell boxes, so the overlay asks "which cells touch
 // this viewport" in time proportional to what is visible, not to the slide's
 // 100,000 cells. Built once per slide in compressed rows (two typed arrays);
-// labels change colours, never boxes, so it never needs rebuilding.
+// labels change colours, never boxes, so it never needs rebuilding. Cells a
+// reader adds later (a few) are kept beside it in a plain list (add).
 
 export interface GridQueryRect {
   x: number;
@@ -20,6 +21,8 @@ export class SpatialGrid {
   // Stamps dedupe boxes that span several grid cells without a Set per query.
   readonly #stamps: Uint32Array;
   #stamp = 0;
+  /** Items added after construction: index, then x, y, width, height. */
+  readonly #extra: number[] = [];
 
   /** boxes: x, y, width, height per item (level-0 px); width/height of the area they live in. */
   constructor(boxes: Int32Array, areaWidth: number, areaHeight: number, cellSize = chooseCellSize(boxes, areaWidth, areaHeight)) {
@@ -58,8 +61,25 @@ export class SpatialGrid {
     return Math.min(this.rows - 1, Math.max(0, Math.floor(y / this.cellSize)));
   }
 
+  /** An item added after construction (its index beyond the boxes the grid was built on). */
+  add(item: number, box: GridQueryRect): void {
+    this.#extra.push(item, box.x, box.y, box.width, box.height);
+  }
+
   /** Calls visit(item) once for every box intersecting rect; returns how many. */
   query(rect: GridQueryRect, visit: (item: number) => void): number {
+    let n = this.#queryBuilt(rect, visit);
+    const e = this.#extra;
+    for (let k = 0; k < e.length; k += 5) {
+      if (e[k + 1]! < rect.x + rect.width && e[k + 1]! + e[k + 3]! > rect.x && e[k + 2]! < rect.y + rect.height && e[k + 2]! + e[k + 4]! > rect.y) {
+        visit(e[k]!);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  #queryBuilt(rect: GridQueryRect, visit: (item: number) => void): number {
     const stamp = this.#nextStamp();
     const b = this.#boxes;
     const right = rect.x + rect.width;
@@ -91,9 +111,13 @@ export class SpatialGrid {
   /** Items whose box contains the point, smallest box first (the one a click means). */
   at(x: number, y: number): number[] {
     const hits: number[] = [];
+    const areas = new Map<number, number>();
     this.query({ x, y, width: 1, height: 1 }, (i) => hits.push(i));
     const b = this.#boxes;
-    return hits.sort((p, q) => b[p * 4 + 2]! * b[p * 4 + 3]! - b[q * 4 + 2]! * b[q * 4 + 3]!);
+    const e = this.#extra;
+    for (let k = 0; k < e.length; k += 5) areas.set(e[k]!, e[k + 3]! * e[k + 4]!);
+    const area = (i: number) => areas.get(i) ?? b[i * 4 + 2]! * b[i * 4 + 3]!;
+    return hits.sort((p, q) => area(p) - area(q));
   }
 
   #nextStamp(): number {

@@ -7,12 +7,12 @@
 
 import { cellClassByName, type CellClassName } from '../../src-main/domain/cell-class.ts';
 import type { SmearlabApi } from '../../src-main/api/client-types.ts';
-import type { AnnotatorRecord, LabelChangeView, SlideDetail, UndoRedoState } from '../../src-main/api/views.ts';
+import type { AnnotatorRecord, CellsChangedView, EditResult, LabelChangeView, SlideDetail, UndoRedoState } from '../../src-main/api/views.ts';
 import { errorText } from '../api/smearlab-api.ts';
 import type { KeyAction } from '../keymap.ts';
 import { UNLABELLED, type CellFilterMode } from './cell-filter.ts';
 import { Observable } from './observable.ts';
-import type { SlideCells } from './slide-cells.ts';
+import type { LiveCell, SlideCells } from './slide-cells.ts';
 
 export type WorkspaceView = 'viewer' | 'gallery';
 
@@ -36,7 +36,32 @@ export interface WorkspaceState {
   /** Bumped on every label / flag change (counters, gallery). */
   cellsVersion: number;
   undo: UndoRedoState | null;
+  /** Cell editing (E): the tool in hand and what a split or merge has gathered so far. */
+  edit: EditState;
 }
+
+/** 'off': no editing; 'select': handles on the focused cell; the others: the tool a key picked. */
+export type EditTool = 'off' | 'select' | 'draw' | 'nucleus' | 'split' | 'merge';
+
+export interface EditState {
+  tool: EditTool;
+  /** Split: the nuclei clicked so far (level-0). */
+  splitPoints: Array<{ x: number; y: number }>;
+  /** Merge: the cells chosen so far, by id. */
+  mergeIds: number[];
+}
+
+export const EDIT_OFF: EditState = Object.freeze({ tool: 'off', splitPoints: [], mergeIds: [] }) as EditState;
+
+/** What the status line says in each edit tool. */
+export const EDIT_HINTS: Record<EditTool, string> = {
+  off: '',
+  select: 'Edit: drag a handle of the focused cell to resize (inside: move) · A draw a cell · C click a nucleus · S split · M merge · X reject · Esc leave',
+  draw: 'Add: drag the new cell\'s box · Esc cancel',
+  nucleus: 'Add: click the nucleus, the pipeline proposes the box · Esc cancel',
+  split: 'Split: click each nucleus inside the focused cell, then Enter · Esc cancel',
+  merge: 'Merge: Shift+click (or click) the cells to join, then Enter · Esc cancel',
+};
 
 /** What the viewer lets the controller do; registered by the viewer pane. */
 export interface ViewerCommands {
@@ -53,6 +78,18 @@ export interface GalleryNavigation {
 }
 
 type QueuedAction = () => Promise<void> | void;
+
+/** Edits take whole level-0 pixels. */
+function roundPoint(p: { x: number; y: number }): { x: number; y: number } {
+  return { x: Math.round(p.x), y: Math.round(p.y) };
+}
+
+/** What a controller built over newer cells of the same slide keeps from the one it replaces. */
+export interface CarriedState {
+  state: WorkspaceState;
+  /** The focused cell by id (indices change when cells are added). */
+  focusedCellId: number | null;
+}
 
 /** What a controller built over newer cells of the same slide keeps from the one it replaces. */
 export interface CarriedState {
@@ -74,6 +111,7 @@ export class WorkspaceController {
   readonly #cellListeners = new Set<(index: number) => void>();
   readonly #unsubscribe: () => void;
   readonly #appliedEvent = new Map<number, number>();
+  readonly #appliedEdits = new Set<number>();
 
   /**
    * Without `carried` (the slide just opened) the first queued action resumes
@@ -87,14 +125,16 @@ export class WorkspaceController {
     this.cells = cells;
     this.state = new Observable<WorkspaceState>({
       focused: null, filter: 'all', view: 'viewer', showSliceGrid: false, showFov: false, showHelp: false,
-      unlabelledFirst: true, status: null, queued: 0, cellsVersion: 0, undo: null,
+      unlabelledFirst: true, status: null, queued: 0, cellsVersion: 0, undo: null, edit: EDIT_OFF,
       ...(carried ? { ...carried.state, queued: 0, cellsVersion: cells.version } : {}),
     });
     if (carried) {
       const index = carried.focusedCellId === null ? undefined : cells.indexOf(carried.focusedCellId);
       this.state.update({ focused: index ?? null });
     }
-    this.#unsubscribe = api.on('label-changed', (change) => this.applyChange(change));
+    const stopLabels = api.on('label-changed', (change) => this.applyChange(change));
+    const stopCells = api.on('cells-changed', (change) => this.applyCellsChanged(change));
+    this.#unsubscribe = () => { stopLabels(); stopCells(); };
     void api.undoState({ annotatorId: annotator.id }).then((undo) => this.state.update({ undo }), () => undefined);
     // Queued first, so keys typed while it loads apply after it.
     if (!carried) this.#enqueue(() => this.#resume());
@@ -140,7 +180,142 @@ export class WorkspaceController {
         const f = this.state.get().focused;
         if (f !== null) this.viewer?.zoomTo(f);
       });
+      case 'edit-toggle': return this.#setEdit(s.edit.tool === 'off' ? 'select' : 'off');
+      case 'edit-tool': return this.#pickTool(action.tool);
+      case 'edit-cancel':
+        if (s.showHelp) return this.state.update({ showHelp: false });
+        return this.#setEdit(s.edit.tool === 'select' ? 'off' : 'select');
+      case 'edit-reject': return this.#enqueue(() => this.#reject());
+      case 'edit-commit':
+        if (s.edit.tool === 'split') return this.#enqueue(() => this.#commitSplit());
+        if (s.edit.tool === 'merge') return this.#enqueue(() => this.#commitMerge());
+        return this.dispatch({ type: 'zoom-to-focused' });
     }
+  }
+
+  // ---- cell editing -------------------------------------------------------
+
+  #setEdit(tool: EditTool, patch: Partial<EditState> = {}): void {
+    this.state.update({ edit: { tool, splitPoints: [], mergeIds: [], ...patch }, status: tool === 'off' ? null : { text: EDIT_HINTS[tool], tone: 'info' } });
+  }
+
+  #pickTool(tool: 'draw' | 'nucleus' | 'split' | 'merge'): void {
+    const { focused } = this.state.get();
+    if (tool === 'split' && focused === null) {
+      this.#status('Split: focus the cell to split first (click it)');
+      return;
+    }
+    this.#setEdit(tool, tool === 'merge' && focused !== null ? { mergeIds: [this.cells.ids[focused]!] } : {});
+  }
+
+  /** Edit mode, draw tool: the box the reader dragged (level-0). */
+  editAddBox(box: { x: number; y: number; width: number; height: number }): void {
+    this.#enqueue(async () => {
+      const result = await this.#api.addCell({ slideId: this.slide.id, box, annotatorId: this.annotator.id });
+      this.#edited(result, 'select');
+    });
+  }
+
+  /** Edit mode, nucleus tool: the point clicked; the server's instance step proposes the box. */
+  editAddAt(point: { x: number; y: number }): void {
+    this.#enqueue(async () => {
+      const result = await this.#api.addCell({ slideId: this.slide.id, point: roundPoint(point), annotatorId: this.annotator.id });
+      this.#edited(result, 'select');
+    });
+  }
+
+  /** Edit mode: a handle of the cell dragged to a new box. */
+  editReshape(index: number, box: { x: number; y: number; width: number; height: number }): void {
+    const cellId = this.cells.ids[index]!;
+    this.#enqueue(async () => {
+      const result = await this.#api.reshapeCell({ cellId, box, annotatorId: this.annotator.id });
+      this.#edited(result, 'select');
+    });
+  }
+
+  /** Split tool: one more nucleus (inside the focused cell). */
+  editSplitPoint(point: { x: number; y: number }): void {
+    const s = this.state.get();
+    if (s.edit.tool !== 'split' || s.focused === null) return;
+    const b = this.cells.box(s.focused);
+    if (point.x < b.x || point.y < b.y || point.x >= b.x + b.width || point.y >= b.y + b.height) {
+      this.#status('Split: click inside the focused cell');
+      return;
+    }
+    this.state.update({ edit: { ...s.edit, splitPoints: [...s.edit.splitPoints, roundPoint(point)] } });
+  }
+
+  /** Merge tool: a cell clicked joins the selection, or leaves it. */
+  editMergeToggle(index: number): void {
+    const s = this.state.get();
+    if (s.edit.tool !== 'merge') return;
+    const id = this.cells.ids[index]!;
+    const mergeIds = s.edit.mergeIds.includes(id) ? s.edit.mergeIds.filter((x) => x !== id) : [...s.edit.mergeIds, id];
+    this.state.update({ edit: { ...s.edit, mergeIds } });
+  }
+
+  async #commitSplit(): Promise<void> {
+    const { edit, focused } = this.state.get();
+    if (focused === null || edit.splitPoints.length < 2) {
+      this.#status('Split: click at least two nuclei inside the focused cell, then Enter');
+      return;
+    }
+    const result = await this.#api.splitCell({ cellId: this.cells.ids[focused]!, nuclei: edit.splitPoints, annotatorId: this.annotator.id });
+    this.#edited(result, 'select');
+  }
+
+  async #commitMerge(): Promise<void> {
+    const { edit } = this.state.get();
+    if (edit.mergeIds.length < 2) {
+      this.#status('Merge: Shift+click at least two cells, then Enter');
+      return;
+    }
+    const result = await this.#api.mergeCells({ cellIds: edit.mergeIds, annotatorId: this.annotator.id });
+    this.#edited(result, 'select');
+  }
+
+  async #reject(): Promise<void> {
+    const index = this.#requireFocus();
+    if (index === null) return;
+    const { filter } = this.state.get();
+    const next = this.cells.next(index, filter) ?? this.cells.previous(index, filter);
+    const result = await this.#api.rejectCell({ cellId: this.cells.ids[index]!, annotatorId: this.annotator.id });
+    this.applyCellsChanged(result.edit);
+    this.state.update({ undo: result.undo });
+    this.#focus(next);
+    this.#announceEdit(result.edit);
+  }
+
+  /** An edit's answer: shown, focus on the first cell it made, the tool back to `tool`. */
+  #edited(result: EditResult, tool: EditTool): void {
+    this.applyCellsChanged(result.edit);
+    this.state.update({ undo: result.undo });
+    if (this.state.get().edit.tool !== 'off') this.#setEdit(tool);
+    const first = result.edit.created[0];
+    const index = first ? this.cells.indexOf(first.id) : undefined;
+    if (index !== undefined) this.#focus(index);
+    this.#announceEdit(result.edit);
+  }
+
+  #announceEdit(edit: CellsChangedView): void {
+    window.dispatchEvent(new CustomEvent('smearlab:cells-edited', {
+      detail: { kind: edit.event.value, action: edit.event.action, created: edit.created.map((c) => c.id), retired: edit.retired },
+    }));
+  }
+
+  /** A cell edit (or its undo / redo) from anywhere: cells leave or join the overlay, counters and navigation. */
+  applyCellsChanged(change: CellsChangedView): void {
+    if (change.slideId !== this.slide.id || this.#appliedEdits.has(change.event.id)) return;
+    this.#appliedEdits.add(change.event.id);
+    const live: LiveCell[] = change.created.map((c) => ({
+      id: c.id, box: c.box, centre: c.centre, sliceX: c.sliceX, sliceY: c.sliceY, flagged: c.flagged, cluster: c.kind === 'cluster',
+      label: c.label ? (cellClassByName(c.label)?.apaccId ?? UNLABELLED) : UNLABELLED,
+    }));
+    const touched = this.cells.applyEdit(live, change.retired);
+    for (const index of touched) for (const listener of [...this.#cellListeners]) listener(index);
+    const { focused } = this.state.get();
+    if (focused !== null && this.cells.retired[focused] === 1) this.state.update({ focused: null });
+    this.state.update({ cellsVersion: this.cells.version });
   }
 
   /** Focus from a click (viewer or gallery): queued behind pending keys, so it cannot overtake them. */
@@ -267,6 +442,15 @@ export class WorkspaceController {
       ? await this.#api.undo({ annotatorId: this.annotator.id })
       : await this.#api.redo({ annotatorId: this.annotator.id });
     this.state.update({ undo: result.undo });
+    if (result.edit) {
+      this.applyCellsChanged(result.edit);
+      const first = result.edit.created[0];
+      const index = first && result.edit.slideId === this.slide.id ? this.cells.indexOf(first.id) : undefined;
+      if (index !== undefined) this.#focus(index);
+      else this.#status(`${which === 'undo' ? 'Undid' : 'Redid'} a ${result.edit.event.value}`);
+      this.#announceEdit(result.edit);
+      return;
+    }
     if (!result.change) {
       this.#status(which === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
       return;

@@ -8,6 +8,7 @@ import OpenSeadragon from 'openseadragon';
 import type { SlideDetail } from '../../src-main/api/views.ts';
 import type { WorkspaceController } from '../model/workspace-controller.ts';
 import { CellOverlay } from './cell-overlay.ts';
+import { EditLayer } from './edit-layer.ts';
 import { loadFovOutline } from './fov-loader.ts';
 import { niceScaleBar } from './scale-bar.ts';
 import { exposeDebug } from '../debug-hooks.ts';
@@ -77,12 +78,14 @@ export function ViewerPane({ slide, controller }: { slide: SlideDetail; controll
     const cells = controller.cells;
     const initial = controller.state.get();
     const overlay = new CellOverlay(viewer, initial.filter);
+    // After the overlay: its handlers run after the overlay's, so edits draw over the cells.
+    const editLayer = new EditLayer(viewer, overlay, controller);
     overlay.setCells(cells, slide.width, slide.height);
     overlay.setOptions({ slices: slide.sliceGrid, damaged: slide.damagedRegions.map((d) => d.box) });
     let fovRequested = false;
 
     const onClick = (event: OpenSeadragon.CanvasClickEvent) => {
-      if (!event.quick) return;
+      if (!event.quick || editLayer.ownsClicks()) return;
       const item = viewer.world.getItemAt(0);
       if (!item) return;
       const p = item.viewerElementToImageCoordinates(event.position);
@@ -164,6 +167,7 @@ export function ViewerPane({ slide, controller }: { slide: SlideDetail; controll
       viewer.removeHandler('update-viewport', onViewport);
       unsubscribeState();
       unsubscribeCells();
+      editLayer.destroy();
       overlay.destroy();
     };
   }, [viewer, controller, slide]);

@@ -12,7 +12,7 @@ import { GalleryPane } from '../gallery/gallery-pane.tsx';
 import { chordLabel, KEYMAP, matchKey, type KeyAction } from '../keymap.ts';
 import { Observable, useObservable } from '../model/observable.ts';
 import { SlideCells, type CellColumnsInput } from '../model/slide-cells.ts';
-import { WorkspaceController, type WorkspaceState } from '../model/workspace-controller.ts';
+import { EDIT_HINTS, EDIT_OFF, WorkspaceController, type WorkspaceState } from '../model/workspace-controller.ts';
 import { CellPanel } from '../panel/cell-panel.tsx';
 import { ViewerPane } from '../viewer/viewer-pane.tsx';
 import { CountersBar } from './counters-bar.tsx';
@@ -20,7 +20,7 @@ import { FilterBar } from './filter-bar.tsx';
 import { HelpOverlay } from './help-overlay.tsx';
 
 // The status-bar reminder, from the keymap like the help: first chord of each labelling and moving key.
-const STATUS_HINT = KEYMAP.filter((b) => b.group !== 'View' || b.action.type === 'toggle-help')
+const STATUS_HINT = KEYMAP.filter((b) => !b.editOnly && (b.group !== 'View' || b.action.type === 'toggle-help'))
   .filter((b) => b.action.type !== 'move' && b.action.type !== 'clear-focus')
   .map((b) => `${chordLabel(b.chords[0]!)} ${b.action.type === 'label' ? b.action.label : b.action.type.replace(/-/g, ' ')}`)
   .join(' · ');
@@ -31,7 +31,7 @@ const MARKERS_AFTER_MS = 600;
 /** State shown while the slide's cells are still loading (the viewer already loads tiles). */
 const LOADING_STATE = new Observable<WorkspaceState>({
   focused: null, filter: 'all', view: 'viewer', showSliceGrid: false, showFov: false, showHelp: false,
-  unlabelledFirst: true, status: { text: 'Loading cells…', tone: 'info' }, queued: 0, cellsVersion: 0, undo: null,
+  unlabelledFirst: true, status: { text: 'Loading cells…', tone: 'info' }, queued: 0, cellsVersion: 0, undo: null, edit: EDIT_OFF,
 });
 
 export function Workspace(props: { api: SmearlabApi; annotator: AnnotatorRecord; slideId: number; onClose: () => void }) {
@@ -93,7 +93,7 @@ function OpenWorkspace(props: { api: SmearlabApi; annotator: AnnotatorRecord; sl
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
       if (isTextEntry(target)) return;
-      const binding = matchKey(event);
+      const binding = matchKey(event, KEYMAP, controller.state.get().edit.tool !== 'off');
       if (!binding) return;
       event.preventDefault();
       event.stopPropagation();
@@ -154,7 +154,9 @@ function OpenWorkspace(props: { api: SmearlabApi; annotator: AnnotatorRecord; sl
         <span className={state.status?.tone === 'error' ? 'error' : ''} data-testid="status-text">{state.status?.text ?? ''}</span>
         <div className="spacer" />
         {state.queued > 1 && <span className="muted">{state.queued - 1} key{state.queued === 2 ? '' : 's'} waiting</span>}
-        <span className="muted small">{STATUS_HINT}</span>
+        {state.edit.tool === 'off'
+          ? <span className="muted small">{STATUS_HINT}</span>
+          : <span className="edit-hint small" data-testid="edit-status" data-tool={state.edit.tool}>{EDIT_HINTS[state.edit.tool]}</span>}
       </footer>
       {state.showHelp && <HelpOverlay onClose={() => update({ showHelp: false })} />}
     </div>

@@ -35,6 +35,8 @@ export interface PageDebug {
   overlayEnabled(on: boolean): void;
   fullyLoaded(): boolean;
   cellIds(): number[];
+  screenPoint(x: number, y: number): { x: number; y: number } | null;
+  editTool(): string;
 }
 
 export interface PageWindow {
