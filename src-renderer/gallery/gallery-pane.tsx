@@ -2,7 +2,8 @@
 // virtualised (only the rows in view, plus a few, are in the DOM). The order
 // is a snapshot taken when the filter changes (unlabelled first by default),
 // so cells do not jump away while being labelled; colours update live.
-// Same keys as the viewer; arrows move in the grid; focus is shared.
+// Same keys as the viewer; arrows move in the grid; focus is shared. Tiles
+// show their crops at one physical scale (true-scale.ts) or fitted.
 
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { CELL_CLASSES } from '../../src-main/domain/cell-class.ts';
@@ -10,11 +11,16 @@ import { useObservable } from '../model/observable.ts';
 import type { WorkspaceController } from '../model/workspace-controller.ts';
 import { colourOfCode } from '../viewer/overlay-style.ts';
 import type { CropUrlCache } from './crop-url-cache.ts';
+import { CropScaleToggle, ScaledCrop } from './scaled-crop.tsx';
+import { cropScaleMode } from './true-scale.ts';
 
-const TILE = 156;
+/** Tile side: fitted crops, and true-scale ones (a 96 um field at 0.5 um/px). */
+const TILE_FIT = 156;
+const TILE_TRUE = 196;
+/** The tile's border, each side. */
+const TILE_BORDER = 2;
 const GAP = 10;
 const CAPTION = 20;
-const ROW = TILE + CAPTION + GAP;
 const OVERSCAN_ROWS = 2;
 
 export function GalleryPane({ controller, cache, active }: { controller: WorkspaceController; cache: CropUrlCache; active: boolean }) {
@@ -25,6 +31,10 @@ export function GalleryPane({ controller, cache, active }: { controller: Workspa
   const [scrollTop, setScrollTop] = useState(0);
   const [snapshot, setSnapshot] = useState(0);
   const [, setUrlsLoaded] = useState(0);
+  const mpp = controller.slide.mppX ?? controller.slide.mppY;
+  const TILE = cropScaleMode.use() === '1:1' && mpp ? TILE_TRUE : TILE_FIT;
+  const ROW = TILE + CAPTION + GAP;
+  const frame = { width: TILE - 2 * TILE_BORDER, height: TILE - 2 * TILE_BORDER };
 
   const order = useMemo(() => cells.filteredOrder(state.filter, state.unlabelledFirst), [cells, state.filter, state.unlabelledFirst, snapshot]);
   const positionOf = useMemo(() => {
@@ -69,7 +79,7 @@ export function GalleryPane({ controller, cache, active }: { controller: Workspa
     if (at < 0) return;
     const top = Math.floor(at / columns) * ROW;
     if (top < el.scrollTop || top + ROW > el.scrollTop + el.clientHeight) el.scrollTop = Math.max(0, top - (el.clientHeight - ROW) / 2);
-  }, [state.focused, positionOf, columns, active]);
+  }, [state.focused, positionOf, columns, active, ROW]);
 
   // Hidden behind the viewer it renders no tiles: labelling there re-renders nothing here.
   const firstRow = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN_ROWS);
@@ -103,6 +113,7 @@ export function GalleryPane({ controller, cache, active }: { controller: Workspa
           unlabelled first
         </label>
         <button type="button" className="btn small" onClick={() => setSnapshot((n) => n + 1)} title="Re-sort with the current labels">Re-sort</button>
+        <CropScaleToggle mpp={mpp} />
         <span className="muted small">Click to focus · double-click to open in the viewer · {CELL_CLASSES.map((c) => c.digitKey).join(' ')} label</span>
       </div>
       <div className="gallery-scroll" ref={scrollRef} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
@@ -131,9 +142,7 @@ export function GalleryPane({ controller, cache, active }: { controller: Workspa
                   controller.dispatch({ type: 'zoom-to-focused' });
                 }}
               >
-                <span className="tile-image" style={{ height: TILE - 4 }}>
-                  {url ? <img src={url} alt="" loading="lazy" decoding="async" draggable={false} /> : null}
-                </span>
+                <ScaledCrop url={url} boxWidth={cells.boxes[index * 4 + 2]!} boxHeight={cells.boxes[index * 4 + 3]!} mpp={mpp} frame={frame} />
                 <span className="tile-caption">
                   <span className="swatch" style={{ background: colourOfCode(code) }} />
                   {code >= 0 ? CELL_CLASSES[code]!.name : 'unlabelled'}

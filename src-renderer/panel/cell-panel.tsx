@@ -11,6 +11,8 @@ import { errorText } from '../api/smearlab-api.ts';
 import { useObservable } from '../model/observable.ts';
 import type { WorkspaceController } from '../model/workspace-controller.ts';
 import { FLAG_COLOUR, UNLABELLED_COLOUR } from '../viewer/overlay-style.ts';
+import { readableTextOn } from '../viewer/swatch-contrast.ts';
+import { CropScaleToggle, ScaledCrop } from '../gallery/scaled-crop.tsx';
 
 const SETTLE_MS = 120;
 
@@ -51,18 +53,19 @@ export function CellPanel({ api, controller }: { api: SmearlabApi; controller: W
   const flagged = cells.flagged[state.focused] === 1;
   const shown = detail && detail.cell.id === cellId ? detail : null;
   const cls = code >= 0 ? CELL_CLASSES[code] : undefined;
-  const mpp = controller.slide.mppX;
+  const mpp = controller.slide.mppX ?? controller.slide.mppY;
 
   return (
     <aside className="cell-panel" data-testid="cell-panel" data-cell-id={cellId}>
       <div className="cell-head">
-        <span className="label-badge" style={{ background: cls?.colour ?? UNLABELLED_COLOUR }} data-testid="cell-label">
+        <span className="label-badge" style={{ background: cls?.colour ?? UNLABELLED_COLOUR, color: readableTextOn(cls?.colour ?? UNLABELLED_COLOUR) }}
+          data-testid="cell-label">
           {cls?.name ?? 'unlabelled'}
         </span>
-        {flagged && <span className="label-badge" style={{ background: FLAG_COLOUR, color: '#111' }}>flagged</span>}
+        {flagged && <span className="label-badge" style={{ background: FLAG_COLOUR, color: readableTextOn(FLAG_COLOUR) }}>⚑ flagged</span>}
         <span className="muted">cell {cellId}</span>
       </div>
-      {shown ? <CellImage detail={shown} /> : <div className="cell-image placeholder" />}
+      {shown ? <CellImage detail={shown} mpp={mpp} /> : <div className="cell-image placeholder" />}
       {error && <p className="error">{error}</p>}
       {shown && <Measures detail={shown} mpp={mpp} />}
       {shown && <History detail={shown} />}
@@ -70,8 +73,10 @@ export function CellPanel({ api, controller }: { api: SmearlabApi; controller: W
   );
 }
 
-function CellImage({ detail }: { detail: CellDetail }) {
-  const [natural, setNatural] = useState(false);
+/** The panel's crop frame: the panel's width; at 0.5 um/px a 168 x 150 um field around the cell. */
+const PANEL_FRAME = { width: 336, height: 300 };
+
+function CellImage({ detail, mpp }: { detail: CellDetail; mpp: number | null }) {
   const ctx = detail.contextBox;
   const box = detail.cell.box;
   // The cell box inside the context image, in percent so it follows any display size.
@@ -82,12 +87,16 @@ function CellImage({ detail }: { detail: CellDetail }) {
     height: `${(100 * box.height) / ctx.height}%`,
   };
   return (
-    <div className={natural ? 'cell-image natural' : 'cell-image'} title={natural ? 'Full resolution (click to fit)' : 'Click for full resolution'}>
-      <div className="cell-image-frame" onClick={() => setNatural(!natural)}>
-        <img src={detail.contextUrl} alt={`cell ${detail.cell.id} with surroundings`} width={ctx.width} height={ctx.height} data-testid="cell-crop" />
-        <div className="cell-image-mark" style={mark} />
+    <div className="cell-image">
+      <div className="cell-image-head">
+        <span className="muted small">{ctx.width} × {ctx.height} px around a {box.width} × {box.height} px box</span>
+        <div className="spacer" />
+        <CropScaleToggle mpp={mpp} />
       </div>
-      <div className="muted small">{ctx.width} × {ctx.height} px around a {box.width} × {box.height} px box · {natural ? '1:1' : 'fitted'}</div>
+      <ScaledCrop url={detail.contextUrl} boxWidth={ctx.width} boxHeight={ctx.height} mpp={mpp} frame={PANEL_FRAME}
+        alt={`cell ${detail.cell.id} with surroundings`} testId="cell-crop">
+        <span className="cell-image-mark" style={mark} />
+      </ScaledCrop>
     </div>
   );
 }

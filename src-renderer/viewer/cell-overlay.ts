@@ -16,7 +16,8 @@ import type { Segments } from './fov-outline.ts';
 import { OverviewRaster } from './overview-raster.ts';
 import { packColour, PixelBoxes } from './pixel-boxes.ts';
 import {
-  BOX_LINE_CSS, CLUSTER_COLOUR, CODE_COLOURS, DAMAGE_COLOUR, DAMAGE_HATCH_CSS, FLAG_COLOUR, FOCUS_INNER, FOCUS_OUTER, FOV_COLOUR, RASTER_BELOW_CSS_PX, SLICE_GRID_COLOUR,
+  BOX_LINE_CSS, CASING_COLOUR, CASING_CSS, CLUSTER_COLOUR, CODE_COLOURS, CODE_CUES, DAMAGE_COLOUR, DAMAGE_HATCH_CSS, FLAG_COLOUR, FLAG_HEIGHT_CSS,
+  FLAG_OUTLINE, FOCUS_INNER, FOCUS_OUTER, FOV_COLOUR, LETTER_FONT_CSS, LETTER_MIN_BOX_CSS, RASTER_BELOW_CSS_PX, SLICE_GRID_COLOUR,
 } from './overlay-style.ts';
 
 /** Level-0 -> CSS px of the viewer element: screen = offset + level0 * scale. */
@@ -47,6 +48,7 @@ export interface OverlayFrameStats {
 }
 
 const PACKED_COLOURS = CODE_COLOURS.map((c) => packColour(c));
+const PACKED_CASING = packColour(CASING_COLOUR);
 
 export class CellOverlay {
   readonly #viewer: OpenSeadragon.Viewer;
@@ -232,37 +234,52 @@ export class CellOverlay {
       this.#buckets[code]![sizes[code]!++] = i;
       drawn++;
     });
-    const flagSize = Math.round(12 * dpr);
     const flags = new Path2D();
     let anyFlag = false;
     // Cluster candidates get a dashed line just inside their box: the class colour stays readable.
     const clusters = new Path2D();
     let anyCluster = false;
+    const casing = Math.max(1, Math.round(CASING_CSS * dpr));
+    const dashes = CODE_CUES.map((cue) => cue.dash.map((d) => Math.max(1, Math.round(d * dpr))));
+    const letterMin = LETTER_MIN_BOX_CSS * dpr;
+    const letters: number[] = [];
+    const flagHeight = FLAG_HEIGHT_CSS * dpr;
     this.#pixels.begin(width, height);
-    for (let code = 0; code < CODE_COLOURS.length; code++) {
-      const colour = PACKED_COLOURS[code]!;
-      const bucket = this.#buckets[code]!;
-      for (let k = 0; k < sizes[code]!; k++) {
-        const i = bucket[k]!;
-        const b = i * 4;
-        // Whole device px: crisp lines, and pixel-exact colours for the tests.
-        const x0 = Math.round(ox + boxes[b]! * s);
-        const y0 = Math.round(oy + boxes[b + 1]! * s);
-        const x1 = Math.max(x0 + 1, Math.round(ox + (boxes[b]! + boxes[b + 2]!) * s));
-        const y1 = Math.max(y0 + 1, Math.round(oy + (boxes[b + 1]! + boxes[b + 3]!) * s));
-        this.#pixels.box(x0, y0, x1, y1, lw, colour);
-        const inset = lw + Math.round(2 * dpr);
-        if (cells.clusters[i] && x1 - x0 > 4 * inset && y1 - y0 > 4 * inset) {
-          clusters.rect(x0 + inset, y0 + inset, x1 - x0 - 2 * inset, y1 - y0 - 2 * inset);
-          anyCluster = true;
-        }
-        if (cells.flagged[i]) {
-          const f = Math.min(flagSize, Math.max(4, (x1 - x0) >> 1));
-          flags.moveTo(x1, y0);
-          flags.lineTo(x1 - f, y0);
-          flags.lineTo(x1, y0 + f);
-          flags.closePath();
-          anyFlag = true;
+    // Two passes: every casing first, then every stroke, so a neighbour's casing never cuts a line.
+    for (let pass = 0; pass < 2; pass++) {
+      for (let code = 0; code < CODE_COLOURS.length; code++) {
+        const colour = PACKED_COLOURS[code]!;
+        const cue = CODE_CUES[code]!;
+        const band = cue.double ? 3 * lw : lw;
+        const bucket = this.#buckets[code]!;
+        for (let k = 0; k < sizes[code]!; k++) {
+          const i = bucket[k]!;
+          const b = i * 4;
+          // Whole device px: crisp lines, and pixel-exact colours for the tests.
+          const x0 = Math.round(ox + boxes[b]! * s);
+          const y0 = Math.round(oy + boxes[b + 1]! * s);
+          const x1 = Math.max(x0 + 1, Math.round(ox + (boxes[b]! + boxes[b + 2]!) * s));
+          const y1 = Math.max(y0 + 1, Math.round(oy + (boxes[b + 1]! + boxes[b + 3]!) * s));
+          if (pass === 0) {
+            this.#pixels.box(x0 - casing, y0 - casing, x1 + casing, y1 + casing, band + 2 * casing, PACKED_CASING);
+            continue;
+          }
+          this.#pixels.dashedBox(x0, y0, x1, y1, lw, colour, dashes[code]!);
+          if (cue.double && x1 - x0 > 6 * lw && y1 - y0 > 6 * lw) this.#pixels.box(x0 + 2 * lw, y0 + 2 * lw, x1 - 2 * lw, y1 - 2 * lw, lw, colour);
+          if (cue.letter && Math.min(x1 - x0, y1 - y0) >= letterMin) letters.push(code, x0, y0 - casing);
+          const inset = band + casing + Math.round(2 * dpr);
+          if (cells.clusters[i] && x1 - x0 > 4 * inset && y1 - y0 > 4 * inset) {
+            clusters.rect(x0 + inset, y0 + inset, x1 - x0 - 2 * inset, y1 - y0 - 2 * inset);
+            anyCluster = true;
+          }
+          if (cells.flagged[i]) {
+            // A pennant on a pole above the top-right corner: the same size at any zoom, and off the cell.
+            flags.moveTo(x1, y0);
+            flags.lineTo(x1, y0 - flagHeight);
+            flags.lineTo(x1 + flagHeight * 0.9, y0 - flagHeight * 0.75);
+            flags.lineTo(x1, y0 - flagHeight * 0.5);
+            anyFlag = true;
+          }
         }
       }
     }
@@ -279,14 +296,31 @@ export class CellOverlay {
       ctx.stroke(clusters);
       ctx.setLineDash([]);
     }
+    if (letters.length > 0) this.#drawLetters(ctx, letters, dpr);
     if (anyFlag) {
       ctx.fillStyle = FLAG_COLOUR;
       ctx.fill(flags);
-      ctx.lineWidth = Math.max(1, dpr);
-      ctx.strokeStyle = FOCUS_OUTER;
+      ctx.lineWidth = Math.max(1.5, 1.5 * dpr);
+      ctx.lineJoin = 'round';
+      ctx.strokeStyle = FLAG_OUTLINE;
       ctx.stroke(flags);
     }
     return drawn;
+  }
+
+  /** Class letters just above the top-left corners (code, x, y triples), in the class colour on a light halo. */
+  #drawLetters(ctx: CanvasRenderingContext2D, letters: readonly number[], dpr: number): void {
+    ctx.font = `bold ${LETTER_FONT_CSS * dpr}px system-ui, sans-serif`;
+    ctx.textBaseline = 'bottom';
+    ctx.lineJoin = 'round';
+    ctx.lineWidth = 3 * dpr;
+    ctx.strokeStyle = CASING_COLOUR;
+    for (let k = 0; k < letters.length; k += 3) {
+      const code = letters[k]!;
+      ctx.fillStyle = CODE_COLOURS[code]!;
+      ctx.strokeText(CODE_CUES[code]!.letter, letters[k + 1]! + dpr, letters[k + 2]! - dpr);
+      ctx.fillText(CODE_CUES[code]!.letter, letters[k + 1]! + dpr, letters[k + 2]! - dpr);
+    }
   }
 
   #drawFocus(ctx: CanvasRenderingContext2D, cells: SlideCells, index: number, s: number, ox: number, oy: number, dpr: number): void {

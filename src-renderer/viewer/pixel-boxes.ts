@@ -44,6 +44,44 @@ export class PixelBoxes {
     this.#sides(ax, bx, ay + line, by - line, line, rgba);
   }
 
+  /**
+   * Like box(), the outline drawn as dashes: `dash` is on, off, on, off...
+   * run lengths in canvas px, restarted at the first corner of each edge (top
+   * and bottom from the left, sides from the top), so every edge of every box
+   * shows the same rhythm. The gaps are left as they were (the casing under it).
+   */
+  dashedBox(x0: number, y0: number, x1: number, y1: number, line: number, rgba: number, dash: readonly number[]): void {
+    if (dash.length < 2) {
+      this.box(x0, y0, x1, y1, line, rgba);
+      return;
+    }
+    if (!this.#image) return;
+    const ax = x0 - this.#originX;
+    const ay = y0 - this.#originY;
+    const bx = x1 - this.#originX;
+    const by = y1 - this.#originY;
+    if (bx <= 0 || by <= 0 || ax >= this.#image.width || ay >= this.#image.height) return;
+    if (bx - ax <= 2 * line || by - ay <= 2 * line) {
+      this.#fill(ax, ay, bx, by, rgba);
+      return;
+    }
+    const runs = (length: number, draw: (from: number, to: number) => void) => {
+      for (let p = 0, k = 0; p < length; k = (k + 2) % dash.length) {
+        const on = Math.max(1, dash[k]!);
+        draw(p, Math.min(length, p + on));
+        p += on + Math.max(1, dash[k + 1] ?? 1);
+      }
+    };
+    runs(bx - ax, (from, to) => {
+      this.#fill(ax + from, ay, ax + to, ay + line, rgba);
+      this.#fill(ax + from, by - line, ax + to, by, rgba);
+    });
+    runs(by - ay, (from, to) => {
+      this.#fill(ax, ay + from, ax + line, ay + to, rgba);
+      this.#fill(bx - line, ay + from, bx, ay + to, rgba);
+    });
+  }
+
   /** The left and right edges in one pass over the rows, pixel by pixel (a fill() call per 2-px run costs more than it writes). */
   #sides(ax: number, bx: number, y0: number, y1: number, line: number, rgba: number): void {
     const w = this.#image!.width;

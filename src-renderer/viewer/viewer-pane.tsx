@@ -7,9 +7,11 @@ import { useEffect, useRef, useState } from 'react';
 import OpenSeadragon from 'openseadragon';
 import type { SlideDetail } from '../../src-main/api/views.ts';
 import type { WorkspaceController } from '../model/workspace-controller.ts';
+import { navigatorPlace as navigatorSetting } from '../model/navigator-place.ts';
 import { CellOverlay } from './cell-overlay.ts';
 import { EditLayer } from './edit-layer.ts';
 import { loadFovOutline } from './fov-loader.ts';
+import { OverlayLegend } from './overlay-legend.tsx';
 import { niceScaleBar } from './scale-bar.ts';
 import { exposeDebug } from '../debug-hooks.ts';
 
@@ -20,6 +22,7 @@ export function ViewerPane({ slide, controller }: { slide: SlideDetail; controll
   const hostRef = useRef<HTMLDivElement>(null);
   const scaleRef = useRef<HTMLDivElement>(null);
   const [viewer, setViewer] = useState<OpenSeadragon.Viewer | null>(null);
+  const navigatorPlace = navigatorSetting.use();
 
   // The viewer exists as soon as the slide is known: tiles load while the cells do.
   useEffect(() => {
@@ -71,6 +74,18 @@ export function ViewerPane({ slide, controller }: { slide: SlideDetail; controll
       created.destroy();
     };
   }, [slide]);
+
+  // The navigator follows its remembered place (V, or the toolbar's Map button).
+  useEffect(() => {
+    const nav = viewer?.navigator;
+    if (!viewer || !nav?.element) return;
+    nav.setVisible(navigatorPlace !== 'hidden');
+    if (navigatorPlace === 'hidden') return;
+    const anchor = navigatorPlace === 'top-right' ? OpenSeadragon.ControlAnchor.TOP_RIGHT : OpenSeadragon.ControlAnchor.BOTTOM_RIGHT;
+    // OpenSeadragon's removeControl takes the control's element (its typings say the Control).
+    viewer.removeControl(nav.element as unknown as OpenSeadragon.Control);
+    viewer.addControl(nav.element, { anchor });
+  }, [viewer, navigatorPlace]);
 
   // The overlay, the scale bar and the viewer commands, once the cells are there.
   useEffect(() => {
@@ -181,9 +196,10 @@ export function ViewerPane({ slide, controller }: { slide: SlideDetail; controll
     );
   }
   return (
-    <div className="viewer">
+    <div className="viewer" data-navigator={navigatorPlace}>
       <div className="viewer-host" ref={hostRef} data-testid="viewer" />
       <div className="scale-bar" ref={scaleRef} data-testid="scale-bar" />
+      <OverlayLegend />
     </div>
   );
 }

@@ -9,7 +9,12 @@ import type { SlideDetail } from '../../../src-main/api/views.ts';
 import { SlideCells } from '../../../src-renderer/model/slide-cells.ts';
 import { WorkspaceController } from '../../../src-renderer/model/workspace-controller.ts';
 
-// The controller announces focus changes on window (the test hooks listen there).
+// The root program compiles without the DOM library; the controller announces
+// focus changes on window, and the renderer's API module reads window.smearlab.
+declare global {
+  var window: Window & EventTarget & { location: { href: string } };
+}
+
 beforeEach(() => {
   (globalThis as { window?: EventTarget }).window ??= new EventTarget();
 });
