@@ -55,8 +55,11 @@ export const exportOptionsSchema = z.strictObject({
   split: splitRequestSchema.default({ mode: 'auto', seed: 1, testFraction: 0.2 }),
   /** Image reads and encodes in flight. */
   concurrency: z.number().int().min(1).max(16).default(3),
-  /** zlib level of every PNG (sharp's default is 6; 3 is nearly as small and twice as fast). */
-  pngCompression: z.number().int().min(0).max(9).default(3),
+  /**
+   * zlib level of every PNG (0-9); default: chosen from the target's measured write speed
+   * (png-level.ts: level 1 on a local disk, up to 6 on a slow stick). The manifest records the level used.
+   */
+  pngCompression: z.number().int().min(0).max(9).optional(),
   /** fsync each file before renaming it into place (what makes a pulled USB stick safe); off only for benchmarks. */
   fsync: z.boolean().default(true),
 });

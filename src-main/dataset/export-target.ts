@@ -8,18 +8,22 @@
 // and inode) is checked, so a stick pulled mid-export is reported as gone
 // instead of its mount point silently filling the local disk.
 
+import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { mkdir, open, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat, statfs, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { TEMP_MARK, writeFileAtomic } from '../files/atomic-write.ts';
+import { TEMP_MARK, writeChunksAtomic, writeFileAtomic } from '../files/atomic-write.ts';
 import { isProcessAlive } from '../store/job-repository.ts';
 import { DatasetError, targetWriteError } from './dataset-error.ts';
-import { listFiles, sha256Buffer, sha256File } from './file-tree.ts';
+import { listFiles, sha256File } from './file-tree.ts';
 
 export const MANIFEST_NAME = 'manifest.json';
 export const MANIFEST_FORMAT = 'smearlab-dataset-export';
 export const JOURNAL_NAME = '.smearlab-export-journal.jsonl';
 export const LOCK_NAME = '.smearlab-export.lock';
+/** Size of the write-speed probe: enough to get past caches' first burst, small for a slow stick (2 s at 4 MB/s). */
+export const SPEED_PROBE_BYTES = 8 * 1024 * 1024;
+const MIN_PROBE_BYTES = 256 * 1024;
 
 export interface WrittenFile {
   /** Relative to the export root, `/` separators. */
@@ -144,23 +148,70 @@ export class ExportTarget {
 
   /** Writes rel atomically (temp name, optional fsync, rename) and journals it. */
   async write(rel: string, data: Buffer | string, key: string | null): Promise<WrittenFile> {
+    const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    return this.writeStream(rel, [buffer], key);
+  }
+
+  /**
+   * Like write, for data that arrives in pieces (an encoder's output): each piece goes to the
+   * device as it comes and is hashed on the way, so the file is never held whole.
+   */
+  async writeStream(rel: string, chunks: AsyncIterable<Buffer> | Iterable<Buffer>, key: string | null): Promise<WrittenFile> {
     const abs = this.abs(rel);
     await this.#ensureDir(rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '');
-    const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    if (this.#throttle) {
-      const now = performance.now();
-      this.#deviceFreeAt = Math.max(now, this.#deviceFreeAt) + (buffer.length / this.#throttle) * 1000;
-      await new Promise((r) => setTimeout(r, this.#deviceFreeAt - now));
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const throttled = (n: number) => this.#throttled(n);
+    async function* hashed(): AsyncIterable<Buffer> {
+      for await (const chunk of chunks) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        await throttled(chunk.length);
+        yield chunk;
+      }
     }
     try {
-      await writeFileAtomic(abs, buffer, { fsync: this.#fsync });
+      await writeChunksAtomic(abs, hashed(), { fsync: this.#fsync });
     } catch (err) {
       throw targetWriteError(err, abs, !(await this.rootIntact()));
     }
     this.existing.add(rel);
-    const file: WrittenFile = { path: rel, sha256: sha256Buffer(buffer), bytes: buffer.length, key };
+    const file: WrittenFile = { path: rel, sha256: hash.digest('hex'), bytes, key };
     if (rel !== MANIFEST_NAME) this.#record(file);
     return file;
+  }
+
+  /**
+   * Bytes per second this target takes, measured once by writing a probe file the way every
+   * file is written (temporary name, fsync when on) and removing it. What an automatic PNG
+   * level is chosen from: fast disks get fast encoding, slow sticks small files.
+   */
+  async measureWriteSpeed(maxBytes = SPEED_PROBE_BYTES): Promise<number> {
+    const probe = join(this.root, `.speed-probe${TEMP_MARK}${process.pid}`);
+    // Never more than an eighth of the room left: the export's files need it.
+    const free = await statfs(this.root).then((s) => s.bavail * s.bsize, () => Infinity);
+    const bytes = Math.floor(Math.min(maxBytes, free / 8));
+    if (bytes < MIN_PROBE_BYTES) throw new Error(`only ${Math.round(free / 1024)} KiB free`);
+    // Incompressible, so a compressing file system cannot flatter the figure.
+    const data = randomBytes(bytes);
+    const started = performance.now();
+    try {
+      await this.#throttled(bytes);
+      await writeFileAtomic(probe, data, { fsync: this.#fsync });
+    } catch (err) {
+      throw targetWriteError(err, probe, !(await this.rootIntact()));
+    } finally {
+      await unlink(probe).catch(() => undefined);
+    }
+    return bytes / Math.max(1e-6, (performance.now() - started) / 1000);
+  }
+
+  /** Benchmarks only: waits as a device of the throttled speed would (one device, writes queue). */
+  async #throttled(bytes: number): Promise<void> {
+    if (!this.#throttle) return;
+    const now = performance.now();
+    this.#deviceFreeAt = Math.max(now, this.#deviceFreeAt) + (bytes / this.#throttle) * 1000;
+    await new Promise((r) => setTimeout(r, this.#deviceFreeAt - now));
   }
 
   async remove(rel: string): Promise<void> {
@@ -176,9 +227,11 @@ export class ExportTarget {
   /** Writes the journal lines still buffered (a lost batch only means those files are made again on resume). */
   flushJournal(): Promise<void> {
     if (this.#journalLines.length === 0) return this.#journalChain;
-    const text = `${this.#journalLines.join('\n')}\n`;
+    const batch = this.#journalLines;
+    const text = `${batch.join('\n')}\n`;
     this.#journalLines = [];
     this.#journalFlushing = true;
+    let failed = false;
     this.#journalChain = this.#journalChain.catch(() => undefined).then(async () => {
       const handle = await open(join(this.root, JOURNAL_NAME), 'a');
       try {
@@ -186,10 +239,16 @@ export class ExportTarget {
       } finally {
         await handle.close();
       }
+    }).catch((err: unknown) => {
+      // Kept for the next flush (the last one runs when the export ends): a full disk often has
+      // room again once the failed file's temporary is gone, and every journaled file is kept on resume.
+      failed = true;
+      this.#journalLines = [...batch, ...this.#journalLines];
+      throw err;
     }).finally(() => {
       this.#journalFlushing = false;
       // Lines recorded while this append ran go out in the next one.
-      if (this.#journalLines.length > 0 && !this.#closed) void this.flushJournal().catch(() => undefined);
+      if (!failed && this.#journalLines.length > 0 && !this.#closed) void this.flushJournal().catch(() => undefined);
     });
     return this.#journalChain;
   }
@@ -203,7 +262,13 @@ export class ExportTarget {
         await this.#journalChain.catch(() => undefined);
         await rm(join(this.root, JOURNAL_NAME), { force: true });
       } else {
+        await this.#journalChain.catch(() => undefined);
         await this.flushJournal().catch(() => undefined);
+        // Files whose journal line could not be written (a full disk) would be made again on
+        // resume anyway: removing them keeps "on disk" and "journaled" the same, and frees room.
+        const unjournaled = this.#journalLines.map((line) => (JSON.parse(line) as WrittenFile).path);
+        this.#journalLines = [];
+        for (const rel of unjournaled) await unlink(this.abs(rel)).catch(() => undefined);
       }
     } finally {
       await releaseLock(this.root);

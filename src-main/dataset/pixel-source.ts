@@ -6,7 +6,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp, { type OverlayOptions } from 'sharp';
+import sharp, { type OverlayOptions, type Sharp } from 'sharp';
 import type { Box } from '../domain/geometry.ts';
 import { intersectBoxes } from '../domain/geometry.ts';
 import { openSlide } from '../slide/openslide-reader.ts';
@@ -87,13 +87,26 @@ function sliceImageSource(slide: SlideRecord, slices: readonly SliceRecord[]): P
   };
 }
 
-/** PNG of an RGBA region (or a box of it) flattened onto the background, with an optional SVG overlay. */
-export function encodePng(image: RgbaImage, background: readonly [number, number, number], options: {
-  compression: number; crop?: Box; overlaySvg?: string;
-}): Promise<Buffer> {
+export interface PngOptions {
+  compression: number;
+  crop?: Box;
+  overlaySvg?: string;
+}
+
+function pngPipeline(image: RgbaImage, background: readonly [number, number, number], options: PngOptions): Sharp {
   let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } });
   if (options.crop) pipeline = pipeline.extract({ left: options.crop.x, top: options.crop.y, width: options.crop.width, height: options.crop.height });
   pipeline = pipeline.flatten({ background: { r: background[0], g: background[1], b: background[2] } });
   if (options.overlaySvg) pipeline = pipeline.composite([{ input: Buffer.from(options.overlaySvg) }]);
-  return pipeline.png({ compressionLevel: options.compression, adaptiveFiltering: false }).toBuffer();
+  return pipeline.png({ compressionLevel: options.compression, adaptiveFiltering: false });
+}
+
+/** PNG of an RGBA region (or a box of it) flattened onto the background, with an optional SVG overlay. */
+export function encodePng(image: RgbaImage, background: readonly [number, number, number], options: PngOptions): Promise<Buffer> {
+  return pngPipeline(image, background, options).toBuffer();
+}
+
+/** The same PNG as encodePng, as the encoder's output stream (libvips on the libuv pool): pieces arrive while it encodes. */
+export function encodePngStream(image: RgbaImage, background: readonly [number, number, number], options: PngOptions): AsyncIterable<Buffer> {
+  return pngPipeline(image, background, options);
 }

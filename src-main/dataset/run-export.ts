@@ -7,6 +7,7 @@
 // directly. The database is only read, apart from the job's own row.
 
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { Box } from '../domain/geometry.ts';
 import type { RgbaImage } from '../slide/slide-reader.ts';
 import { defaultDatabasePath, openStore, type Store } from '../store/index.ts';
@@ -18,12 +19,19 @@ import { ExportTarget, MANIFEST_NAME, type WrittenFile } from './export-target.t
 import { sha256Buffer } from './file-tree.ts';
 import { APP_VERSION } from '../files/app-layout.ts';
 import { buildManifest, README_NAME, readmeText, sha256Sums, SUMS_NAME } from './manifest.ts';
-import { encodePng, openPixelSource, pixelIdentity, type PixelSource } from './pixel-source.ts';
+import { encodePng, encodePngStream, openPixelSource, pixelIdentity, type PixelSource, type PngOptions } from './pixel-source.ts';
+import { pngLevelForSpeed } from './png-level.ts';
+import { ReadLimiter } from '../slide/read-limiter.ts';
 import { formatSliceLabels } from './slice-labels.ts';
 
-/** Bump when the bytes of an image for the same inputs change: forces a re-render on resume. */
-const IMAGE_RECIPE = 1;
+/**
+ * Bump when the pixels of an image for the same inputs change: forces a re-render on resume.
+ * (The PNG level is not part of an image's key: the same pixels at another level are kept.)
+ */
+const IMAGE_RECIPE = 2;
 const PROGRESS_INTERVAL_MS = 250;
+/** When the target's speed cannot be measured: sharp's level 3, nearly as small as 6 and twice as fast. */
+const FALLBACK_PNG_LEVEL = 3;
 const JOB_PROGRESS_INTERVAL_MS = 1000;
 const TEXT_UNITS = 10_000;
 
@@ -64,7 +72,7 @@ interface Counters {
 
 export async function exportFromStore(store: Store, options: ExportOptions, hooks: ExportHooks = {}): Promise<ExportResult> {
   const started = performance.now();
-  const timings: Record<string, number> = { plan: 0, images: 0, text: 0 };
+  const timings: Record<string, number> = { plan: 0, probe: 0, images: 0, text: 0 };
   store.markStaleJobs();
   const job = store.createJob({ kind: 'export', options: { ...options } });
   store.startJob(job.id);
@@ -78,7 +86,8 @@ export async function exportFromStore(store: Store, options: ExportOptions, hook
       fsync: options.fsync,
       ...(hooks.targetThrottleBytesPerSecond ? { throttleBytesPerSecond: hooks.targetThrottleBytesPerSecond } : {}),
     });
-    const run = new ExportRun(store, job.id, options, plan, target, hooks, started);
+    const level = await pngLevel(target, options, hooks, timings);
+    const run = new ExportRun(store, job.id, { ...options, pngCompression: level }, plan, target, hooks, started);
     const result = await run.execute(timings);
     await target.close(result.state === 'done');
     store.finishJob(job.id, result.state, { timings });
@@ -95,6 +104,25 @@ export async function exportFromStore(store: Store, options: ExportOptions, hook
   }
 }
 
+/** The user's PNG level, or one chosen from the target's measured write speed (png-level.ts). */
+async function pngLevel(target: ExportTarget, options: ExportOptions, hooks: ExportHooks, timings: Record<string, number>): Promise<number> {
+  if (options.pngCompression !== undefined) return options.pngCompression;
+  const t = performance.now();
+  let speed: number | null;
+  try {
+    speed = await target.measureWriteSpeed();
+  } catch (err) {
+    // A target too full (or otherwise unwilling) for the probe: the files' own writes will say so, naming each.
+    hooks.onLog?.(`could not measure the target's write speed (${(err as Error).message}): PNG level ${FALLBACK_PNG_LEVEL}`);
+    return FALLBACK_PNG_LEVEL;
+  } finally {
+    timings.probe = performance.now() - t;
+  }
+  const level = pngLevelForSpeed(speed, availableParallelism());
+  hooks.onLog?.(`the target writes ${(speed / 1e6).toFixed(0)} MB/s: PNG level ${level}`);
+  return level;
+}
+
 interface PlannedFile {
   path: string;
   units: number;
@@ -109,12 +137,14 @@ class ExportRun {
   readonly #unitsTotal: number;
   readonly #version: string;
   readonly #createdAt = new Date();
+  /** Encodes in flight over all slices: one per core keeps them busy (sharp runs each on the libuv pool). */
+  readonly #encoders = new ReadLimiter(Math.max(1, Math.min(availableParallelism(), 3)));
   #lastProgress = 0;
   #lastJobProgress = 0;
   #phase: ExportProgress['phase'] = 'planning';
 
   constructor(
-    readonly store: Store, readonly jobId: number, readonly options: ExportOptions, readonly plan: ExportPlan,
+    readonly store: Store, readonly jobId: number, readonly options: ExportOptions & { pngCompression: number }, readonly plan: ExportPlan,
     readonly target: ExportTarget, readonly hooks: ExportHooks, readonly started: number,
   ) {
     this.#version = hooks.appVersion ?? APP_VERSION;
@@ -243,9 +273,9 @@ class ExportRun {
     }
     // Images of the slice itself: which are missing or stale? (The pixels are opened only to make some.)
     const identity = pixelIdentity(slide.slide);
-    const sliceKey = imageKey('slice', identity, box, compression);
+    const sliceKey = imageKey('slice', identity, box);
     const overlay = f.annotated && hasParts ? annotationSvg(parts, slice.width, slice.height) : null;
-    const annotatedKey = overlay ? imageKey('annotated', identity, box, compression, overlay) : '';
+    const annotatedKey = overlay ? imageKey('annotated', identity, box, overlay) : '';
     const slicePaths = hasParts ? [
       ...(f.slices ? [`slices/${split}/${slice.stem}.png`] : []),
       ...(f.yolo ? [`yolo/images/${split}/${slice.stem}.png`] : []),
@@ -257,7 +287,7 @@ class ExportRun {
     const cellTodo: Array<{ cell: ExportCell; key: string }> = [];
     if (f.cells) {
       for (const cell of slice.owned) {
-        const key = imageKey('cell', identity, cell.cell.box, compression);
+        const key = imageKey('cell', identity, cell.cell.box);
         if (!(await this.#skip(cell.imagePath, key, area(cell.cell.box)))) cellTodo.push({ cell, key });
         else this.#counters.cellsDone++;
       }
@@ -271,24 +301,36 @@ class ExportRun {
     }
     const px = await source();
     let image: RgbaImage | null = null;
+    const png = (options: PngOptions): PngOptions => options;
+    const jobs: Promise<void>[] = [];
     if (sliceTodo.length > 0 || annotatedTodo) {
       image = await px.readRegion(box);
-      const [plain, annotated] = await Promise.all([
-        sliceTodo.length > 0 ? encodePng(image, px.background, { compression }) : null,
-        annotatedTodo && overlay ? encodePng(image, px.background, { compression, overlaySvg: overlay }) : null,
-      ]);
-      if (plain) for (const path of sliceTodo) await this.#writeImage(path, plain, sliceKey, slice.width * slice.height);
-      if (annotated && annotatedPath) await this.#writeImage(annotatedPath, annotated, annotatedKey, slice.width * slice.height);
+      const slicePixels = image;
+      if (sliceTodo.length === 1) {
+        jobs.push(this.#encodeTo(sliceTodo[0]!, slicePixels, px.background, png({ compression }), sliceKey, slice.width * slice.height));
+      } else if (sliceTodo.length > 1) {
+        // The same bytes under two names (slices/ and yolo/images/): encoded once.
+        jobs.push(this.#encoders.run(() => encodePng(slicePixels, px.background, { compression })).then(async (plain) => {
+          for (const path of sliceTodo) await this.#writeImage(path, plain, sliceKey, slice.width * slice.height);
+        }));
+      }
+      if (annotatedTodo && annotatedPath && overlay) {
+        jobs.push(this.#encodeTo(annotatedPath, slicePixels, px.background, png({ compression, overlaySvg: overlay }), annotatedKey, slice.width * slice.height));
+      }
     }
     for (const { cell, key } of cellTodo) {
       const b = cell.cell.box;
       const inside = image !== null && b.x >= box.x && b.y >= box.y && b.x + b.width <= box.x + box.width && b.y + b.height <= box.y + box.height;
-      const png = inside && image
-        ? await encodePng(image, px.background, { compression, crop: { x: b.x - box.x, y: b.y - box.y, width: b.width, height: b.height } })
-        : await encodePng(await px.readRegion(b), px.background, { compression });
-      await this.#writeImage(cell.imagePath, png, key, area(b));
-      this.#counters.cellsDone++;
+      const crop = { x: b.x - box.x, y: b.y - box.y, width: b.width, height: b.height };
+      jobs.push((inside && image
+        ? this.#encodeTo(cell.imagePath, image, px.background, png({ compression, crop }), key, area(b))
+        : px.readRegion(b).then((pixels) => this.#encodeTo(cell.imagePath, pixels, px.background, png({ compression }), key, area(b))))
+        .then(() => { this.#counters.cellsDone++; }));
     }
+    // Every image of the slice is encoded side by side (bounded by #encoders across slices); the first failure is the group's.
+    const settled = await Promise.allSettled(jobs);
+    const failedJob = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failedJob) throw failedJob.reason;
     if (hasParts) this.#counters.slicesDone++;
     this.#report(false);
   }
@@ -302,6 +344,12 @@ class ExportRun {
 
   async #writeImage(path: string, png: Buffer, key: string, units: number): Promise<void> {
     this.#done(await this.target.write(path, png, key), units, false);
+  }
+
+  /** Encodes one PNG and streams it to the target as it is made, holding an encoder slot meanwhile. */
+  async #encodeTo(path: string, image: RgbaImage, background: readonly [number, number, number], options: PngOptions, key: string, units: number): Promise<void> {
+    const file = await this.#encoders.run(() => this.target.writeStream(path, encodePngStream(image, background, options), key));
+    this.#done(file, units, false);
   }
 
   async #writeText(path: string, text: string): Promise<void> {
@@ -357,9 +405,9 @@ function area(b: Box): number {
   return b.width * b.height;
 }
 
-function imageKey(kind: string, identity: string, box: Box, compression: number, overlay = ''): string {
+function imageKey(kind: string, identity: string, box: Box, overlay = ''): string {
   return createHash('sha256')
-    .update(JSON.stringify([IMAGE_RECIPE, kind, identity, box.x, box.y, box.width, box.height, compression]))
+    .update(JSON.stringify([IMAGE_RECIPE, kind, identity, box.x, box.y, box.width, box.height]))
     .update(overlay)
     .digest('hex').slice(0, 32);
 }

@@ -46,6 +46,23 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   });
 }
 
+/**
+ * Writes the chunks to path atomically as they come (e.g. an encoder's output stream), so a
+ * large file is on its way to the device while the rest is still being made.
+ */
+export async function writeChunksAtomic(path: string, chunks: AsyncIterable<Uint8Array>, options: AtomicWriteOptions = {}): Promise<void> {
+  await replaceAtomically(path, options, async (tmp) => {
+    const handle = await open(tmp, 'w');
+    try {
+      // writeFile writes the whole piece (a bare write may stop short on a full disk) at the current position.
+      for await (const chunk of chunks) await handle.writeFile(chunk);
+      if (options.fsync) await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+  });
+}
+
 /** Copies source to path atomically. */
 export async function copyFileAtomic(source: string, path: string, options: AtomicWriteOptions = {}): Promise<void> {
   await replaceAtomically(path, options, async (tmp) => {

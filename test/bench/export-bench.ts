@@ -1,18 +1,25 @@
 // Export benchmark: cells/s and MB/s exporting the demo slide's labelled
-// cells (APACC layout: cell images + slices with label files) to
+// cells (APACC layout: cell images + slices with label files), each in the
+// same run as its reference, with the load average:
+//   - a plain copy of the very files the export wrote, to the same local disk
+//     (cp -r as a user would; and with an fsync per file, the export's own
+//     durability), the reference for "export <= 3x a plain copy";
 //   - a RAM folder (tmpfs): the target costs ~nothing, so this is our code's speed;
 //   - the local disk, fsync on (the default);
 //   - a slow target: writes throttled to --slow-mbps (a USB 2 stick / busy share),
 //     where an export bound by the target should reach that rate;
 //   - the same export again (resume: every file's checksum matches, nothing written).
-//   node --import tsx test/bench/export-bench.ts [--slow-mbps 4] [--label-share 0.8] [--concurrency 3]
+// The PNG level is the export's automatic choice from the target's measured
+// speed unless --png-compression N names one.
+//   node --import tsx test/bench/export-bench.ts [--slow-mbps 4] [--label-share 0.8] [--concurrency 3] [--png-compression N]
 // Writes bench-results/export-<timestamp>.json. The ingested, labelled demo
 // database is cached in bench-results/ between runs.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFile, mkdir, open } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CELL_CLASSES } from '../../src-main/domain/cell-class.ts';
@@ -30,8 +37,10 @@ const { values: opts } = parseArgs({
     'slow-mbps': { type: 'string', default: '4' },
     'label-share': { type: 'string', default: '0.8' },
     concurrency: { type: 'string', default: '3' },
+    'png-compression': { type: 'string' },
   },
 });
+const pngCompression = opts['png-compression'] !== undefined ? Number(opts['png-compression']) : undefined;
 const slowMbps = Number(opts['slow-mbps']);
 const labelShare = Number(opts['label-share']);
 const concurrency = Number(opts.concurrency);
@@ -80,10 +89,17 @@ interface Run {
   mbWritten: number;
   cellsPerS: number;
   mbPerS: number;
+  pngLevel: number | null;
+  loadavg: string;
+}
+
+function load(): string {
+  return loadavg().map((l) => l.toFixed(2)).join(' ');
 }
 
 async function run(name: string, dbPath: string, targetDir: string, input: Partial<ExportOptionsInput>, throttle: number | null = null): Promise<Run> {
-  const options = parseExportOptions({ dbPath, targetDir, split: { mode: 'none' }, concurrency, ...input });
+  const options = parseExportOptions({ dbPath, targetDir, split: { mode: 'none' }, concurrency, ...(pngCompression !== undefined ? { pngCompression } : {}), ...input });
+  const loadBefore = load();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const r = await runExport(options, throttle ? { targetThrottleBytesPerSecond: throttle * 1e6 } : {});
@@ -94,10 +110,47 @@ async function run(name: string, dbPath: string, targetDir: string, input: Parti
     fsync: options.fsync, throttleMBps: throttle, wallS, cpuS: (cpu.user + cpu.system) / 1e6,
     cells: r.cells, slices: r.slices, files: r.files, filesWritten: r.filesWritten, mbWritten: r.bytesWritten / 1e6,
     cellsPerS: r.cells / wallS, mbPerS: r.bytesWritten / 1e6 / wallS,
+    pngLevel: r.manifestPath ? (JSON.parse(readFileSync(r.manifestPath, 'utf8')) as { options: { pngCompression: number } }).options.pngCompression : null,
+    loadavg: loadBefore,
   };
   console.log(`${name.padEnd(34)} ${wallS.toFixed(1).padStart(6)} s  ${result.cellsPerS.toFixed(1).padStart(6)} cells/s  `
-    + `${result.mbPerS.toFixed(2).padStart(6)} MB/s  ${result.mbWritten.toFixed(1).padStart(6)} MB  ${r.filesWritten}/${r.files} files written  cpu ${result.cpuS.toFixed(1)} s`);
+    + `${result.mbPerS.toFixed(2).padStart(6)} MB/s  ${result.mbWritten.toFixed(1).padStart(6)} MB  ${r.filesWritten}/${r.files} files written  cpu ${result.cpuS.toFixed(1)} s  `
+    + `PNG level ${result.pngLevel ?? '-'}  [load ${loadBefore}]`);
   return result;
+}
+
+interface CopyRun { name: string; wallS: number; mb: number; files: number; loadavg: string }
+
+/** The reference: the same files copied to a fresh folder beside the export, by cp -r, or file by file with an fsync each. */
+async function plainCopy(from: string, to: string, fsync: boolean): Promise<CopyRun> {
+  const files = listTree(from);
+  const loadBefore = load();
+  const t0 = performance.now();
+  if (!fsync) {
+    const cp = spawnSync('cp', ['-r', from, to]);
+    if (cp.status !== 0) throw new Error(`cp failed: ${cp.stderr}`);
+  } else {
+    for (const rel of files) {
+      const dst = join(to, rel);
+      await mkdir(dirname(dst), { recursive: true });
+      await copyFile(join(from, rel), dst);
+      const handle = await open(dst, 'r+');
+      await handle.datasync();
+      await handle.close();
+    }
+  }
+  const wallS = (performance.now() - t0) / 1000;
+  const mb = files.reduce((n, rel) => n + statSync(join(from, rel)).size, 0) / 1e6;
+  const name = fsync ? 'plain copy, fsync per file' : 'plain copy (cp -r)';
+  console.log(`${name.padEnd(34)} ${wallS.toFixed(1).padStart(6)} s  ${''.padStart(14)}  ${(mb / wallS).toFixed(2).padStart(6)} MB/s  ${mb.toFixed(1).padStart(6)} MB  ${files.length} files  [load ${loadBefore}]`);
+  return { name, wallS, mb, files: files.length, loadavg: loadBefore };
+}
+
+function listTree(root: string, rel = ''): string[] {
+  return readdirSync(join(root, rel), { withFileTypes: true }).flatMap((e) => {
+    const path = rel ? `${rel}/${e.name}` : e.name;
+    return e.isDirectory() ? listTree(root, path) : [path];
+  });
 }
 
 function ramFolder(): { path: string; release(): void } {
@@ -114,10 +167,17 @@ const dbPath = await labelledDemoDb();
 const ram = ramFolder();
 const disk = mkdtempSync(join(tmpdir(), 'smearlab-export-bench-disk-'));
 const runs: Run[] = [];
+const refs: Array<CopyRun & { ratioExportToCopy: number }> = [];
 try {
   console.log(`demo slide, ${availableParallelism()} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, concurrency ${concurrency}`);
   runs.push(await run('cells+slices -> RAM (our code)', dbPath, join(ram.path, 'full'), {}));
   runs.push(await run('cells+slices -> local disk, fsync', dbPath, join(disk, 'full'), {}));
+  const exported = runs.at(-1)!;
+  const copies = [await plainCopy(join(disk, 'full'), join(disk, 'copy'), false), await plainCopy(join(disk, 'full'), join(disk, 'copy-fsync'), true)];
+  for (const c of copies) {
+    console.log(`export to local disk = ${(exported.wallS / c.wallS).toFixed(2)}x the ${c.name} (target <= 3x)`);
+  }
+  refs.push(...copies.map((c) => ({ ...c, ratioExportToCopy: +(exported.wallS / c.wallS).toFixed(2) })));
   runs.push(await run('same again (resume: all match)', dbPath, join(disk, 'full'), {}));
   runs.push(await run('cells -> RAM (our code)', dbPath, join(ram.path, 'cells'), { formats: { cells: true, slices: false } }));
   runs.push(await run(`cells -> slow target ${slowMbps} MB/s`, dbPath, join(ram.path, 'slow'), { formats: { cells: true, slices: false } }, slowMbps));
@@ -128,5 +188,5 @@ try {
   rmSync(disk, { recursive: true, force: true });
 }
 const out = join(root, 'bench-results', `export-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), cores: availableParallelism(), loadavg: loadavg(), concurrency, slowMbps, labelShare, runs }, null, 2)}\n`);
+writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), cores: availableParallelism(), loadavg: loadavg(), concurrency, pngCompression: pngCompression ?? 'auto', slowMbps, labelShare, runs, plainCopies: refs }, null, 2)}\n`);
 console.log(`wrote ${out}`);
