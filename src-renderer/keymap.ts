@@ -19,6 +19,7 @@ export type KeyAction =
   | { type: 'toggle-gallery' }
   | { type: 'toggle-slice-grid' }
   | { type: 'toggle-fov' }
+  | { type: 'cycle-navigator' }
   | { type: 'zoom-home' }
   | { type: 'edit-toggle' }
   | { type: 'edit-tool'; tool: 'draw' | 'nucleus' | 'split' | 'merge' }
@@ -86,6 +87,7 @@ export const KEYMAP: readonly KeyBinding[] = Object.freeze([
   { chords: [{ key: 'g' }], action: { type: 'toggle-gallery' }, description: 'Switch viewer / gallery', group: 'View' },
   { chords: [{ key: 'l' }], action: { type: 'toggle-slice-grid' }, description: 'Slice grid on / off', group: 'View' },
   { chords: [{ key: 'o' }], action: { type: 'toggle-fov' }, description: 'Field-of-view outline on / off', group: 'View' },
+  { chords: [{ key: 'v' }], action: { type: 'cycle-navigator' }, description: 'Navigator: bottom right, top right, hidden', group: 'View' },
   { chords: [{ key: '?' }], action: { type: 'toggle-help' }, description: 'This help', group: 'View' },
 ]);
 

@@ -15,6 +15,7 @@ import { LABEL_GROUPS, type CellMarkers } from '../domain/cell.ts';
 import { CELL_CLASS_NAMES } from '../domain/cell-class.ts';
 import { CELL_EDIT_MAX_PARTS } from '../domain/cell-edit.ts';
 import { JOB_KINDS, JOB_STATES, type JobRecord } from '../domain/job.ts';
+import { ABSOLUTE_PATH, HOST_PATH_MAX, HOST_PATH_PROBLEMS } from '../domain/host-path.ts';
 import type { ClassCounts } from '../domain/label.ts';
 import type { OperationName } from './operation-names.ts';
 import type {
@@ -27,17 +28,14 @@ const id = (_what: string) => z.number().int('must be a whole number').positive(
 const coordinate = z.number();
 const nothing = z.strictObject({});
 
-/** Windows drive (C:\ or C:/), UNC (\\server\share) or POSIX (/): no path module here, the renderer compiles this file. */
-const ABSOLUTE_PATH = /^(?:[A-Za-z]:[\\/]|\\\\|\/)/;
-
 /**
  * A path on the machine that runs Smearlab. Absolute: a relative one would be
  * resolved against whatever folder the server was started in. No NUL byte:
- * the file system would cut the name there.
+ * the file system would cut the name there. (domain/host-path.ts: the forms check the same as the user types.)
  */
-export const hostPath = z.string().min(1, 'is empty').max(4096)
-  .refine((path) => !path.includes('\0'), 'contains a NUL byte')
-  .refine((path) => ABSOLUTE_PATH.test(path), 'must be an absolute path (it is read on the machine that runs Smearlab)');
+export const hostPath = z.string().min(1, HOST_PATH_PROBLEMS.empty).max(HOST_PATH_MAX, HOST_PATH_PROBLEMS.tooLong)
+  .refine((path) => !path.includes('\0'), HOST_PATH_PROBLEMS.nul)
+  .refine((path) => ABSOLUTE_PATH.test(path), HOST_PATH_PROBLEMS.relative);
 
 /** The option as its owner declares it (bounds, enum, meaning), without its default: the owner applies that. */
 function asRequestField<T extends z.ZodType>(field: z.ZodDefault<T>): z.ZodOptional<T>;

@@ -1,11 +1,15 @@
 // Export a dataset (startExport): where to (a USB stick, a share), which
 // slides, which cells, which formats, the train/test split by smear. The job
 // then reports through job-progress events like an ingest; verifyExport
-// checks a finished export against its manifest.
+// checks a finished export against its manifest. Every line says what is
+// true now: the folder is checked as it is typed (absolute, like the
+// contract wants), the "started" note goes once the job has ended, and a
+// verdict goes when the folder it was about changes.
 
 import { useEffect, useState } from 'react';
 import type { SmearlabApi } from '../../src-main/api/client-types.ts';
 import type { JobView, SlideListEntry } from '../../src-main/api/views.ts';
+import { hostPathProblem } from '../../src-main/domain/host-path.ts';
 import { errorText } from '../api/smearlab-api.ts';
 
 const FORMATS = [
@@ -26,7 +30,10 @@ export function ExportDialog({ api, slides, onClose }: { api: SmearlabApi; slide
   const [formats, setFormats] = useState<Record<FormatName, boolean>>({ cells: true, slices: true, annotated: false, yolo: false, coco: false, geojson: false });
   const [testPercent, setTestPercent] = useState(20);
   const [job, setJob] = useState<JobView | null>(null);
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  /** 'started' notes hold only while the job runs; 'verified' ones only for the folder they checked. */
+  const [message, setMessage] = useState<{ text: string; error: boolean; kind: 'started' | 'verified' | 'failed' } | null>(null);
+  const folder = targetDir.trim();
+  const folderProblem = folder ? hostPathProblem(folder) : null;
 
   useEffect(() => api.on('job-progress', (j) => {
     setJob((current) => (current && current.id === j.id ? j : current));
@@ -35,7 +42,7 @@ export function ExportDialog({ api, slides, onClose }: { api: SmearlabApi; slide
   const start = () => {
     setMessage(null);
     api.startExport({
-      targetDir,
+      targetDir: folder,
       slideIds: [...chosen],
       labels,
       flagged,
@@ -43,25 +50,31 @@ export function ExportDialog({ api, slides, onClose }: { api: SmearlabApi; slide
       split: testPercent > 0 ? { mode: 'auto', testFraction: testPercent / 100 } : { mode: 'none' },
     }).then((started) => {
       setJob(started.job);
-      setMessage({ text: started.message, error: false });
-    }, (e: unknown) => setMessage({ text: errorText(e), error: true }));
+      setMessage({ text: started.message, error: false, kind: 'started' });
+    }, (e: unknown) => setMessage({ text: errorText(e), error: true, kind: 'failed' }));
   };
   const verify = () => {
-    api.verifyExport({ folder: targetDir }).then(
-      (r) => setMessage({ text: r.message, error: !r.ok }),
-      (e: unknown) => setMessage({ text: errorText(e), error: true }),
+    api.verifyExport({ folder }).then(
+      (r) => setMessage({ text: r.message, error: !r.ok, kind: 'verified' }),
+      (e: unknown) => setMessage({ text: errorText(e), error: true, kind: 'failed' }),
     );
   };
   const running = job !== null && (job.state === 'running' || job.state === 'queued');
+  const shown = message?.kind === 'started' && !running ? null : message;
 
   return (
     <div className="help-backdrop" onClick={onClose}>
       <form className="help export-dialog" role="dialog" aria-label="Export dataset" data-testid="export-dialog"
-        onClick={(e) => e.stopPropagation()} onSubmit={(e) => { e.preventDefault(); if (targetDir.trim() && chosen.size > 0) start(); }}>
+        onClick={(e) => e.stopPropagation()} onSubmit={(e) => { e.preventDefault(); if (folder && !folderProblem && chosen.size > 0) start(); }}>
         <h2>Export dataset</h2>
         <label className="field">
           <span>Folder (a USB stick or a network share)</span>
-          <input value={targetDir} data-testid="export-folder" onChange={(e) => setTargetDir(e.target.value)} placeholder="/media/usb/apacc-export" autoFocus />
+          <input value={targetDir} data-testid="export-folder" placeholder="/media/usb/apacc-export" autoFocus
+            onChange={(e) => {
+              setTargetDir(e.target.value);
+              if (message?.kind !== 'started') setMessage(null);
+            }} />
+          {folderProblem && <span className="error small" data-testid="export-folder-problem">The folder {folderProblem}</span>}
         </label>
         <div className="export-columns">
           <fieldset>
@@ -107,12 +120,12 @@ export function ExportDialog({ api, slides, onClose }: { api: SmearlabApi; slide
             {job.error && <span className="error small">{job.error}</span>}
           </div>
         )}
-        {message && <p className={message.error ? 'error' : 'muted'} data-testid="export-message">{message.text}</p>}
+        {shown && <p className={shown.error ? 'error' : 'muted'} data-testid="export-message">{shown.text}</p>}
         <div className="dialog-buttons">
-          <button type="button" className="btn" data-testid="export-verify" onClick={verify} disabled={!targetDir.trim() || running}>Verify folder</button>
+          <button type="button" className="btn" data-testid="export-verify" onClick={verify} disabled={!folder || folderProblem !== null || running}>Verify folder</button>
           <div className="spacer" />
           <button type="button" className="btn ghost" onClick={onClose}>Close</button>
-          <button type="submit" className="btn primary" data-testid="export-start" disabled={!targetDir.trim() || chosen.size === 0 || running}>Export</button>
+          <button type="submit" className="btn primary" data-testid="export-start" disabled={!folder || folderProblem !== null || chosen.size === 0 || running}>Export</button>
         </div>
       </form>
     </div>

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { SmearlabApi } from '../../src-main/api/client-types.ts';
 import type { IngestStarted, JobView, SessionInfo, SlideListEntry } from '../../src-main/api/views.ts';
 import { CELL_CLASSES } from '../../src-main/domain/cell-class.ts';
+import { hostPathProblem } from '../../src-main/domain/host-path.ts';
 import { errorText } from '../api/smearlab-api.ts';
 import { DemoSlideButton } from './demo-slide-button.tsx';
 import { ExportDialog } from './export-dialog.tsx';
@@ -55,6 +56,9 @@ export function LibraryPane(props: {
       offSlides();
     };
   }, [api, refresh]);
+
+  // Checked as it is typed, exactly as the contract will: a relative path is refused here, not after a round trip.
+  const pathProblem = path.trim() ? hostPathProblem(path.trim()) : null;
 
   const ingest = (slidePath: string) => {
     setMessage(null);
@@ -112,7 +116,7 @@ export function LibraryPane(props: {
             className="ingest-form"
             onSubmit={(e) => {
               e.preventDefault();
-              if (path.trim()) ingest(path.trim());
+              if (path.trim() && !pathProblem) ingest(path.trim());
             }}
           >
             <label className="field inline">
@@ -125,7 +129,8 @@ export function LibraryPane(props: {
               <input value={mpp} onChange={(e) => setMpp(e.target.value)} placeholder="from slide" size={8} inputMode="decimal"
                 data-testid="ingest-mpp" />
             </label>
-            <button type="submit" className="btn primary" disabled={!path.trim()} data-testid="ingest-start">Ingest</button>
+            <button type="submit" className="btn primary" disabled={!path.trim() || pathProblem !== null} data-testid="ingest-start">Ingest</button>
+            {pathProblem && <span className="error small" data-testid="ingest-path-problem">The slide path {pathProblem}</span>}
           </form>
         )}
         <DemoSlideButton api={api} onStarted={showStarted} onError={showError} />

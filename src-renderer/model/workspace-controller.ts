@@ -11,6 +11,7 @@ import type { AnnotatorRecord, CellsChangedView, EditResult, LabelChangeView, Sl
 import { errorText } from '../api/smearlab-api.ts';
 import type { KeyAction } from '../keymap.ts';
 import { UNLABELLED, type CellFilterMode } from './cell-filter.ts';
+import { navigatorPlace } from './navigator-place.ts';
 import { Observable } from './observable.ts';
 import type { LiveCell, SlideCells } from './slide-cells.ts';
 
@@ -91,13 +92,6 @@ export interface CarriedState {
   focusedCellId: number | null;
 }
 
-/** What a controller built over newer cells of the same slide keeps from the one it replaces. */
-export interface CarriedState {
-  state: WorkspaceState;
-  /** The focused cell by id (indices change when cells are added). */
-  focusedCellId: number | null;
-}
-
 export class WorkspaceController {
   readonly state: Observable<WorkspaceState>;
   readonly cells: SlideCells;
@@ -164,6 +158,7 @@ export class WorkspaceController {
       case 'toggle-gallery': return this.state.update({ view: s.view === 'viewer' ? 'gallery' : 'viewer' });
       case 'toggle-slice-grid': return this.state.update({ showSliceGrid: !s.showSliceGrid });
       case 'toggle-fov': return this.state.update({ showFov: !s.showFov });
+      case 'cycle-navigator': return void navigatorPlace.cycle();
       case 'clear-focus':
         if (s.showHelp) return this.state.update({ showHelp: false });
         return this.#enqueue(() => this.#focus(null));

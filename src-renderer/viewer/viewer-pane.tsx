@@ -79,7 +79,7 @@ export function ViewerPane({ slide, controller }: { slide: SlideDetail; controll
   useEffect(() => {
     const nav = viewer?.navigator;
     if (!viewer || !nav?.element) return;
-    nav.setVisible(navigatorPlace !== 'hidden');
+    nav.element.style.display = navigatorPlace === 'hidden' ? 'none' : '';
     if (navigatorPlace === 'hidden') return;
     const anchor = navigatorPlace === 'top-right' ? OpenSeadragon.ControlAnchor.TOP_RIGHT : OpenSeadragon.ControlAnchor.BOTTOM_RIGHT;
     // OpenSeadragon's removeControl takes the control's element (its typings say the Control).

@@ -3,7 +3,7 @@
 // toggles), the stage (viewer or gallery) and the cell panel. The one
 // keyboard listener lives here and goes through the keymap table.
 
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SmearlabApi } from '../../src-main/api/client-types.ts';
 import type { AnnotatorRecord, SlideDetail } from '../../src-main/api/views.ts';
 import { errorText } from '../api/smearlab-api.ts';
@@ -16,6 +16,7 @@ import { EDIT_HINTS, EDIT_OFF, WorkspaceController, type WorkspaceState } from '
 import { CellPanel } from '../panel/cell-panel.tsx';
 import { ViewerPane } from '../viewer/viewer-pane.tsx';
 import { CountersBar } from './counters-bar.tsx';
+import { followIngest } from './follow-ingest.ts';
 import { FilterBar } from './filter-bar.tsx';
 import { HelpOverlay } from './help-overlay.tsx';
 
@@ -57,15 +58,27 @@ export function Workspace(props: { api: SmearlabApi; annotator: AnnotatorRecord;
       window.addEventListener('smearlab:first-tile', onTile, { once: true });
       timer = setTimeout(resolve, MARKERS_AFTER_MS);
     });
+    // Each load numbered: a slow answer never replaces a newer one.
+    let requested = 0;
+    const load = async (d: SlideDetail) => {
+      const seq = ++requested;
+      const markers = await api.cellMarkers({ slideId });
+      if (!live || seq !== requested) return;
+      // Centres and slice origins are used when the server sends them (exact reading order).
+      // Same cells as shown: keep them (labels arrive as events); more (an ingest running): the new set.
+      setCells((shown) => (shown && shown.count === markers.ids.length ? shown
+        : new SlideCells(markers as CellColumnsInput, d.width, d.height, d.sliceGrid)));
+    };
+    let unfollow: (() => void) | null = null;
     detail.then(async (d) => {
       if (d.dziUrl) await firstTile;
-      const markers = await api.cellMarkers({ slideId });
-      // Centres and slice origins are used when the server sends them (exact reading order).
-      if (live) setCells(new SlideCells(markers as CellColumnsInput, d.width, d.height, d.sliceGrid));
+      await load(d);
+      if (live) unfollow = followIngest(api, slideId, () => { load(d).catch(fail); });
     }).catch(fail);
     return () => {
       live = false;
       clearTimeout(timer);
+      unfollow?.();
     };
   }, [api, slideId]);
 
@@ -83,7 +96,15 @@ export function Workspace(props: { api: SmearlabApi; annotator: AnnotatorRecord;
 
 function OpenWorkspace(props: { api: SmearlabApi; annotator: AnnotatorRecord; slide: SlideDetail; cells: SlideCells | null; onClose: () => void }) {
   const { api, annotator, slide, cells } = props;
-  const controller = useMemo(() => (cells ? new WorkspaceController(api, annotator, slide, cells) : null), [api, annotator, slide, cells]);
+  // New cells of the same slide (a running ingest's): the new controller keeps the view and the focus.
+  const previous = useRef<WorkspaceController | null>(null);
+  const controller = useMemo(() => {
+    if (!cells) return null;
+    const before = previous.current;
+    const next = new WorkspaceController(api, annotator, slide, cells, before?.slide === slide ? before.carry() : undefined);
+    previous.current = next;
+    return next;
+  }, [api, annotator, slide, cells]);
   const cache = useMemo(() => new CropUrlCache(api, slide.id), [api, slide.id]);
   useEffect(() => () => controller?.dispose(), [controller]);
   const state = useObservable(controller?.state ?? LOADING_STATE);
@@ -142,6 +163,8 @@ function OpenWorkspace(props: { api: SmearlabApi; annotator: AnnotatorRecord; sl
           FOV
         </label>
         <button type="button" className="btn small" onClick={() => dispatch({ type: 'zoom-home' })} title="Whole slide (0)">Fit</button>
+        <button type="button" className="btn small" onClick={() => dispatch({ type: 'cycle-navigator' })} data-testid="navigator-place"
+          title="Navigator: bottom right, top right, hidden (V)">Map</button>
       </div>
       <main className="workspace-main">
         <section className="stage">
