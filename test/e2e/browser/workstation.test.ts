@@ -112,6 +112,8 @@ test('the library lists the ingested slide with its counts and thumbnail', async
   assert.equal(await card.count(), 1);
   assert.match(await card.textContent() ?? '', /synthetic-tiny-s1/);
   assert.equal(await card.getByTestId('slide-labelled').textContent(), `0 / ${fixture.cellCount}`);
+  // The thumbnail is rendered on demand (and lazy-loaded): wait for it to finish before reading its size.
+  await page.waitForFunction(() => Boolean(document.querySelector('.slide-card img')?.complete), undefined, { timeout: 20_000 });
   const thumbWidth = await card.locator('img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
   assert.ok(thumbWidth > 0, 'the thumbnail loaded');
 });
