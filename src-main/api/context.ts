@@ -130,8 +130,8 @@ export interface DemoSlides {
  * an ApiFailure) when the scan cannot be read.
  */
 export interface CellEditPixels {
-  /** Measures of each box (stained area, outline, nuclei inside). */
-  measure(slide: SlideRecord, boxes: readonly Box[]): Promise<CellMeasures[]>;
+  /** Measures of each box (stained area, outline, nuclei inside), from one read of `within` (default: the boxes' union). */
+  measure(slide: SlideRecord, boxes: readonly Box[], within?: Box): Promise<CellMeasures[]>;
   /** The instance step's cell whose box holds the point (nearest nucleus first), or null. */
   propose(slide: SlideRecord, point: Point): Promise<{ box: Box; kind: CellKind; measures: CellMeasures } | null>;
   /** The box split among the nuclei (geodesic split of the cell mask), one box per nucleus in order. */

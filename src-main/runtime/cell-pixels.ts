@@ -24,8 +24,21 @@ interface Prepared {
   config: CellInstanceConfig;
 }
 
+/** A split measures its parts right after reading the same box: the read is kept this long for that. */
+const READ_KEPT_MS = 5000;
+
 export function createCellEditPixels(scans: ScanAccess, limiter: ReadLimiter): CellEditPixels {
-  const read = async (slide: SlideRecord, area: Box, margin: number): Promise<Prepared> => {
+  let last: { key: string; at: number; prepared: Promise<Prepared> } | null = null;
+  const read = (slide: SlideRecord, area: Box, margin: number): Promise<Prepared> => {
+    const key = `${slide.id}:${slide.path}:${area.x},${area.y},${area.width},${area.height}:${margin}`;
+    const now = Date.now();
+    if (last && last.key === key && now - last.at < READ_KEPT_MS) return last.prepared;
+    const prepared = readFresh(slide, area, margin);
+    last = { key, at: now, prepared };
+    prepared.catch(() => { if (last?.prepared === prepared) last = null; });
+    return prepared;
+  };
+  const readFresh = async (slide: SlideRecord, area: Box, margin: number): Promise<Prepared> => {
     const { reader } = await scans.open(slide);
     const mpp = slide.mppX ?? slide.mppY ?? ASSUMED_MPP;
     const segmenterUm = DEFAULT_CLASSICAL_CONFIG.umPerPixel;
@@ -47,9 +60,9 @@ export function createCellEditPixels(scans: ScanAccess, limiter: ReadLimiter): C
   const contextMargin = (slide: SlideRecord) =>
     Math.ceil(umToPx(DEFAULT_CELL_INSTANCE_CONFIG.backgroundRadiusUm, slide.mppX ?? slide.mppY ?? ASSUMED_MPP));
   return {
-    async measure(slide, boxes) {
+    async measure(slide, boxes, within) {
       if (boxes.length === 0) return [];
-      const area = unionBox(boxes);
+      const area = within ?? unionBox(boxes);
       const { pixels, config } = await read(slide, area, contextMargin(slide));
       return boxes.map((box) => measureBox(pixels, box, config));
     },

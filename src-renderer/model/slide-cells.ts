@@ -54,7 +54,7 @@ export interface LiveCell {
 }
 
 export class SlideCells {
-  /** Cells held, retired ones included (indices stay valid for the session). */
+  /** Cells held, retired ones included (indices stay valid for the session); the columns may be longer (room to add). */
   count: number;
   ids: Uint32Array;
   boxes: Int32Array;
@@ -168,19 +168,23 @@ export class SlideCells {
   #append(cell: LiveCell): number {
     const i = this.count;
     const n = i + 1;
-    const grow = <T extends Uint32Array | Int32Array | Int8Array | Uint8Array | Float64Array>(a: T, per: number): T => {
-      const b = new (a.constructor as new (length: number) => T)(n * per);
-      b.set(a.subarray(0, i * per));
-      return b;
-    };
-    this.ids = grow(this.ids, 1);
-    this.boxes = grow(this.boxes, 4);
-    this.labels = grow(this.labels, 1);
-    this.flagged = grow(this.flagged, 1);
-    this.clusters = grow(this.clusters, 1);
-    this.centres = grow(this.centres, 2);
-    this.retired = grow(this.retired, 1);
-    this.#origins = grow(this.#origins, 2);
+    // Columns grow by half again when full (a reader adds cells one at a time on 100,000); order and rank stay exact.
+    if (n > this.ids.length) {
+      const capacity = Math.max(16, Math.ceil(n * 1.5));
+      const grow = <T extends Uint32Array | Int32Array | Int8Array | Uint8Array | Float64Array>(a: T, per: number): T => {
+        const b = new (a.constructor as new (length: number) => T)(capacity * per);
+        b.set(a.subarray(0, i * per));
+        return b;
+      };
+      this.ids = grow(this.ids, 1);
+      this.boxes = grow(this.boxes, 4);
+      this.labels = grow(this.labels, 1);
+      this.flagged = grow(this.flagged, 1);
+      this.clusters = grow(this.clusters, 1);
+      this.centres = grow(this.centres, 2);
+      this.retired = grow(this.retired, 1);
+      this.#origins = grow(this.#origins, 2);
+    }
     this.ids[i] = cell.id;
     this.boxes.set([cell.box.x, cell.box.y, cell.box.width, cell.box.height], i * 4);
     this.labels[i] = -1;

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import type { SmearlabApi } from '../../src-main/api/client-types.ts';
 import type { CellDetail } from '../../src-main/api/views.ts';
 import { CELL_CLASSES, cellClassByName } from '../../src-main/domain/cell-class.ts';
+import { historyText } from '../model/history-text.ts';
 import { errorText } from '../api/smearlab-api.ts';
 import { useObservable } from '../model/observable.ts';
 import type { WorkspaceController } from '../model/workspace-controller.ts';
@@ -137,7 +138,7 @@ function History({ detail }: { detail: CellDetail }) {
       {events.length === 0 && <p className="muted">Never labelled.</p>}
       <ol>
         {events.map((e) => {
-          const what = e.kind === 'label' ? (e.value ?? 'label cleared') : e.value ? 'flagged' : 'unflagged';
+          const what = historyText(e);
           const colour = e.kind === 'label' && e.value ? cellClassByName(e.value)?.colour : undefined;
           return (
             <li key={e.id}>

@@ -52,7 +52,9 @@ export class EditLayer {
 
   destroy(): void {
     for (const stop of this.#stop.splice(0)) stop();
-    this.#viewer.canvas.style.cursor = '';
+    // A closing slide destroys the viewer first: its canvas is gone then.
+    const element = this.#viewer.canvas as HTMLElement | null;
+    if (element) element.style.cursor = '';
   }
 
   /** True when a click means an edit (the viewer then leaves focusing to this layer). */

@@ -6,8 +6,11 @@
 //      during a scripted zoom in / pan / zoom out / pan over all 100,000 cells
 //   3. keypress -> label committed to SQLite and the next cell focused,
 //      over 200 labels (and to the next painted frame)
+//   4. keypress -> cell edit committed to SQLite and shown (edit mode): X
+//      rejects the focused cell, Enter finishes a split (two nuclei clicked,
+//      the parts read from the scan and measured), Ctrl+Z undoes either
 // Prints a table and writes bench-results/ui-<timestamp>.json. Targets:
-// first tiles < 1 s, frame p95 <= 20 ms, label p95 <= 50 ms.
+// first tiles < 1 s, frame p95 <= 20 ms, label p95 <= 50 ms, edit p95 <= 50 ms.
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -29,6 +32,7 @@ declare const requestAnimationFrame: RequestAnimationFrame;
 
 const CELLS = Number(process.env.UI_BENCH_CELLS ?? 100_000);
 const LABELS = Number(process.env.UI_BENCH_LABELS ?? 200);
+const EDITS = Number(process.env.UI_BENCH_EDITS ?? 50);
 const REOPENINGS = 4;
 const ANNOTATOR = 'Bench';
 
@@ -150,6 +154,49 @@ async function labelLatencies(page: Page, count: number): Promise<{ focus: numbe
   return { focus, painted };
 }
 
+type EditKind = 'reject' | 'split' | 'undo';
+
+/**
+ * Edit mode on the focused cell, one edit per key, waiting each time: the key's
+ * timestamp -> the controller's smearlab:cells-edited (the call answered after
+ * the SQLite commit, the cells swapped in the overlay). Per round: X rejects,
+ * Ctrl+Z brings it back; S, two clicks on nuclei, Enter splits; Ctrl+Z undoes; N moves on.
+ */
+async function editLatencies(page: Page, rounds: number): Promise<Record<EditKind, number[]>> {
+  await page.evaluate(() => {
+    const bench = { keyAt: 0 };
+    window.__editBench = bench;
+    window.addEventListener('keydown', (event) => { bench.keyAt = event.timeStamp; }, true);
+  });
+  const out: Record<EditKind, number[]> = { reject: [], split: [], undo: [] };
+  const timed = async (kind: EditKind, press: () => Promise<void>) => {
+    const done = page.evaluate(() => new Promise<number>((resolve) => {
+      window.addEventListener('smearlab:cells-edited', () => {
+        resolve(performance.now() - (window.__editBench as { keyAt: number }).keyAt);
+      }, { once: true });
+    }));
+    await press();
+    out[kind].push(await done);
+  };
+  await page.keyboard.press('e');
+  for (let i = 0; i < rounds; i++) {
+    await timed('reject', () => page.keyboard.press('x'));
+    await timed('undo', () => page.keyboard.press('Control+z'));
+    const id = await page.evaluate(() => window.smearlabDebug!.focusedCellId());
+    const box = await page.evaluate((cellId) => window.smearlabDebug!.cellScreenBox(cellId!), id);
+    const host = await page.getByTestId('viewer').boundingBox();
+    if (box && host && box.width > 8) {
+      await page.keyboard.press('s');
+      for (const fx of [0.3, 0.7]) await page.mouse.click(host.x + box.x + box.width * fx, host.y + box.y + box.height / 2);
+      await timed('split', () => page.keyboard.press('Enter'));
+      await timed('undo', () => page.keyboard.press('Control+z'));
+    }
+    await page.keyboard.press('n');
+  }
+  await page.keyboard.press('e');
+  return out;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const dir = await tempDir('smearlab-ui-bench-');
@@ -194,6 +241,12 @@ async function main(): Promise<void> {
     const annotator = store.listAnnotators().find((a) => a.name === ANNOTATOR);
     store.close();
     if (committed !== LABELS || !annotator) throw new Error(`expected ${LABELS} labels in SQLite by ${ANNOTATOR}, found ${committed}`);
+    const edits = await editLatencies(page, EDITS);
+    const allEdits = [...edits.reject, ...edits.split, ...edits.undo];
+    const editCheck = openStore(fixture.dbPath);
+    const editEvents = editCheck.listCells(fixture.slideId).length;
+    editCheck.close();
+    if (editEvents !== fixture.cellCount) throw new Error(`every edit was undone, yet ${editEvents} live cells (expected ${fixture.cellCount})`);
     if (browser.pageErrors.length > 0) console.warn(`page errors: ${browser.pageErrors.join(' | ')}`);
 
     const result = {
@@ -210,6 +263,10 @@ async function main(): Promise<void> {
       labelToCommittedAndFocusedMs: { ...stats(labels.focus), target: 'p95 <= 50' },
       labelToNextFrameMs: stats(labels.painted),
       labelsVerifiedInSqlite: committed,
+      editToCommittedMs: { ...stats(allEdits), target: 'p95 <= 50' },
+      editRejectMs: stats(edits.reject),
+      editSplitMs: { ...stats(edits.split), note: 'Enter after two clicks: split and measures read from the scan' },
+      editUndoMs: stats(edits.undo),
     };
     const rows: Array<[string, string]> = [
       ['open -> first tile (cold)', `${round(opens[0]!.firstTileMs)} ms`],
@@ -222,6 +279,10 @@ async function main(): Promise<void> {
       ['overlay draw raster p50 / p95', `${round(result.overlayDrawMs.raster.p50)} / ${round(result.overlayDrawMs.raster.p95)} ms (${result.overlayDrawMs.raster.n} frames)`],
       ['key -> committed + focused p50 / p95', `${round(result.labelToCommittedAndFocusedMs.p50)} / ${round(result.labelToCommittedAndFocusedMs.p95)} ms (${labels.focus.length} labels)`],
       ['key -> next frame p50 / p95', `${round(result.labelToNextFrameMs.p50)} / ${round(result.labelToNextFrameMs.p95)} ms`],
+      ['key -> edit committed p50 / p95', `${round(result.editToCommittedMs.p50)} / ${round(result.editToCommittedMs.p95)} ms (${allEdits.length} edits)`],
+      ['  reject (X) p50 / p95', `${round(result.editRejectMs.p50)} / ${round(result.editRejectMs.p95)} ms (${edits.reject.length})`],
+      ['  split (Enter) p50 / p95', `${round(result.editSplitMs.p50)} / ${round(result.editSplitMs.p95)} ms (${edits.split.length})`],
+      ['  undo (Ctrl+Z) p50 / p95', `${round(result.editUndoMs.p50)} / ${round(result.editUndoMs.p95)} ms (${edits.undo.length})`],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
     console.log(`\nUI benchmark (${fixture.cellCount.toLocaleString()} cells, headless Chromium, ${cpus().length} CPUs)`);

@@ -37,10 +37,10 @@ function checkOnSlide(slide: SlideRecord, box: Box, field: string): void {
 }
 
 /** Measures from the scan, or none where there is no scan to read (an imported slide, a moved file). */
-async function measuresOf(ctx: ApiContext, slide: SlideRecord, boxes: readonly Box[]): Promise<Array<CellMeasures | null>> {
+async function measuresOf(ctx: ApiContext, slide: SlideRecord, boxes: readonly Box[], within?: Box): Promise<Array<CellMeasures | null>> {
   if (!ctx.cellPixels || slide.kind !== 'scan') return boxes.map(() => null);
   try {
-    return await ctx.cellPixels.measure(slide, boxes);
+    return await ctx.cellPixels.measure(slide, boxes, within);
   } catch {
     return boxes.map(() => null);
   }
@@ -102,7 +102,8 @@ export const editHandlers: Pick<Handlers, 'proposeCell' | 'addCell' | 'reshapeCe
     });
     const slide = ctx.store.getSlide(cell.slideId);
     const parts = await splitParts(ctx, slide, cell.box, nuclei);
-    const measures = await measuresOf(ctx, slide, parts);
+    // The same region the split read (runtime/cell-pixels.ts keeps that read a moment).
+    const measures = await measuresOf(ctx, slide, parts, cell.box);
     return edited(ctx, ctx.store.editCells({
       kind: 'split', slideId: slide.id, annotatorId, retire: [cellId],
       create: parts.map((box, i) => ({ box, measures: measures[i], kind: 'cell' })),
