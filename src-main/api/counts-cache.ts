@@ -3,7 +3,9 @@
 // count is tens of milliseconds at 100,000 cells, most of a keypress's
 // budget). A cached entry is recounted after maxAgeMs, and dropped whenever
 // something other than a label changes the slide's cells (an ingest), so
-// writers outside this process are caught up with within seconds.
+// writers outside this process are caught up with within seconds. A label or
+// edit that finds its entry stale applies its change to it and answers at
+// once; the recount runs right after (the next macrotask), off the keypress.
 
 import type { CellEditChange } from '../domain/cell-edit.ts';
 import type { CellLabelState, ClassCounts } from '../domain/label.ts';
@@ -34,13 +36,29 @@ export function createCountsCache(
     return entry;
   };
   const copy = (counts: ClassCounts): ClassCounts => ({ ...counts, byClass: { ...counts.byClass } });
+  const pending = new Set<number>();
+  /** The entry to apply a change to: fresh, else the stale one with a recount scheduled, else a recount now. */
+  const forChange = (slideId: number) => {
+    const entry = fresh(slideId);
+    if (entry) return { entry, counted: false };
+    const stale = entries.get(slideId);
+    if (!stale) return { entry: recount(slideId), counted: true };
+    if (!pending.has(slideId)) {
+      pending.add(slideId);
+      setTimeout(() => {
+        pending.delete(slideId);
+        if (entries.get(slideId) === stale) recount(slideId);
+      }, 0);
+    }
+    return { entry: stale, counted: false };
+  };
   return {
     get(slideId) {
       return copy((fresh(slideId) ?? recount(slideId)).counts);
     },
     applyChange(slideId, previous, current) {
-      const entry = fresh(slideId);
-      if (!entry) return copy(recount(slideId).counts);
+      const { entry, counted } = forChange(slideId);
+      if (counted) return copy(entry.counts);
       const c = entry.counts;
       if (previous.label !== current.label) {
         if (previous.label === null) c.unlabelled--;
@@ -53,8 +71,8 @@ export function createCountsCache(
       return copy(c);
     },
     applyEdit(change) {
-      const entry = fresh(change.slideId);
-      if (!entry) return copy(recount(change.slideId).counts);
+      const { entry, counted } = forChange(change.slideId);
+      if (counted) return copy(entry.counts);
       const c = entry.counts;
       const count = (cell: CellLabelState, sign: 1 | -1) => {
         c.total += sign;

@@ -63,3 +63,23 @@ test('an entry older than the limit, or invalidated, is recounted', () => {
   cache.get(1);
   assert.equal(recounts, 3);
 });
+
+test('a change that finds its entry stale answers from it at once and recounts right after', async () => {
+  let clock = 0;
+  let recounts = 0;
+  const counts = { total: 2, labelled: 0, unlabelled: 2, flagged: 0, byClass: { healthy: 0, rubbish: 0, unhealthy: 0, bothcells: 0 } };
+  const cache = createCountsCache(() => {
+    recounts++;
+    return structuredClone(counts);
+  }, () => clock, 1000);
+  cache.get(1);
+  clock = 5000;
+  const changed = cache.applyChange(1, { label: null, flagged: false }, { label: 'rubbish', flagged: false });
+  assert.deepEqual([changed.labelled, changed.byClass.rubbish, recounts], [1, 1, 1]);
+  counts.labelled = 1;
+  counts.unlabelled = 1;
+  counts.byClass.rubbish = 1;
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.equal(recounts, 2);
+  assert.deepEqual(cache.get(1), counts);
+});
