@@ -133,10 +133,7 @@ async function labelLatencies(page: Page, count: number): Promise<{ focus: numbe
   await page.evaluate(() => {
     const bench = { keyAt: 0 };
     window.__labelBench = bench;
-    // The key that acts: Ctrl+Z is timed from the Z, not from the Control key pressed (one CDP round trip) before it.
-    window.addEventListener('keydown', (event) => {
-      if (!['Control', 'Shift', 'Alt', 'Meta'].includes(event.key)) bench.keyAt = event.timeStamp;
-    }, true);
+    window.addEventListener('keydown', (event) => { bench.keyAt = event.timeStamp; }, true);
   });
   const focus: number[] = [];
   const painted: number[] = [];
@@ -170,8 +167,9 @@ async function editLatencies(page: Page, rounds: number): Promise<Record<EditKin
     const bench = { keyAt: 0 };
     window.__editBench = bench;
     // The key that acts: Ctrl+Z is timed from the Z, not from the Control key pressed (one CDP round trip) before it.
+    const modifiers = ['Control', 'Shift', 'Alt', 'Meta'];
     window.addEventListener('keydown', (event) => {
-      if (!['Control', 'Shift', 'Alt', 'Meta'].includes(event.key)) bench.keyAt = event.timeStamp;
+      if (!modifiers.includes(event.key ?? '')) bench.keyAt = event.timeStamp;
     }, true);
   });
   const out: Record<EditKind, number[]> = { reject: [], split: [], undo: [] };
