@@ -86,7 +86,7 @@ function stackedError(): Error {
   const error = new TypeError('x is undefined');
   error.stack = [
     'TypeError: x is undefined',
-    '    at Object.reviveIngestError (/work/main/src-main/pipeline/ingest/ingest-job.ts:32:15)',
+    '    at Object.reviveIngestError (/home/reader/smearlab/src-main/pipeline/ingest/ingest-job.ts:32:15)',
     '    at Worker.<anonymous> (file:///opt/Smearlab/resources/app.asar/dist/main/main.mjs:68:33)',
     '    at async main (C:\\Program Files\\Smearlab\\dist\\cli.mjs:1:2)',
     '    at MessagePort.<anonymous> (node:internal/worker:268:53)',
