@@ -14,7 +14,7 @@ import type { ExportProgress } from '../dataset/export-options.ts';
 import { importApaccFolder } from '../dataset/import-apacc.ts';
 import { importGeoJsonFile } from '../dataset/import-geojson.ts';
 import type { Store } from '../store/index.ts';
-import { JobOutcomes } from './job-outcomes.ts';
+import { JobOutcomes, jobViewOf } from './job-outcomes.ts';
 
 /** What the user named and can fix answers 4xx; a failure of the disk or the run answers 'job-failed'. */
 const API_CODE_OF: Partial<Record<DatasetErrorCode, ApiErrorCode>> = {
@@ -145,12 +145,7 @@ export class ExportJobs implements DatasetControl {
   }
 
   #view(jobId: number): JobView | null {
-    try {
-      const job = this.#store.getJob(jobId);
-      return { ...job, live: job.state === 'running' ? this.live(jobId) : null };
-    } catch {
-      return null;
-    }
+    return jobViewOf(this.#store, jobId, (id) => this.live(id));
   }
 
   #emit(jobId: number): void {

@@ -14,7 +14,7 @@ import { parseIngestOptions } from '../pipeline/ingest/ingest-options.ts';
 import type { IngestOptions, IngestOptionsInput, IngestProgress, IngestResult } from '../pipeline/ingest/ingest-options.ts';
 import { assertScanFile } from '../slide/scan-file.ts';
 import type { Store } from '../store/index.ts';
-import { JobOutcomes } from './job-outcomes.ts';
+import { JobOutcomes, jobViewOf } from './job-outcomes.ts';
 
 /** Options every ingest from this shell gets unless the request says otherwise (segmenter, model, providers, data folder). */
 export type IngestDefaults = Omit<Partial<IngestOptionsInput>, 'slidePath' | 'dbPath'>;
@@ -168,12 +168,7 @@ export class IngestJobs implements JobControl {
   }
 
   #view(jobId: number): JobView | null {
-    try {
-      const job = this.#store.getJob(jobId);
-      return { ...job, live: job.state === 'running' ? this.live(jobId) : null };
-    } catch {
-      return null;
-    }
+    return jobViewOf(this.#store, jobId, (id) => this.live(id));
   }
 
   #finished(result: IngestResult): void {
