@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
+import { CRICVA_DEV, skipWithoutSharedData } from '../../fixtures/shared-data.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const bin = 'src-main/cli/smearlab.mjs';
@@ -89,7 +90,7 @@ test('serve prints a tokenised URL per slide, serves the DZI and stops on SIGINT
   await rm(dir, { recursive: true, force: true });
 });
 
-test('ingest of a scan that gives no pixel size warns and assumes 0.25 um/px; --mpp overrides it', async (t) => {
+test('ingest of a scan that gives no pixel size warns and assumes 0.25 um/px; --mpp overrides it', { skip: skipWithoutSharedData(CRICVA_DEV) }, async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'smearlab-cli-mpp-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   // A pyramidal TIFF written by sharp carries no resolution OpenSlide reads: mpp is unknown.

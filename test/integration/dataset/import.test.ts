@@ -2,7 +2,6 @@
 // goes in; the 80 real APACC label files; QuPath GeoJSON onto an ingested
 // slide (relabel, new cells, unknown classes), outside anyone's undo history.
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { cropCentreInSlice } from '../../../src-main/pipeline/cell-crop.ts';
 import { openStore } from '../../../src-main/store/index.ts';
 import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
 import { addSyntheticSlides, tempDir } from './dataset-fixture.ts';
+import { APACC_LABELS, sharedDataPath, skipWithoutSharedData } from '../../fixtures/shared-data.ts';
 
 async function png(path: string, width: number, height: number): Promise<void> {
   mkdirSync(join(path, '..'), { recursive: true });
@@ -96,11 +96,11 @@ test('malformed APACC input: every problem reported with file and line, the rest
   }
 });
 
-test('the 80 real APACC label files import without a problem; every box becomes (part of) a cell', async (t) => {
+test('the 80 real APACC label files import without a problem; every box becomes (part of) a cell', { skip: skipWithoutSharedData(APACC_LABELS) }, async (t) => {
   const dir = await tempDir(t);
   const folder = join(dir, 'labels');
   mkdirSync(folder);
-  const source = fileURLToPath(new URL('../../../../shared/data/apacc-labels', import.meta.url)); // shared/ beside the clone
+  const source = sharedDataPath(APACC_LABELS);
   for (const name of readdirSync(source).filter((n) => n.endsWith('.txt'))) copyFileSync(join(source, name), join(folder, name));
   const dbPath = join(dir, 'db.sqlite');
   const report = await importApaccFolder({ folder, dbPath, dataDir: join(dir, 'data') });

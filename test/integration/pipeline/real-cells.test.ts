@@ -14,6 +14,7 @@ import { scoreCellRecall } from '../../fixtures/cell-recall-score.ts';
 import type { CellRecallScore } from '../../fixtures/cell-recall-score.ts';
 import { loadCricvaDev } from '../../fixtures/cricva-dev.ts';
 import { ensureCricvaSlide } from '../../fixtures/cricva-slide.ts';
+import { CRICVA_DEV, skipWithoutSharedData } from '../../fixtures/shared-data.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'smearlab-real-cells-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,7 +38,7 @@ async function ingestAt(mpp: number, override?: number): Promise<{ score: CellRe
   }
 }
 
-test('real fields: nearly every annotated cell gets a box of its own, at 0.25 and 0.5 um/px alike', async () => {
+test('real fields: nearly every annotated cell gets a box of its own, at 0.25 and 0.5 um/px alike', { skip: skipWithoutSharedData(CRICVA_DEV) }, async () => {
   const fine = await ingestAt(0.25);
   const coarse = await ingestAt(0.5);
   assert.equal(fine.mppUsed, 0.25);
@@ -58,7 +59,7 @@ test('real fields: nearly every annotated cell gets a box of its own, at 0.25 an
   assert.ok(sideFine * 4 >= 110 && sideFine * 4 <= 540, `median side ${sideFine * 4} px at 0.25 um/px, APACC range 110-540`);
 });
 
-test('an mpp override is what the pipeline sizes cells with', async () => {
+test('an mpp override is what the pipeline sizes cells with', { skip: skipWithoutSharedData(CRICVA_DEV) }, async () => {
   // Told that a 0.5 um/px scan is 0.25 um/px, it works at the wrong scale: padding (12.5 um) becomes
   // twice the level-0 px and nuclei look half their size, so the boxes come out clearly different.
   const right = await ingestAt(0.5);

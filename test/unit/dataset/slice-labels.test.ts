@@ -2,22 +2,22 @@
 // and writing the boxes back (from whole pixels, through our formatter)
 // gives the same bytes: the strongest check of the number format and order.
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatSliceLabels, parseSliceLabels, LINE_CLASS_ORDER } from '../../../src-main/dataset/slice-labels.ts';
 import { parseSliceStem } from '../../../src-main/dataset/apacc-names.ts';
+import { APACC_LABELS, sharedDataPath, skipWithoutSharedData } from '../../fixtures/shared-data.ts';
 
-// shared/ sits beside the clone, for developers and CI alike.
-const LABELS = fileURLToPath(new URL('../../../../shared/data/apacc-labels', import.meta.url));
+const LABELS = sharedDataPath(APACC_LABELS);
+const REAL = { skip: skipWithoutSharedData(APACC_LABELS) };
 
 function realFiles(): Array<{ name: string; text: string }> {
   return readdirSync(LABELS).filter((n) => n.endsWith('.txt')).sort().map((name) => ({ name, text: readFileSync(join(LABELS, name), 'utf8') }));
 }
 
-test('the 80 real APACC label files are what their SHA256SUMS say (we test against the real bytes)', () => {
+test('the 80 real APACC label files are what their SHA256SUMS say (we test against the real bytes)', REAL, () => {
   const sums = new Map(readFileSync(join(LABELS, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => {
     const [hash, name] = l.split(/\s+/);
     return [name as string, hash as string];
@@ -27,7 +27,7 @@ test('the 80 real APACC label files are what their SHA256SUMS say (we test again
   for (const f of files) assert.equal(createHash('sha256').update(f.text).digest('hex'), sums.get(f.name), f.name);
 });
 
-test('every real label file parses with no problem; 252 boxes, class counts as documented', () => {
+test('every real label file parses with no problem; 252 boxes, class counts as documented', REAL, () => {
   const counts = { healthy: 0, rubbish: 0, unhealthy: 0, bothcells: 0 };
   let boxes = 0;
   for (const { name, text } of realFiles()) {
@@ -44,7 +44,7 @@ test('every real label file parses with no problem; 252 boxes, class counts as d
   assert.deepEqual(counts, { healthy: 120, rubbish: 108, unhealthy: 15, bothcells: 9 });
 });
 
-test('writing the real boxes back from whole pixels gives byte-identical files', () => {
+test('writing the real boxes back from whole pixels gives byte-identical files', REAL, () => {
   for (const { name, text } of realFiles()) {
     const parsed = parseSliceLabels(text, 2000, 2000);
     const written = formatSliceLabels(parsed.lines.map((l) => ({ label: l.label, box: l.box })), 2000, 2000);
