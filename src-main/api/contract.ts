@@ -11,12 +11,13 @@
 import { z } from 'zod';
 import { exportOptionsSchema } from '../dataset/export-options.ts';
 import { ingestOptionsSchema } from '../pipeline/ingest/ingest-options.ts';
-import { LABEL_GROUPS, type CellMarkers } from '../domain/cell.ts';
+import { CELL_QUEUES, LABEL_GROUPS, type CellMarkers } from '../domain/cell.ts';
 import { CELL_CLASS_NAMES } from '../domain/cell-class.ts';
 import { CELL_EDIT_MAX_PARTS } from '../domain/cell-edit.ts';
 import { JOB_KINDS, JOB_STATES, type JobRecord } from '../domain/job.ts';
 import { ABSOLUTE_PATH, HOST_PATH_MAX, HOST_PATH_PROBLEMS } from '../domain/host-path.ts';
 import type { ClassCounts } from '../domain/label.ts';
+import { ANNOTATOR_ROLES, CONSENSUS_RULES, QUORUM_MAX, type CellReadings, type SlideReading } from '../domain/reading.ts';
 import type { OperationName } from './operation-names.ts';
 import type {
   AnnotatorRecord, CellDetail, CellProposal, CellView, EditResult, ExportStarted, GalleryPageView, ImportReport, IngestStarted, JobOutcome, JobView, LabelResult,
@@ -55,6 +56,8 @@ export const cellFilterSchema = z.strictObject({
   /** 'unlabelled', 'labelled' (any class) or one class. */
   label: z.enum([...CELL_CLASS_NAMES, ...LABEL_GROUPS]).optional(),
   flagged: z.boolean().optional(),
+  /** The adjudicator's queues (open disagreements, flagged cells); the decision view only. */
+  queue: z.enum(CELL_QUEUES).optional(),
 });
 
 /** Largest side of a cell box a reader may draw, level-0 px (a cell cluster at 0.12 um/px fits). */
@@ -170,7 +173,11 @@ export const CONTRACT = {
   getSession: op<SessionInfo>()(nothing, 'Shell mode, whether it can show file dialogs, and the current annotator'),
   listAnnotators: op<AnnotatorRecord[]>()(nothing, 'Every annotator name known to this database'),
   chooseAnnotator: op<AnnotatorRecord>()(
-    z.strictObject({ name: z.string().trim().min(1, 'is empty').max(64, 'is longer than 64 characters') }),
+    z.strictObject({
+      name: z.string().trim().min(1, 'is empty').max(64, 'is longer than 64 characters'),
+      /** Sets the annotator's role too: a reader labels, an adjudicator decides disputed cells (default: as before, a new one reads). */
+      role: z.enum(ANNOTATOR_ROLES).optional(),
+    }),
     'Makes the named annotator current for this session, creating it on first use'),
 
   listSlides: op<SlideListEntry[]>()(nothing, 'The library: every slide with counts, progress and latest job'),
@@ -229,7 +236,19 @@ export const CONTRACT = {
     offset: z.number().int().min(0).optional(),
     limit: z.number().int().min(1).max(1000).optional(),
   }), 'A page of cells in reading order with crop URLs'),
-  counts: op<ClassCounts>()(z.strictObject({ slideId: id('slideId').optional() }), 'Counters of a slide, or of the whole library'),
+  counts: op<ClassCounts>()(z.strictObject({ slideId: id('slideId').optional() }),
+    "Counters of a slide, or of the whole library, in the session's view (a reader's own labels, else the decision)"),
+
+  slideReading: op<SlideReading>()(z.strictObject({ slideId: id('slideId') }),
+    "Readers' progress, the reading settings, open disagreements and the slide's status (refused to a reader it is still blind to)"),
+  setReadingSettings: op<SlideReading>()(z.strictObject({
+    slideId: id('slideId'),
+    blind: z.boolean().optional(),
+    quorum: z.number().int().min(1).max(QUORUM_MAX).optional(),
+    rule: z.enum(CONSENSUS_RULES).optional(),
+  }), 'Blind reading, quorum and consensus rule of a slide; a new rule or quorum re-decides its cells'),
+  cellReadings: op<CellReadings>()(z.strictObject({ cellId: id('cellId') }),
+    "Every reader's label and flag on a cell, the adjudicator's decision and the outcome (refused to a blinded reader)"),
 
   proposeCell: op<CellProposal | null>()(z.strictObject({ slideId: id('slideId'), point: pointSchema }),
     "The cell the pipeline's instance step finds around a clicked nucleus (box, kind, measures), or null; nothing is stored"),

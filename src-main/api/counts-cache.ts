@@ -6,58 +6,75 @@
 // writers outside this process are caught up with within seconds. A label or
 // edit that finds its entry stale applies its change to it and answers at
 // once; the recount runs right after (the next macrotask), off the keypress.
+// Entries are per view (a reader's own labels, or the decision): a change
+// updates the actor's view and drops the slide's other views, which it may
+// have changed too (a reading moves the decision), so they recount when asked.
 
 import type { CellEditChange } from '../domain/cell-edit.ts';
 import type { CellLabelState, ClassCounts } from '../domain/label.ts';
+import { DECISION_VIEW, type LabelView } from '../domain/reading.ts';
 
 export const COUNTS_MAX_AGE_MS = 10_000;
 
 export interface CountsCache {
-  /** The slide's counters, from the cache while it is fresh. */
-  get(slideId: number): ClassCounts;
-  /** Updates a cached entry for one cell's change (no-op when not cached), and returns the counters. */
-  applyChange(slideId: number, previous: CellLabelState, current: CellLabelState): ClassCounts;
+  /** The slide's counters in the view (default: the decision), from the cache while it is fresh. */
+  get(slideId: number, view?: LabelView): ClassCounts;
+  /** Updates a cached entry for one cell's change in the actor's view (no-op when not cached), and returns the counters. */
+  applyChange(slideId: number, previous: CellLabelState, current: CellLabelState, view?: LabelView): ClassCounts;
   /** Updates a cached entry for a cell edit (cells left and joined the live set), and returns the counters. */
-  applyEdit(change: CellEditChange): ClassCounts;
+  applyEdit(change: CellEditChange, view?: LabelView): ClassCounts;
   invalidate(slideId?: number): void;
 }
 
+const viewKey = (view: LabelView) => (view.kind === 'decision' ? 'decision' : `reader ${view.readerId}`);
+
 export function createCountsCache(
-  count: (slideId: number) => ClassCounts, now: () => number = Date.now, maxAgeMs = COUNTS_MAX_AGE_MS,
+  count: (slideId: number, view: LabelView) => ClassCounts, now: () => number = Date.now, maxAgeMs = COUNTS_MAX_AGE_MS,
 ): CountsCache {
-  const entries = new Map<number, { counts: ClassCounts; countedAt: number }>();
-  const fresh = (slideId: number) => {
-    const entry = entries.get(slideId);
+  // slide -> view key -> entry
+  const entries = new Map<number, Map<string, { counts: ClassCounts; countedAt: number }>>();
+  const entryOf = (slideId: number, view: LabelView) => entries.get(slideId)?.get(viewKey(view));
+  const fresh = (slideId: number, view: LabelView) => {
+    const entry = entryOf(slideId, view);
     return entry && now() - entry.countedAt < maxAgeMs ? entry : null;
   };
-  const recount = (slideId: number) => {
-    const entry = { counts: count(slideId), countedAt: now() };
-    entries.set(slideId, entry);
+  const recount = (slideId: number, view: LabelView) => {
+    const entry = { counts: count(slideId, view), countedAt: now() };
+    let views = entries.get(slideId);
+    if (!views) entries.set(slideId, views = new Map());
+    views.set(viewKey(view), entry);
     return entry;
   };
+  /** The slide's other views may have changed with this one: they recount when next asked. */
+  const dropOthers = (slideId: number, view: LabelView) => {
+    const views = entries.get(slideId);
+    if (views) for (const key of [...views.keys()]) if (key !== viewKey(view)) views.delete(key);
+  };
   const copy = (counts: ClassCounts): ClassCounts => ({ ...counts, byClass: { ...counts.byClass } });
-  const pending = new Set<number>();
+  const pending = new Set<string>();
   /** The entry to apply a change to: fresh, else the stale one with a recount scheduled, else a recount now. */
-  const forChange = (slideId: number) => {
-    const entry = fresh(slideId);
+  const forChange = (slideId: number, view: LabelView) => {
+    dropOthers(slideId, view);
+    const entry = fresh(slideId, view);
     if (entry) return { entry, counted: false };
-    const stale = entries.get(slideId);
-    if (!stale) return { entry: recount(slideId), counted: true };
-    if (!pending.has(slideId)) {
-      pending.add(slideId);
+    const stale = entryOf(slideId, view);
+    if (!stale) return { entry: recount(slideId, view), counted: true };
+    const key = `${slideId} ${viewKey(view)}`;
+    if (!pending.has(key)) {
+      pending.add(key);
       setTimeout(() => {
-        pending.delete(slideId);
-        if (entries.get(slideId) === stale) recount(slideId);
+        pending.delete(key);
+        if (entryOf(slideId, view) === stale) recount(slideId, view);
       }, 0);
     }
     return { entry: stale, counted: false };
   };
   return {
-    get(slideId) {
-      return copy((fresh(slideId) ?? recount(slideId)).counts);
+    get(slideId, view = DECISION_VIEW) {
+      return copy((fresh(slideId, view) ?? recount(slideId, view)).counts);
     },
-    applyChange(slideId, previous, current) {
-      const { entry, counted } = forChange(slideId);
+    applyChange(slideId, previous, current, view = DECISION_VIEW) {
+      const { entry, counted } = forChange(slideId, view);
       if (counted) return copy(entry.counts);
       const c = entry.counts;
       if (previous.label !== current.label) {
@@ -70,8 +87,8 @@ export function createCountsCache(
       if (previous.flagged !== current.flagged) c.flagged += current.flagged ? 1 : -1;
       return copy(c);
     },
-    applyEdit(change) {
-      const { entry, counted } = forChange(change.slideId);
+    applyEdit(change, view = DECISION_VIEW) {
+      const { entry, counted } = forChange(change.slideId, view);
       if (counted) return copy(entry.counts);
       const c = entry.counts;
       const count = (cell: CellLabelState, sign: 1 | -1) => {

@@ -17,6 +17,7 @@ export type ApiErrorCode =
   | 'unknown-operation' // no such operation in the contract
   | 'not-found' // a slide / cell / job / annotator id that does not exist
   | 'conflict' // the state forbids it (a job already running, a cell that must stay)
+  | 'blinded' // blind reading: other readers' labels stay hidden from this reader for now
   | 'slide-unavailable' // the scan cannot be opened (moved, deleted, damaged, unsupported)
   | 'unsupported' // this shell cannot do it (e.g. a file dialog in browser mode)
   | 'job-failed' // a job could not start or failed; the message says why (model missing, ...)
@@ -31,7 +32,7 @@ export interface ApiError {
 }
 
 export const API_ERROR_CODES: readonly ApiErrorCode[] = [
-  'bad-input', 'unknown-operation', 'not-found', 'conflict', 'slide-unavailable', 'unsupported', 'job-failed', 'store-failed', 'internal',
+  'bad-input', 'unknown-operation', 'not-found', 'conflict', 'blinded', 'slide-unavailable', 'unsupported', 'job-failed', 'store-failed', 'internal',
 ];
 
 /** HTTP status for each code (the IPC adapter carries the code only). */
@@ -40,6 +41,7 @@ export const HTTP_STATUS_OF: Record<ApiErrorCode, number> = {
   'unknown-operation': 404,
   'not-found': 404,
   conflict: 409,
+  blinded: 403,
   'slide-unavailable': 422,
   unsupported: 501,
   'job-failed': 500,

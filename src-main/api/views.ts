@@ -11,6 +11,7 @@ import type { JobRecord } from '../domain/job.ts';
 import type { ClassCounts, LabelChange, LabelHistoryEntry, UndoRedoState } from '../domain/label.ts';
 import type { DamageSummary, DamagedArea, SliceProgress, SliceRecord, SlideRecord } from '../domain/slide.ts';
 import type { Box } from '../domain/geometry.ts';
+import type { SlideReading } from '../domain/reading.ts';
 import type { ApiError } from './errors.ts';
 import type { ExportResult } from '../dataset/export-options.ts';
 import type { ImportReport } from '../dataset/import-report.ts';
@@ -86,6 +87,10 @@ export interface SlideListEntry
   latestJob: JobView | null;
   /** Damaged scan data the ingest read around: regions, share of the smear (any level), share no level could read. */
   damage: DamageSummary;
+  /** Read blind (readers see only their own labels until they finish). */
+  blind: boolean;
+  /** Readers' progress, open disagreements and the status; null for a reader the slide is still blind to. */
+  reading: SlideReading | null;
 }
 
 export type SliceView = Pick<SliceRecord, 'id' | 'x' | 'y' | 'width' | 'height' | 'tissueFraction' | 'state' | 'cellCount'>;

@@ -75,9 +75,14 @@ export const LABEL_GROUPS = ['unlabelled', 'labelled'] as const;
 /** Which cells a filter keeps by label: none yet, any class, or one class. */
 export type CellLabelFilter = CellClassName | (typeof LABEL_GROUPS)[number];
 
+/** The adjudicator's queues (see store/cell-rows.ts): open disagreements, and flagged cells alone. */
+export const CELL_QUEUES = ['disagreements', 'second-assessment'] as const;
+export type CellQueue = (typeof CELL_QUEUES)[number];
+
 export interface CellFilter {
-  /** 'unlabelled' = no current class, 'labelled' = any class, or one class. */
+  /** 'unlabelled' = no current class, 'labelled' = any class, or one class (in the caller's view: own labels or the decision). */
   label?: CellLabelFilter;
   flagged?: boolean;
   source?: CellSource;
+  queue?: CellQueue;
 }

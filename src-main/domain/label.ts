@@ -3,6 +3,7 @@
 // of a slide. Times are milliseconds since the epoch.
 
 import type { CellClassName } from './cell-class.ts';
+import type { AnnotatorRole } from './reading.ts';
 import type { CellEditChange, CellEditChangeKind, CellEditEvent } from './cell-edit.ts';
 
 export const LABEL_EVENT_KINDS = ['label', 'flag'] as const;
@@ -22,6 +23,8 @@ interface LabelEventBase {
   action: LabelAction;
   revertsEventId: number | null;
   createdAt: number;
+  /** 'adjudicator': a decision on the cell, not a reading. */
+  role: AnnotatorRole;
 }
 
 export type LabelEvent = LabelEventBase &

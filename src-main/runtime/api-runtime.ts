@@ -69,7 +69,7 @@ export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
     onLog: (message) => log(`[ingest] ${message}`),
   });
   const exportJobs = new ExportJobs(options.store, events);
-  const counts = createCountsCache((slideId) => options.store.classCounts(slideId));
+  const counts = createCountsCache((slideId, view) => options.store.classCounts(slideId, view));
   // An ingest adds and replaces cells slice by slice: counters of its slide are recounted.
   events.subscribe((event, payload) => {
     if (event === 'job-progress' || event === 'slides-changed') {

@@ -4,7 +4,8 @@
 import type { StoreContext } from './store-context.ts';
 import { invalid, notFound } from './store-error.ts';
 import type { AnnotatorRecord } from '../domain/annotator.ts';
-import { checkId, hasControlCharacters } from './validate.ts';
+import { ANNOTATOR_ROLES, type AnnotatorRole } from '../domain/reading.ts';
+import { checkId, checkOneOf, hasControlCharacters } from './validate.ts';
 
 export const ANNOTATOR_NAME_MAX = 64;
 
@@ -13,9 +14,11 @@ export interface AnnotatorRepository {
   ensureAnnotator(name: string): AnnotatorRecord;
   getAnnotator(id: number): AnnotatorRecord;
   listAnnotators(): AnnotatorRecord[];
+  /** A reader labels; an adjudicator decides disputed cells. Events keep the role they were made in. */
+  setAnnotatorRole(id: number, role: AnnotatorRole): AnnotatorRecord;
 }
 
-const COLUMNS = 'id, name, created_at AS createdAt';
+const COLUMNS = 'id, name, role, created_at AS createdAt';
 
 export function normaliseAnnotatorName(name: unknown): string {
   if (typeof name !== 'string') throw invalid('annotator name must be a string');
@@ -47,6 +50,15 @@ export function createAnnotatorRepository(ctx: StoreContext): AnnotatorRepositor
     },
     listAnnotators() {
       return ctx.sql(`SELECT ${COLUMNS} FROM annotators ORDER BY name`).all() as AnnotatorRecord[];
+    },
+    setAnnotatorRole(id, role) {
+      const checked = checkOneOf(role, ANNOTATOR_ROLES, 'annotator role');
+      return ctx.write(() => {
+        const row = ctx.sql(`UPDATE annotators SET role = ? WHERE id = ? RETURNING ${COLUMNS}`).get(checked, checkId(id, 'annotator id')) as
+          AnnotatorRecord | undefined;
+        if (!row) throw notFound('annotator', id);
+        return row;
+      });
     },
   };
 }

@@ -7,8 +7,9 @@
 
 import type { Box } from '../domain/geometry.ts';
 import {
-  CELL_VIEW_COLUMNS, CELL_VIEW_FROM, LIVE_CELL, LIVE_CELL_COUNT, READING_ORDER, READING_ORDER_DESC, cellFilterSql, toCellView,
+  LIVE_CELL, LIVE_CELL_COUNT, READING_ORDER, READING_ORDER_DESC, cellFilterSql, cellViewColumns, cellViewFrom, labelSource, toCellView,
 } from './cell-rows.ts';
+import type { LabelView } from '../domain/reading.ts';
 import { checkNewCell } from './slice-repository.ts';
 import type { StoreContext } from './store-context.ts';
 import { StoreError, invalid, notFound } from './store-error.ts';
@@ -21,19 +22,20 @@ export const GALLERY_LIMIT_MAX = 1000;
 const GALLERY_LIMIT_DEFAULT = 100;
 
 export interface CellRepository {
-  getCell(id: number): CellView;
+  // Every read takes the view whose labels it shows (default: the decision); see domain/reading.ts.
+  getCell(id: number, view?: LabelView): CellView;
   /** Every cell of the slide in reading order, optionally filtered. */
-  listCells(slideId: number, filter?: CellFilter): CellView[];
+  listCells(slideId: number, filter?: CellFilter, view?: LabelView): CellView[];
   /** Cells whose box intersects the level-0 box (any order). */
-  cellsInViewport(slideId: number, viewport: Box, filter?: CellFilter): CellView[];
+  cellsInViewport(slideId: number, viewport: Box, filter?: CellFilter, view?: LabelView): CellView[];
   /** Id, box, label and flag of every cell of the slide (or of those intersecting viewport), in columns. */
-  cellMarkers(slideId: number, viewport?: Box): CellMarkers;
-  cellsOfSlice(sliceId: number): CellView[];
-  firstCell(slideId: number, filter?: CellFilter): CellView | null;
-  lastCell(slideId: number, filter?: CellFilter): CellView | null;
+  cellMarkers(slideId: number, viewport?: Box, view?: LabelView): CellMarkers;
+  cellsOfSlice(sliceId: number, view?: LabelView): CellView[];
+  firstCell(slideId: number, filter?: CellFilter, view?: LabelView): CellView | null;
+  lastCell(slideId: number, filter?: CellFilter, view?: LabelView): CellView | null;
   /** The next cell after cellId in reading order that passes the filter, or null at the end of the slide. */
-  nextCell(cellId: number, filter?: CellFilter): CellView | null;
-  previousCell(cellId: number, filter?: CellFilter): CellView | null;
+  nextCell(cellId: number, filter?: CellFilter, view?: LabelView): CellView | null;
+  previousCell(cellId: number, filter?: CellFilter, view?: LabelView): CellView | null;
   galleryPage(query?: GalleryQuery): GalleryPage;
   /** A cell drawn by the user; it joins the slice that contains its centre. */
   addManualCell(input: ManualCellInput): CellView;
@@ -42,10 +44,13 @@ export interface CellRepository {
   setCellCropPaths(entries: ReadonlyArray<{ cellId: number; cropPath: string | null }>): void;
 }
 
-const SELECT_VIEW = `SELECT ${CELL_VIEW_COLUMNS} FROM ${CELL_VIEW_FROM}`;
-const LABEL_ID_SQL = `CASE st.label ${CELL_CLASSES.map((c) => `WHEN '${c.name}' THEN ${c.apaccId}`).join(' ')} ELSE -1 END`;
-const SELECT_MARKERS = `SELECT c.id, c.box_x, c.box_y, c.box_w, c.box_h, ${LABEL_ID_SQL}, coalesce(st.flagged, 0), c.centre_x, c.centre_y, c.kind = 'cluster'
-  FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id`;
+const selectView = (view?: LabelView) => `SELECT ${cellViewColumns(view)} FROM ${cellViewFrom(view)}`;
+function selectMarkers(view?: LabelView): string {
+  const s = labelSource(view);
+  const labelId = `CASE ${s.label} ${CELL_CLASSES.map((c) => `WHEN '${c.name}' THEN ${c.apaccId}`).join(' ')} ELSE -1 END`;
+  return `SELECT c.id, c.box_x, c.box_y, c.box_w, c.box_h, ${labelId}, coalesce(${s.flagged}, 0), c.centre_x, c.centre_y, c.kind = 'cluster'
+  FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id${s.join}`;
+}
 // Every list below holds live cells only; getCell reads any cell (retired ones keep their history).
 // Boxes that can reach the viewport: their centre is within the largest box size of it.
 const VIEWPORT_TERMS = `c.centre_y > ? AND c.centre_y < ? AND c.centre_x > ? AND c.centre_x < ?
@@ -58,8 +63,8 @@ export function createCellRepository(ctx: StoreContext): CellRepository {
   };
   const many = (sql: string, ...params: unknown[]): CellView[] =>
     (ctx.sqlRaw(sql).all(...params) as unknown[][]).map(toCellView);
-  const getCell = (id: number): CellView => {
-    const cell = one(`${SELECT_VIEW} WHERE c.id = ?`, checkId(id, 'cell id'));
+  const getCell = (id: number, view?: LabelView): CellView => {
+    const cell = one(`${selectView(view)} WHERE c.id = ?`, checkId(id, 'cell id'));
     if (!cell) throw notFound('cell', id);
     return cell;
   };
@@ -69,38 +74,39 @@ export function createCellRepository(ctx: StoreContext): CellRepository {
     if (!row) throw notFound('slide', slideId);
     return row;
   };
-  const step = (cellId: number, filter: CellFilter | undefined, forward: boolean) => {
+  const step = (cellId: number, filter: CellFilter | undefined, forward: boolean, view: LabelView | undefined) => {
     const cell = getCell(cellId);
-    const f = cellFilterSql(filter);
-    return one(`${SELECT_VIEW} WHERE c.slide_id = ? AND ${LIVE_CELL}
+    const f = cellFilterSql(filter, view);
+    return one(`${selectView(view)} WHERE c.slide_id = ? AND ${LIVE_CELL}
         AND (c.slice_y, c.slice_x, c.centre_y, c.centre_x, c.id) ${forward ? '>' : '<'} (?, ?, ?, ?, ?)${f.where}
         ORDER BY ${forward ? READING_ORDER : READING_ORDER_DESC} LIMIT 1`,
     cell.slideId, cell.sliceY, cell.sliceX, cell.centre.y, cell.centre.x, cell.id, ...f.params);
   };
-  const end = (slideId: number, filter: CellFilter | undefined, first: boolean) => {
+  const end = (slideId: number, filter: CellFilter | undefined, first: boolean, view: LabelView | undefined) => {
     requireSlide(slideId);
-    const f = cellFilterSql(filter);
-    return one(`${SELECT_VIEW} WHERE c.slide_id = ? AND ${LIVE_CELL}${f.where} ORDER BY ${first ? READING_ORDER : READING_ORDER_DESC} LIMIT 1`,
+    const f = cellFilterSql(filter, view);
+    return one(`${selectView(view)} WHERE c.slide_id = ? AND ${LIVE_CELL}${f.where} ORDER BY ${first ? READING_ORDER : READING_ORDER_DESC} LIMIT 1`,
       slideId, ...f.params);
   };
 
   return {
     getCell,
-    listCells(slideId, filter) {
+    listCells(slideId, filter, view) {
       requireSlide(slideId);
-      const f = cellFilterSql(filter);
-      return many(`${SELECT_VIEW} WHERE c.slide_id = ? AND ${LIVE_CELL}${f.where} ORDER BY ${READING_ORDER}`, slideId, ...f.params);
+      const f = cellFilterSql(filter, view);
+      return many(`${selectView(view)} WHERE c.slide_id = ? AND ${LIVE_CELL}${f.where} ORDER BY ${READING_ORDER}`, slideId, ...f.params);
     },
-    cellsInViewport(slideId, viewport, filter) {
-      const f = cellFilterSql(filter);
-      return many(`${SELECT_VIEW} WHERE c.slide_id = ? AND ${VIEWPORT_TERMS} AND ${LIVE_CELL}${f.where}`,
+    cellsInViewport(slideId, viewport, filter, view) {
+      const f = cellFilterSql(filter, view);
+      return many(`${selectView(view)} WHERE c.slide_id = ? AND ${VIEWPORT_TERMS} AND ${LIVE_CELL}${f.where}`,
         slideId, ...viewportParams(requireSlide(slideId), viewport), ...f.params);
     },
-    cellMarkers(slideId, viewport) {
+    cellMarkers(slideId, viewport, view) {
       const margin = requireSlide(slideId);
+      const markersSql = selectMarkers(view);
       const rows = (viewport === undefined
-        ? ctx.sqlRaw(`${SELECT_MARKERS} WHERE c.slide_id = ? AND ${LIVE_CELL}`).all(slideId)
-        : ctx.sqlRaw(`${SELECT_MARKERS} WHERE c.slide_id = ? AND ${VIEWPORT_TERMS} AND ${LIVE_CELL}`).all(slideId, ...viewportParams(margin, viewport))
+        ? ctx.sqlRaw(`${markersSql} WHERE c.slide_id = ? AND ${LIVE_CELL}`).all(slideId)
+        : ctx.sqlRaw(`${markersSql} WHERE c.slide_id = ? AND ${VIEWPORT_TERMS} AND ${LIVE_CELL}`).all(slideId, ...viewportParams(margin, viewport))
       ) as number[][];
       const markers: CellMarkers = {
         count: rows.length,
@@ -122,23 +128,23 @@ export function createCellRepository(ctx: StoreContext): CellRepository {
       });
       return markers;
     },
-    cellsOfSlice(sliceId) {
-      return many(`${SELECT_VIEW} WHERE c.slice_id = ? AND ${LIVE_CELL} ORDER BY ${READING_ORDER}`, checkId(sliceId, 'slice id'));
+    cellsOfSlice(sliceId, view) {
+      return many(`${selectView(view)} WHERE c.slice_id = ? AND ${LIVE_CELL} ORDER BY ${READING_ORDER}`, checkId(sliceId, 'slice id'));
     },
-    firstCell: (slideId, filter) => end(slideId, filter, true),
-    lastCell: (slideId, filter) => end(slideId, filter, false),
-    nextCell: (cellId, filter) => step(cellId, filter, true),
-    previousCell: (cellId, filter) => step(cellId, filter, false),
+    firstCell: (slideId, filter, view) => end(slideId, filter, true, view),
+    lastCell: (slideId, filter, view) => end(slideId, filter, false, view),
+    nextCell: (cellId, filter, view) => step(cellId, filter, true, view),
+    previousCell: (cellId, filter, view) => step(cellId, filter, false, view),
     galleryPage(query = {}) {
       const offset = checkInt(query.offset ?? 0, 'gallery offset', 0);
       const limit = checkInt(query.limit ?? GALLERY_LIMIT_DEFAULT, 'gallery limit', 1);
       if (limit > GALLERY_LIMIT_MAX) throw invalid(`gallery limit must be at most ${GALLERY_LIMIT_MAX}, got ${limit}`);
-      const f = cellFilterSql(query.filter);
+      const f = cellFilterSql(query.filter, query.view);
       const slideTerm = query.slideId === undefined ? LIVE_CELL : `c.slide_id = ? AND ${LIVE_CELL}`;
       const slideParams = query.slideId === undefined ? [] : [checkId(query.slideId, 'slide id')];
-      const total = ctx.value(`SELECT count(*) FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id
+      const total = ctx.value(`SELECT count(*) FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id${labelSource(query.view).join}
         WHERE ${slideTerm}${f.where}`, ...slideParams, ...f.params) as number;
-      const cells = many(`${SELECT_VIEW} WHERE ${slideTerm}${f.where} ORDER BY c.slide_id, ${READING_ORDER} LIMIT ? OFFSET ?`,
+      const cells = many(`${selectView(query.view)} WHERE ${slideTerm}${f.where} ORDER BY c.slide_id, ${READING_ORDER} LIMIT ? OFFSET ?`,
         ...slideParams, ...f.params, limit, offset);
       return { cells, total, offset, limit };
     },

@@ -3,21 +3,56 @@
 // every query that returns cells so they all agree.
 
 import type { CellClassName } from '../domain/cell-class.ts';
-import { CELL_SOURCES, type CellFilter, type CellKind, type CellSource, type CellView } from '../domain/cell.ts';
-import { checkLabel, checkOneOf } from './validate.ts';
+import { CELL_QUEUES, CELL_SOURCES, type CellFilter, type CellQueue, type CellKind, type CellSource, type CellView } from '../domain/cell.ts';
+import { DECISION_VIEW, type LabelView } from '../domain/reading.ts';
+import { checkId, checkLabel, checkOneOf } from './validate.ts';
 import { invalid } from './store-error.ts';
 
-export const CELL_VIEW_FROM = `cells c
-  LEFT JOIN cell_state st ON st.cell_id = c.id
-  LEFT JOIN label_events le ON le.id = st.label_event_id AND st.label IS NOT NULL`;
+/** Where a query's label and flag columns come from: the decision (cell_state) or one reader's own (reader_state). */
+export interface LabelSource {
+  /** Joins added after `cells c LEFT JOIN cell_state st` ('' for the decision). */
+  join: string;
+  label: string;
+  flagged: string;
+  eventId: string;
+}
+
+const DECISION_SOURCE: LabelSource = { join: '', label: 'st.label', flagged: 'st.flagged', eventId: 'st.label_event_id' };
+
+/**
+ * The label source of a view. The reader id goes into the SQL text, checked as
+ * an integer, so the statements stay cached per reader and the callers' parameter order is unchanged.
+ */
+export function labelSource(view: LabelView = DECISION_VIEW): LabelSource {
+  if (view.kind === 'decision') return DECISION_SOURCE;
+  const id = checkId(view.readerId, 'reader id');
+  return {
+    join: ` LEFT JOIN reader_state rs ON rs.cell_id = c.id AND rs.annotator_id = ${id}`,
+    label: 'rs.label', flagged: 'rs.flagged', eventId: 'rs.label_event_id',
+  };
+}
+
+export function cellViewFrom(view?: LabelView): string {
+  const s = labelSource(view);
+  return `cells c
+  LEFT JOIN cell_state st ON st.cell_id = c.id${s.join}
+  LEFT JOIN label_events le ON le.id = ${s.eventId} AND ${s.label} IS NOT NULL`;
+}
 
 // Read as raw arrays (positions below), which is about twice as fast as
 // letting the driver build a 25-property object per row.
-export const CELL_VIEW_COLUMNS = `c.id, c.slide_id, c.slice_id, c.slice_x, c.slice_y, c.number,
+export function cellViewColumns(view?: LabelView): string {
+  const s = labelSource(view);
+  return `c.id, c.slide_id, c.slice_id, c.slice_x, c.slice_y, c.number,
   c.box_x, c.box_y, c.box_w, c.box_h, c.centre_x, c.centre_y,
   c.area, c.perimeter, c.roundness, c.solidity, c.eccentricity, c.crop_path, c.source, c.model, c.created_at,
-  st.label, coalesce(st.flagged, 0), le.annotator_id, le.created_at,
+  ${s.label}, coalesce(${s.flagged}, 0), le.annotator_id, le.created_at,
   c.kind, c.nucleus_x, c.nucleus_y, c.nucleus_area, c.nuclei, coalesce(st.retired, 0)`;
+}
+
+/** The decision's view (labels as the exports and the adjudicator see them). */
+export const CELL_VIEW_FROM = cellViewFrom();
+export const CELL_VIEW_COLUMNS = cellViewColumns();
 
 /** The term that keeps live cells only (an edit retired the others; they stay for the record). */
 export const LIVE_CELL = 'coalesce(st.retired, 0) = 0';
@@ -55,26 +90,38 @@ export interface SqlFragment {
   params: unknown[];
 }
 
-export function cellFilterSql(filter: CellFilter | undefined): SqlFragment {
+export function cellFilterSql(filter: CellFilter | undefined, view?: LabelView): SqlFragment {
   if (filter === undefined) return { where: '', params: [] };
   if (typeof filter !== 'object' || filter === null) throw invalid('cell filter must be an object');
+  const s = labelSource(view);
   let where = '';
   const params: unknown[] = [];
   if (filter.label !== undefined) {
-    if (filter.label === 'unlabelled') where += ' AND st.label IS NULL';
-    else if (filter.label === 'labelled') where += ' AND st.label IS NOT NULL';
+    if (filter.label === 'unlabelled') where += ` AND ${s.label} IS NULL`;
+    else if (filter.label === 'labelled') where += ` AND ${s.label} IS NOT NULL`;
     else {
-      where += ' AND st.label = ?';
+      where += ` AND ${s.label} = ?`;
       params.push(checkLabel(filter.label, 'filter label'));
     }
   }
   if (filter.flagged !== undefined) {
     if (typeof filter.flagged !== 'boolean') throw invalid('filter flagged must be true or false');
-    where += filter.flagged ? ' AND st.flagged = 1' : ' AND coalesce(st.flagged, 0) = 0';
+    where += filter.flagged ? ` AND ${s.flagged} = 1` : ` AND coalesce(${s.flagged}, 0) = 0`;
   }
   if (filter.source !== undefined) {
     where += ' AND c.source = ?';
     params.push(checkOneOf(filter.source, CELL_SOURCES, 'filter source'));
   }
+  if (filter.queue !== undefined) where += QUEUE_TERMS[checkOneOf(filter.queue, CELL_QUEUES, 'filter queue')];
   return { where, params };
 }
+
+/**
+ * The adjudicator's queues, over every reader (cell_state): cells the readers
+ * label differently or someone flags, and flagged cells alone (APACC's second
+ * assessment); both only until an adjudicator decides the cell.
+ */
+const QUEUE_TERMS: Record<CellQueue, string> = {
+  disagreements: ' AND st.adjudicated_label IS NULL AND (st.distinct_labels > 1 OR st.flagged = 1)',
+  'second-assessment': ' AND st.adjudicated_label IS NULL AND st.flagged = 1',
+};

@@ -8,11 +8,12 @@
 
 import type { CellEditChange, CellEditChangeKind, CellEditEvent, CellEditKind } from '../domain/cell-edit.ts';
 import type { CellView } from '../domain/cell.ts';
-import { CELL_VIEW_COLUMNS, CELL_VIEW_FROM, toCellView } from './cell-rows.ts';
+import { cellViewColumns, cellViewFrom, toCellView } from './cell-rows.ts';
 import { notFound } from './store-error.ts';
 import { refreshCellCount } from './cell-repository.ts';
-import { appendLabelEvent, type LabelEventRow } from './label-events.ts';
+import { appendLabelEvent, viewOfRole, type LabelEventRow } from './label-events.ts';
 import type { StoreContext } from './store-context.ts';
+import type { AnnotatorRole } from '../domain/reading.ts';
 
 export interface EditCellChange {
   cellId: number;
@@ -32,12 +33,13 @@ export function appendEditEvent(ctx: StoreContext, event: {
   revertsEventId?: number | null;
   stackBelowId: number | null;
   changes: readonly EditCellChange[];
+  role?: AnnotatorRole;
 }): CellEditChange {
   const principal = event.changes.find((c) => c.change !== 'retire') ?? event.changes[0];
   if (!principal) throw new Error('a cell edit changes at least one cell');
   const row = appendLabelEvent(ctx, {
     cellId: principal.cellId, kind: 'edit', value: event.kind, annotatorId: event.annotatorId, action: event.action,
-    revertsEventId: event.revertsEventId ?? null, stackBelowId: event.stackBelowId,
+    revertsEventId: event.revertsEventId ?? null, stackBelowId: event.stackBelowId, role: event.role,
   });
   const insert = ctx.sql('INSERT INTO edit_cells (event_id, cell_id, change) VALUES (?, ?, ?)');
   for (const c of event.changes) insert.run(row.id, c.cellId, c.change);
@@ -49,11 +51,14 @@ export function appendEditEvent(ctx: StoreContext, event: {
 
 /** An edit event and its cells as they read now. */
 export function readEditChange(ctx: StoreContext, eventId: number): CellEditChange {
-  const event = ctx.sql(`SELECT id, cell_id AS cellId, value, annotator_id AS annotatorId, action,
-    reverts_event_id AS revertsEventId, created_at AS createdAt FROM label_events WHERE id = ? AND kind = 'edit'`).get(eventId) as
-    Omit<CellEditChange['event'], 'kind'> | undefined;
-  if (!event) throw notFound('cell edit', eventId);
-  const cells = ctx.sqlRaw(`SELECT ${CELL_VIEW_COLUMNS}, x.change FROM ${CELL_VIEW_FROM} JOIN edit_cells x ON x.cell_id = c.id
+  const row = ctx.sql(`SELECT id, cell_id AS cellId, value, annotator_id AS annotatorId, action,
+    reverts_event_id AS revertsEventId, created_at AS createdAt, role FROM label_events WHERE id = ? AND kind = 'edit'`).get(eventId) as
+    (Omit<CellEditChange['event'], 'kind'> & { role: AnnotatorRole }) | undefined;
+  if (!row) throw notFound('cell edit', eventId);
+  const { role, ...event } = row;
+  // The cells' labels as the editor sees them (a reader's own, an adjudicator's the decision).
+  const view = viewOfRole(role, event.annotatorId);
+  const cells = ctx.sqlRaw(`SELECT ${cellViewColumns(view)}, x.change FROM ${cellViewFrom(view)} JOIN edit_cells x ON x.cell_id = c.id
     WHERE x.event_id = ? ORDER BY x.cell_id`).all(eventId) as unknown[][];
   const live: CellView[] = [];
   const retired: CellView[] = [];
@@ -76,6 +81,6 @@ export function replayEdit(ctx: StoreContext, target: LabelEventRow, replay: {
   }));
   return appendEditEvent(ctx, {
     kind: target.value as CellEditKind, annotatorId: replay.annotatorId, action: replay.action,
-    revertsEventId: replay.revertsEventId, stackBelowId: replay.stackBelowId, changes,
+    revertsEventId: replay.revertsEventId, stackBelowId: replay.stackBelowId, changes, role: target.role,
   });
 }

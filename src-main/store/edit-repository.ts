@@ -5,11 +5,12 @@
 // rows and label history.
 //
 // Labels and edits: a label stays on the cell it was given to. What a new cell
-// takes over is recorded as 'inherit' events by the editing annotator (outside
-// the undo stack: undoing the edit retires the cell, inherited label and all):
-//   reshape: the old cell's label and flag (the same cell, a better box);
-//   merge:   the label when every labelled part agrees, the flag when any part is flagged;
-//   split, add: nothing (new cells the reader has not judged yet).
+// takes over is recorded as 'inherit' events, one per reader under that
+// reader's name, since each reader's labels are their own (outside the undo
+// stack: undoing the edit retires the cell, inherited labels and all):
+//   reshape: each reader's label and flag, and the adjudicator's decision (the same cell, a better box);
+//   merge:   a reader's label when every part they labelled agrees, their flag when they flagged any part;
+//   split, add: nothing (new cells the readers have not judged yet).
 
 import { CELL_EDIT_KINDS, CELL_EDIT_MAX_PARTS, CELL_EDIT_SHAPES, type CellEditChange, type CellEditKind } from '../domain/cell-edit.ts';
 import { CELL_KINDS, type CellView } from '../domain/cell.ts';
@@ -17,7 +18,7 @@ import type { CellClassName } from '../domain/cell-class.ts';
 import { CELL_VIEW_COLUMNS, CELL_VIEW_FROM, toCellView } from './cell-rows.ts';
 import { insertManualCell } from './cell-repository.ts';
 import { appendEditEvent, readEditChange, type EditCellChange } from './edit-events.ts';
-import { appendLabelEvent, stackHeads } from './label-events.ts';
+import { appendLabelEvent, roleOf, stackHeads } from './label-events.ts';
 import { checkNewCell } from './slice-repository.ts';
 import type { StoreContext } from './store-context.ts';
 import { StoreError, invalid, notFound } from './store-error.ts';
@@ -74,12 +75,9 @@ export function createCellEditRepository(ctx: StoreContext): CellEditRepository 
           ...old.map((cell) => ({ cellId: cell.id, change: 'retire' as const })),
         ];
         const { undoTop } = stackHeads(ctx, annotatorId);
-        const { event } = appendEditEvent(ctx, { kind, annotatorId, action: 'do', stackBelowId: undoTop, changes });
-        const inherited = inheritance(kind, old);
-        for (const cellId of created) {
-          if (inherited.label !== null) appendLabelEvent(ctx, { cellId, kind: 'label', value: inherited.label, annotatorId, action: 'inherit' });
-          if (inherited.flagged) appendLabelEvent(ctx, { cellId, kind: 'flag', value: '1', annotatorId, action: 'inherit' });
-        }
+        const role = roleOf(ctx, annotatorId);
+        const { event } = appendEditEvent(ctx, { kind, annotatorId, action: 'do', stackBelowId: undoTop, changes, role });
+        inheritLabels(ctx, kind, old.map((c) => c.id), created);
         // Read back after the inherited labels, so the answer shows them.
         return readEditChange(ctx, event.id);
       });
@@ -99,9 +97,30 @@ function insideBox(p: { x: number; y: number }, b: { x: number; y: number; width
   return p.x >= b.x && p.x <= b.x + b.width && p.y >= b.y && p.y <= b.y + b.height;
 }
 
-function inheritance(kind: CellEditKind, old: readonly CellView[]): { label: CellClassName | null; flagged: boolean } {
-  if (kind === 'reshape') return { label: old[0]!.label, flagged: old[0]!.flagged };
-  if (kind !== 'merge') return { label: null, flagged: false };
-  const labels = new Set(old.flatMap((c) => (c.label === null ? [] : [c.label])));
-  return { label: labels.size === 1 ? [...labels][0]! : null, flagged: old.some((c) => c.flagged) };
+interface Reading { annotatorId: number; label: CellClassName | null; flagged: number }
+
+/** Appends each reader's (and on a reshape the adjudicator's) inherited label and flag to the new cells. */
+function inheritLabels(ctx: StoreContext, kind: CellEditKind, oldIds: readonly number[], created: readonly number[]): void {
+  if (kind !== 'reshape' && kind !== 'merge') return;
+  const byReader = new Map<number, Reading[]>();
+  for (const cellId of oldIds) {
+    const rows = ctx.sql('SELECT annotator_id AS annotatorId, label, flagged FROM reader_state WHERE cell_id = ? ORDER BY annotator_id')
+      .all(cellId) as Reading[];
+    for (const r of rows) byReader.set(r.annotatorId, [...(byReader.get(r.annotatorId) ?? []), r]);
+  }
+  const decision = kind === 'reshape'
+    ? ctx.sql(`SELECT st.adjudicated_label AS label, e.annotator_id AS annotatorId FROM cell_state st
+        JOIN label_events e ON e.id = st.adjudicated_event_id WHERE st.cell_id = ? AND st.adjudicated_label IS NOT NULL`)
+      .get(oldIds[0]) as { label: CellClassName; annotatorId: number } | undefined
+    : undefined;
+  for (const cellId of created) {
+    for (const [annotatorId, readings] of byReader) {
+      const labels = new Set(readings.flatMap((r) => (r.label === null ? [] : [r.label])));
+      if (labels.size === 1) appendLabelEvent(ctx, { cellId, kind: 'label', value: [...labels][0]!, annotatorId, action: 'inherit' });
+      if (readings.some((r) => r.flagged === 1)) appendLabelEvent(ctx, { cellId, kind: 'flag', value: '1', annotatorId, action: 'inherit' });
+    }
+    if (decision) {
+      appendLabelEvent(ctx, { cellId, kind: 'label', value: decision.label, annotatorId: decision.annotatorId, action: 'inherit', role: 'adjudicator' });
+    }
+  }
 }

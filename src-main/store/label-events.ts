@@ -6,6 +6,7 @@
 import type { CellClassName } from '../domain/cell-class.ts';
 import type { StoreContext } from './store-context.ts';
 import type { LabelAction, LabelEvent, LabelEventKind } from '../domain/label.ts';
+import { DECISION_VIEW, type AnnotatorRole, type LabelView } from '../domain/reading.ts';
 
 /** What label_events holds: labels, flags and cell edits. */
 export type StoredEventKind = LabelEventKind | 'edit';
@@ -20,10 +21,11 @@ export interface LabelEventRow {
   revertsEventId: number | null;
   stackBelowId: number | null;
   createdAt: number;
+  role: AnnotatorRole;
 }
 
 export const EVENT_COLUMNS = `id, cell_id AS cellId, kind, value, annotator_id AS annotatorId, action,
-  reverts_event_id AS revertsEventId, stack_below_id AS stackBelowId, created_at AS createdAt`;
+  reverts_event_id AS revertsEventId, stack_below_id AS stackBelowId, created_at AS createdAt, role`;
 
 /**
  * Actions on the undo stack ('import' and 'inherit' events are not). Written with the
@@ -40,13 +42,25 @@ export interface NewLabelEvent {
   action: LabelAction;
   revertsEventId?: number | null;
   stackBelowId?: number | null;
+  /** The role the event is made in (default 'reader'): an adjudicator's label is a decision, not a reading. */
+  role?: AnnotatorRole;
 }
 
 export function appendLabelEvent(ctx: StoreContext, event: NewLabelEvent): LabelEventRow {
-  return ctx.sql(`INSERT INTO label_events (cell_id, kind, value, annotator_id, action, reverts_event_id, stack_below_id, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${EVENT_COLUMNS}`)
+  return ctx.sql(`INSERT INTO label_events (cell_id, kind, value, annotator_id, action, reverts_event_id, stack_below_id, created_at, role)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${EVENT_COLUMNS}`)
     .get(event.cellId, event.kind, event.value, event.annotatorId, event.action,
-      event.revertsEventId ?? null, event.stackBelowId ?? null, ctx.now()) as LabelEventRow;
+      event.revertsEventId ?? null, event.stackBelowId ?? null, ctx.now(), event.role ?? 'reader') as LabelEventRow;
+}
+
+/** The role an annotator labels in now. */
+export function roleOf(ctx: StoreContext, annotatorId: number): AnnotatorRole {
+  return (ctx.value('SELECT role FROM annotators WHERE id = ?', annotatorId) as AnnotatorRole | undefined) ?? 'reader';
+}
+
+/** Whose labels an annotator's own changes are answered in: a reader's own, an adjudicator's the decision. */
+export function viewOfRole(role: AnnotatorRole, annotatorId: number): LabelView {
+  return role === 'reader' ? { kind: 'reader', readerId: annotatorId } : DECISION_VIEW;
 }
 
 export function eventRow(ctx: StoreContext, id: number): LabelEventRow {
@@ -73,7 +87,7 @@ export function stackHeads(ctx: StoreContext, annotatorId: number): StackHeads {
 export function toLabelEvent(row: LabelEventRow): LabelEvent {
   const base = {
     id: row.id, cellId: row.cellId, annotatorId: row.annotatorId, action: row.action,
-    revertsEventId: row.revertsEventId, createdAt: row.createdAt,
+    revertsEventId: row.revertsEventId, createdAt: row.createdAt, role: row.role,
   };
   return row.kind === 'label'
     ? { ...base, kind: 'label', value: row.value as CellClassName | null }

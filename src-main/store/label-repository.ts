@@ -15,9 +15,19 @@
 // Cell edits are events of kind 'edit' on the same stacks: undo and redo of
 // one go through edit-events.ts (replayEdit). Labels given to a cell an edit
 // has retired are refused; its history stays readable.
+//
+// Several readers (schema 5): a reader's label is their own reading
+// (reader_state); an adjudicator's is a decision (cell_state). A change is
+// answered in the actor's view: a reader's own state before and after, or the
+// decision before and after. Undo restores the actor's own previous value (an
+// adjudicator's: the previous decision of any adjudicator).
 
 import type { CellClassName } from '../domain/cell-class.ts';
-import { EVENT_COLUMNS, appendLabelEvent, eventRow as readEvent, stackHeads, toLabelEvent, type LabelEventRow } from './label-events.ts';
+import {
+  EVENT_COLUMNS, appendLabelEvent, eventRow as readEvent, roleOf, stackHeads, toLabelEvent, viewOfRole, type LabelEventRow,
+} from './label-events.ts';
+import { rebuildDerivedState } from './derived-state.ts';
+import { DECISION_VIEW, type LabelView } from '../domain/reading.ts';
 import { replayEdit } from './edit-events.ts';
 import type { StoreContext } from './store-context.ts';
 import { StoreError, invalid, notFound } from './store-error.ts';
@@ -37,47 +47,24 @@ export interface LabelRepository {
   /** Re-applies the annotator's most recently undone action; null when there is none. */
   redo(annotatorId: number): StackChange | null;
   undoRedoState(annotatorId: number): UndoRedoState;
-  cellLabelState(cellId: number): CellLabelState;
+  cellLabelState(cellId: number, view?: LabelView): CellLabelState;
   /** Every event of the cell (labels, flags, the edits that made, retired or restored it), oldest first, with the annotator's name. */
   labelHistory(cellId: number): LabelHistoryEntry[];
   /** Label and flag events with id > afterId in id order (for export or sync), at most limit. */
   listLabelEvents(options?: { slideId?: number; afterId?: number; limit?: number }): LabelEvent[];
-  /** Recomputes cell_state from label_events; reports how many cells were out of step. */
+  /** Recomputes reader_state and cell_state from label_events and edit_cells; reports how many cells were out of step. */
   rebuildCellState(): RebuildResult;
 }
 
 interface StateRow { label: CellClassName | null; flagged: number }
 
-// The current state of every cell that has events, straight from the log.
-const DERIVED_STATE = `
-  SELECT e.cell_id AS cell_id,
-    (SELECT l.value FROM label_events l WHERE l.cell_id = e.cell_id AND l.kind = 'label' ORDER BY l.id DESC LIMIT 1) AS label,
-    (SELECT max(l.id) FROM label_events l WHERE l.cell_id = e.cell_id AND l.kind = 'label') AS label_event_id,
-    coalesce((SELECT CAST(f.value AS INTEGER) FROM label_events f WHERE f.cell_id = e.cell_id AND f.kind = 'flag'
-      ORDER BY f.id DESC LIMIT 1), 0) AS flagged,
-    (SELECT max(f.id) FROM label_events f WHERE f.cell_id = e.cell_id AND f.kind = 'flag') AS flag_event_id,
-    max(e.id) AS last_event_id
-  FROM label_events e WHERE e.kind <> 'edit' GROUP BY e.cell_id`;
-
-// Retired or not, from the latest edit that changed each cell.
-const DERIVED_LIFE = `
-  SELECT x.cell_id AS cell_id, x.change = 'retire' AS retired,
-    CASE x.change WHEN 'retire' THEN x.event_id END AS retire_event_id, x.event_id AS last_event_id
-  FROM edit_cells x WHERE x.event_id = (SELECT max(y.event_id) FROM edit_cells y WHERE y.cell_id = x.cell_id)`;
-
-// Both, one row per cell with any event.
-const DERIVED_CELL_STATE = `
-  SELECT ids.cell_id AS cell_id, s.label AS label, s.label_event_id AS label_event_id, coalesce(s.flagged, 0) AS flagged,
-    s.flag_event_id AS flag_event_id, coalesce(l.retired, 0) AS retired, l.retire_event_id AS retire_event_id,
-    max(coalesce(s.last_event_id, 0), coalesce(l.last_event_id, 0)) AS last_event_id
-  FROM (SELECT cell_id FROM label_events WHERE kind <> 'edit' UNION SELECT cell_id FROM edit_cells) ids
-  LEFT JOIN (${DERIVED_STATE}) s ON s.cell_id = ids.cell_id
-  LEFT JOIN (${DERIVED_LIFE}) l ON l.cell_id = ids.cell_id`;
-
 export function createLabelRepository(ctx: StoreContext): LabelRepository {
   const eventRow = (id: number) => readEvent(ctx, id);
-  const stateOf = (cellId: number): CellLabelState => {
-    const row = ctx.sql('SELECT label, flagged FROM cell_state WHERE cell_id = ?').get(cellId) as StateRow | undefined;
+  const stateOf = (cellId: number, view: LabelView = DECISION_VIEW): CellLabelState => {
+    const row = (view.kind === 'decision'
+      ? ctx.sql('SELECT label, flagged FROM cell_state WHERE cell_id = ?').get(cellId)
+      : ctx.sql('SELECT label, flagged FROM reader_state WHERE cell_id = ? AND annotator_id = ?').get(cellId, view.readerId)) as
+      StateRow | undefined;
     return { label: row?.label ?? null, flagged: row?.flagged === 1 };
   };
   const requireCell = (cellId: number) => {
@@ -93,18 +80,32 @@ export function createLabelRepository(ctx: StoreContext): LabelRepository {
     if (!ctx.sql('SELECT 1 FROM annotators WHERE id = ?').get(checkId(annotatorId, 'annotator id'))) throw notFound('annotator', annotatorId);
   };
   const heads = (annotatorId: number) => stackHeads(ctx, annotatorId);
-  const change = (cellId: number, write: () => LabelEventRow): LabelChange => {
-    const previous = stateOf(cellId);
+  const change = (cellId: number, view: LabelView, write: () => LabelEventRow): LabelChange => {
+    const previous = stateOf(cellId, view);
     const event = toLabelEvent(write());
-    return { event, previous, current: stateOf(cellId) };
+    return { event, previous, current: stateOf(cellId, view) };
   };
   const act = (cellId: number, kind: LabelEventKind, value: string | null, annotatorId: number) =>
     ctx.write(() => {
       requireLiveCell(cellId);
       requireAnnotator(annotatorId);
+      const role = roleOf(ctx, annotatorId);
+      if (role === 'adjudicator' && kind === 'flag') {
+        throw new StoreError('conflict', 'an adjudicator decides flagged cells; flags are for readers (label the cell to decide it)');
+      }
       const { undoTop } = heads(annotatorId);
-      return change(cellId, () => appendLabelEvent(ctx, { cellId, kind, value, annotatorId, action: 'do', stackBelowId: undoTop }));
+      return change(cellId, viewOfRole(role, annotatorId),
+        () => appendLabelEvent(ctx, { cellId, kind, value, annotatorId, action: 'do', stackBelowId: undoTop, role }));
     });
+  /** The value the undone event overwrote: the same reader's, or (for a decision) the previous decision. */
+  const valueBefore = (target: LabelEventRow): string | null => {
+    const before = (target.role === 'reader'
+      ? ctx.sql(`SELECT value FROM label_events WHERE cell_id = ? AND kind = ? AND id < ? AND annotator_id = ? AND role = 'reader'
+          ORDER BY id DESC LIMIT 1`).get(target.cellId, target.kind, target.id, target.annotatorId)
+      : ctx.sql(`SELECT value FROM label_events WHERE cell_id = ? AND kind = ? AND id < ? AND role = 'adjudicator'
+          ORDER BY id DESC LIMIT 1`).get(target.cellId, target.kind, target.id)) as { value: string | null } | undefined;
+    return before ? before.value : target.kind === 'flag' ? '0' : null;
+  };
 
   return {
     applyLabel(cellId, label, annotatorId) {
@@ -121,12 +122,9 @@ export function createLabelRepository(ctx: StoreContext): LabelRepository {
         if (undoTop === null) return null;
         const target = eventRow(undoTop);
         if (target.kind === 'edit') return replayEdit(ctx, target, { action: 'undo', annotatorId, revertsEventId: target.id, stackBelowId: redoTop });
-        const before = ctx.sql(`SELECT value FROM label_events WHERE cell_id = ? AND kind = ? AND id < ?
-          ORDER BY id DESC LIMIT 1`).get(target.cellId, target.kind, target.id) as { value: string | null } | undefined;
-        const value = before ? before.value : target.kind === 'flag' ? '0' : null;
-        return change(target.cellId, () => appendLabelEvent(ctx, {
-          cellId: target.cellId, kind: target.kind, value, annotatorId, action: 'undo',
-          revertsEventId: target.id, stackBelowId: redoTop,
+        return change(target.cellId, viewOfRole(target.role, annotatorId), () => appendLabelEvent(ctx, {
+          cellId: target.cellId, kind: target.kind, value: valueBefore(target), annotatorId, action: 'undo',
+          revertsEventId: target.id, stackBelowId: redoTop, role: target.role,
         }));
       });
     },
@@ -137,9 +135,9 @@ export function createLabelRepository(ctx: StoreContext): LabelRepository {
         if (redoTop === null) return null;
         const undone = eventRow(eventRow(redoTop).revertsEventId as number);
         if (undone.kind === 'edit') return replayEdit(ctx, undone, { action: 'redo', annotatorId, revertsEventId: redoTop, stackBelowId: undoTop });
-        return change(undone.cellId, () => appendLabelEvent(ctx, {
+        return change(undone.cellId, viewOfRole(undone.role, annotatorId), () => appendLabelEvent(ctx, {
           cellId: undone.cellId, kind: undone.kind, value: undone.value, annotatorId, action: 'redo',
-          revertsEventId: redoTop, stackBelowId: undoTop,
+          revertsEventId: redoTop, stackBelowId: undoTop, role: undone.role,
         }));
       });
     },
@@ -151,14 +149,14 @@ export function createLabelRepository(ctx: StoreContext): LabelRepository {
         redoCellId: redoTop === null ? null : eventRow(redoTop).cellId,
       };
     },
-    cellLabelState(cellId) {
+    cellLabelState(cellId, view) {
       requireCell(cellId);
-      return stateOf(cellId);
+      return stateOf(cellId, view);
     },
     labelHistory(cellId) {
       requireCell(cellId);
       const rows = ctx.sql(`SELECT e.id, e.cell_id AS cellId, e.kind, e.value, e.annotator_id AS annotatorId, e.action,
-          e.reverts_event_id AS revertsEventId, e.stack_below_id AS stackBelowId, e.created_at AS createdAt, a.name AS annotatorName,
+          e.reverts_event_id AS revertsEventId, e.stack_below_id AS stackBelowId, e.created_at AS createdAt, e.role, a.name AS annotatorName,
           x.change AS change
         FROM label_events e JOIN annotators a ON a.id = e.annotator_id
         LEFT JOIN edit_cells x ON x.event_id = e.id AND x.cell_id = ?
@@ -185,21 +183,7 @@ export function createLabelRepository(ctx: StoreContext): LabelRepository {
       return (rows as LabelEventRow[]).map(toLabelEvent);
     },
     rebuildCellState() {
-      return ctx.write(() => {
-        ctx.db.exec(`DROP TABLE IF EXISTS temp.derived_state;
-          CREATE TEMP TABLE derived_state AS ${DERIVED_CELL_STATE};`);
-        const columns = 'cell_id, label, label_event_id, flagged, flag_event_id, retired, retire_event_id, last_event_id';
-        const corrected = ctx.db.prepare(`SELECT count(DISTINCT cell_id) FROM (
-            SELECT cell_id FROM (SELECT ${columns} FROM temp.derived_state EXCEPT SELECT ${columns} FROM main.cell_state)
-            UNION ALL
-            SELECT cell_id FROM (SELECT ${columns} FROM main.cell_state EXCEPT SELECT ${columns} FROM temp.derived_state))`)
-          .pluck().get() as number;
-        ctx.db.exec(`DELETE FROM main.cell_state;
-          INSERT INTO main.cell_state (${columns}) SELECT ${columns} FROM temp.derived_state;
-          DROP TABLE temp.derived_state;`);
-        const cells = ctx.value('SELECT count(*) FROM cell_state') as number;
-        return { cells, corrected };
-      });
+      return ctx.write(() => rebuildDerivedState(ctx));
     },
   };
 }

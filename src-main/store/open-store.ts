@@ -15,6 +15,7 @@ import { createJobRepository, type JobRepository } from './job-repository.ts';
 import { createLabelRepository, type LabelRepository } from './label-repository.ts';
 import { MIGRATIONS, migrateDatabase, type Migration } from './migrate.ts';
 import { createReaderPositionRepository, type ReaderPositionRepository } from './reader-position-repository.ts';
+import { createReadingRepository, type ReadingRepository } from './reading-repository.ts';
 import { createSliceRepository, type SliceRepository } from './slice-repository.ts';
 import { createSlideRepository, type SlideRepository } from './slide-repository.ts';
 import { createStoreContext } from './store-context.ts';
@@ -37,7 +38,7 @@ export interface StoreOptions {
 
 export interface Store
   extends AnnotatorRepository, SlideRepository, SliceRepository, CellRepository, LabelRepository, JobRepository, SummaryRepository,
-    DamageRepository, ReaderPositionRepository, CellEditRepository {
+    DamageRepository, ReaderPositionRepository, CellEditRepository, ReadingRepository {
   /** The database file, or ':memory:'. */
   readonly path: string;
   readonly schemaVersion: number;
@@ -93,6 +94,7 @@ export function openStore(path: string = defaultDatabasePath(), options: StoreOp
     ...createDamageRepository(ctx),
     ...createCellEditRepository(ctx),
     ...createReaderPositionRepository(ctx),
+    ...createReadingRepository(ctx),
   };
   const store: Store = {
     ...repositories,

@@ -3,7 +3,8 @@
 // on each call, so they can never drift from the labels.
 
 import { CELL_CLASSES, type CellClassName } from '../domain/cell-class.ts';
-import { LIVE_CELL } from './cell-rows.ts';
+import { LIVE_CELL, labelSource } from './cell-rows.ts';
+import type { LabelView } from '../domain/reading.ts';
 import { JOB_COLUMNS, toJobRecord, type JobRow } from './job-repository.ts';
 import { SLIDE_COLUMNS } from './slide-repository.ts';
 import type { StoreContext } from './store-context.ts';
@@ -14,10 +15,10 @@ import type { SlideRecord, SliceProgress } from '../domain/slide.ts';
 import { checkId } from './validate.ts';
 
 export interface SummaryRepository {
-  /** Counts for one slide, or for every slide when slideId is omitted. */
-  classCounts(slideId?: number): ClassCounts;
-  /** One entry per slide, ordered like listSlides. */
-  slideSummaries(): SlideSummary[];
+  /** Counts for one slide, or for every slide when slideId is omitted, in the view's labels (default: the decision). */
+  classCounts(slideId?: number, view?: LabelView): ClassCounts;
+  /** One entry per slide, ordered like listSlides, counted in the view's labels. */
+  slideSummaries(view?: LabelView): SlideSummary[];
 }
 
 interface CountRow { slideId: number; label: CellClassName | null; n: number; flagged: number }
@@ -37,29 +38,33 @@ function addCount(counts: ClassCounts, row: CountRow): void {
   }
 }
 
-const COUNT_SELECT = `SELECT c.slide_id AS slideId, st.label AS label, count(*) AS n, coalesce(sum(st.flagged), 0) AS flagged
-  FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id WHERE ${LIVE_CELL}`;
+/** Grouped by column 1 (slide) and/or 2 (label) in the callers. */
+function countSelect(view: LabelView | undefined): string {
+  const s = labelSource(view);
+  return `SELECT c.slide_id AS slideId, ${s.label} AS label, count(*) AS n, coalesce(sum(${s.flagged}), 0) AS flagged
+  FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id${s.join} WHERE ${LIVE_CELL}`;
+}
 
 export function createSummaryRepository(ctx: StoreContext): SummaryRepository {
   return {
-    classCounts(slideId) {
+    classCounts(slideId, view) {
       const counts = emptyCounts();
       let rows: CountRow[];
       if (slideId === undefined) {
-        rows = ctx.sql(`${COUNT_SELECT} GROUP BY st.label`).all() as CountRow[];
+        rows = ctx.sql(`${countSelect(view)} GROUP BY 2`).all() as CountRow[];
       } else {
         if (!ctx.sql('SELECT 1 FROM slides WHERE id = ?').get(checkId(slideId, 'slide id'))) throw notFound('slide', slideId);
-        rows = ctx.sql(`${COUNT_SELECT} AND c.slide_id = ? GROUP BY st.label`).all(slideId) as CountRow[];
+        rows = ctx.sql(`${countSelect(view)} AND c.slide_id = ? GROUP BY 2`).all(slideId) as CountRow[];
       }
       for (const row of rows) addCount(counts, row);
       return counts;
     },
-    slideSummaries() {
+    slideSummaries(view) {
       const slides = ctx.sql(`SELECT ${SLIDE_COLUMNS} FROM slides ORDER BY smear_id, id`).all() as SlideRecord[];
       const summaries = new Map<number, SlideSummary>(slides.map((slide) => [slide.id, {
         slide, counts: emptyCounts(), slices: { total: 0, pending: 0, done: 0, failed: 0 }, latestJob: null,
       }]));
-      for (const row of ctx.sql(`${COUNT_SELECT} GROUP BY c.slide_id, st.label`).all() as CountRow[]) {
+      for (const row of ctx.sql(`${countSelect(view)} GROUP BY 1, 2`).all() as CountRow[]) {
         const summary = summaries.get(row.slideId);
         if (summary) addCount(summary.counts, row);
       }

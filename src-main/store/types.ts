@@ -10,6 +10,7 @@ import type { CellClassName } from '../domain/cell-class.ts';
 import type { Box, Point } from '../domain/geometry.ts';
 import type { JobKind, JobRecord } from '../domain/job.ts';
 import type { ClassCounts } from '../domain/label.ts';
+import type { LabelView } from '../domain/reading.ts';
 import type { SlideKind, SlideRecord, SliceProgress, SliceRecord } from '../domain/slide.ts';
 
 export interface NewSlide {
@@ -108,6 +109,8 @@ export interface GalleryQuery {
   offset?: number;
   /** 1..1000, default 100. */
   limit?: number;
+  /** Whose labels the page shows and filters on (default: the decision). */
+  view?: LabelView;
 }
 
 export interface GalleryPage {
@@ -119,6 +122,7 @@ export interface GalleryPage {
 
 export interface SlideSummary {
   slide: SlideRecord;
+  /** In the view asked for (a reader's own, or the decision). */
   counts: ClassCounts;
   slices: SliceProgress;
   latestJob: JobRecord | null;

@@ -13,6 +13,7 @@ import type { ApiContext } from '../context.ts';
 import { ApiFailure } from '../errors.ts';
 import type { CellsChangedView, EditResult } from '../views.ts';
 import type { Handlers } from './handler.ts';
+import { actorView } from '../reading-policy.ts';
 
 export function cellsChangedView(change: CellEditChange): CellsChangedView {
   return { slideId: change.slideId, event: change.event, created: change.live, retired: change.retired.map((c) => c.id) };
@@ -22,7 +23,7 @@ export function cellsChangedView(change: CellEditChange): CellsChangedView {
 export function publishEdit(ctx: ApiContext, change: CellEditChange): { view: CellsChangedView; counts: EditResult['counts'] } {
   const view = cellsChangedView(change);
   ctx.events.emit('cells-changed', view);
-  return { view, counts: ctx.counts.applyEdit(change) };
+  return { view, counts: ctx.counts.applyEdit(change, actorView(ctx, change.event.annotatorId)) };
 }
 
 function edited(ctx: ApiContext, change: CellEditChange): EditResult {

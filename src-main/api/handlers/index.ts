@@ -10,6 +10,7 @@ import { libraryHandlers } from './library.ts';
 import { sessionHandlers } from './session.ts';
 import { datasetHandlers } from './datasets.ts';
 import { editHandlers } from './edits.ts';
+import { readingHandlers } from './reading.ts';
 
 export type { Handler, Handlers } from './handler.ts';
 
@@ -22,4 +23,5 @@ export const HANDLERS: Handlers = {
   ...labelHandlers,
   ...datasetHandlers,
   ...editHandlers,
+  ...readingHandlers,
 };

@@ -11,26 +11,31 @@ import type { LabelResult, UndoResult } from '../views.ts';
 import type { Handlers } from './handler.ts';
 import { changeView } from './views.ts';
 import { publishEdit } from './edits.ts';
+import { actorView } from '../reading-policy.ts';
+import { DECISION_VIEW, type LabelView } from '../../domain/reading.ts';
 
 type Advance = NonNullable<ParsedInput<'labelCell'>['advance']>;
 
-function nextFocus(ctx: ApiContext, cell: CellView, advance: Advance): CellView | null {
+// Everything is answered in the actor's view: a reader's own labels (their
+// counters, their next unlabelled cell), an adjudicator's the decision.
+function nextFocus(ctx: ApiContext, cell: CellView, advance: Advance, view: LabelView): CellView | null {
   if (advance === 'none') return null;
-  if (advance === 'next') return ctx.store.nextCell(cell.id);
+  if (advance === 'next') return ctx.store.nextCell(cell.id, undefined, view);
   const unlabelled = { label: 'unlabelled' } as const;
   // Past the last unlabelled cell, go round to the slide's first one that is left.
-  return ctx.store.nextCell(cell.id, unlabelled) ?? ctx.store.firstCell(cell.slideId, unlabelled);
+  return ctx.store.nextCell(cell.id, unlabelled, view) ?? ctx.store.firstCell(cell.slideId, unlabelled, view);
 }
 
 function committed(ctx: ApiContext, change: LabelChange, advance: Advance): LabelResult {
-  const cell = ctx.store.getCell(change.event.cellId);
+  const labelView = actorView(ctx, change.event.annotatorId);
+  const cell = ctx.store.getCell(change.event.cellId, labelView);
   const view = changeView(cell.slideId, change);
   ctx.events.emit('label-changed', view);
   return {
     change: view,
     cell,
-    counts: ctx.counts.applyChange(cell.slideId, change.previous, change.current),
-    next: nextFocus(ctx, cell, advance),
+    counts: ctx.counts.applyChange(cell.slideId, change.previous, change.current, labelView),
+    next: nextFocus(ctx, cell, advance, labelView),
     undo: ctx.store.undoRedoState(change.event.annotatorId),
   };
 }
@@ -41,10 +46,12 @@ function reverted(ctx: ApiContext, change: StackChange | null, annotatorId: numb
     const { view, counts } = publishEdit(ctx, change);
     return { change: null, edit: view, cell: change.live[0] ?? null, counts, undo: ctx.store.undoRedoState(annotatorId) };
   }
-  const cell = ctx.store.getCell(change.event.cellId);
+  // An undone decision is answered in the decision's view even if the annotator has since become a reader.
+  const labelView = change.event.role === 'adjudicator' ? DECISION_VIEW : actorView(ctx, annotatorId);
+  const cell = ctx.store.getCell(change.event.cellId, labelView);
   const view = changeView(cell.slideId, change);
   ctx.events.emit('label-changed', view);
-  const counts = ctx.counts.applyChange(cell.slideId, change.previous, change.current);
+  const counts = ctx.counts.applyChange(cell.slideId, change.previous, change.current, labelView);
   return { change: view, edit: null, cell, counts, undo: ctx.store.undoRedoState(annotatorId) };
 }
 
@@ -68,6 +75,6 @@ export const labelHandlers: Pick<Handlers, 'labelCell' | 'flagCell' | 'undo' | '
     ctx.store.getSlide(slideId);
     ctx.store.getAnnotator(annotatorId);
     const cellId = ctx.store.lastLabelledCellOf(slideId, annotatorId);
-    return cellId === null ? null : ctx.store.getCell(cellId);
+    return cellId === null ? null : ctx.store.getCell(cellId, actorView(ctx, annotatorId));
   },
 };

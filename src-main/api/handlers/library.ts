@@ -4,10 +4,11 @@
 import { apiError, toApiError } from '../errors.ts';
 import type { Handlers } from './handler.ts';
 import { slideEntry, summaryOf } from './views.ts';
+import { sessionView } from '../reading-policy.ts';
 
 export const libraryHandlers: Pick<Handlers, 'listSlides' | 'getSlide' | 'counts'> = {
   listSlides(_input, ctx) {
-    return ctx.store.slideSummaries().map((summary) => slideEntry(ctx, summary));
+    return ctx.store.slideSummaries(sessionView(ctx)).map((summary) => slideEntry(ctx, summary));
   },
 
   async getSlide({ slideId }, ctx) {
@@ -37,8 +38,8 @@ export const libraryHandlers: Pick<Handlers, 'listSlides' | 'getSlide' | 'counts
   },
 
   counts({ slideId }, ctx) {
-    if (slideId === undefined) return ctx.store.classCounts();
+    if (slideId === undefined) return ctx.store.classCounts(undefined, sessionView(ctx));
     ctx.store.getSlide(slideId); // a missing slide is not-found, not zero counts
-    return ctx.counts.get(slideId);
+    return ctx.counts.get(slideId, sessionView(ctx));
   },
 };

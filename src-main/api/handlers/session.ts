@@ -17,8 +17,9 @@ export const sessionHandlers: Pick<Handlers, 'getSession' | 'listAnnotators' | '
   listAnnotators(_input, ctx) {
     return ctx.store.listAnnotators();
   },
-  chooseAnnotator({ name }, ctx) {
-    const annotator = ctx.store.ensureAnnotator(name);
+  chooseAnnotator({ name, role }, ctx) {
+    let annotator = ctx.store.ensureAnnotator(name);
+    if (role !== undefined && role !== annotator.role) annotator = ctx.store.setAnnotatorRole(annotator.id, role);
     ctx.session.annotatorId = annotator.id;
     return annotator;
   },

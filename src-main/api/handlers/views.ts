@@ -8,6 +8,7 @@ import type { JobRecord } from '../../domain/job.ts';
 import type { SlideRecord } from '../../domain/slide.ts';
 import type { GalleryCell, JobView, LabelChangeView, SlideListEntry } from '../views.ts';
 import type { LabelChange } from '../../domain/label.ts';
+import { isBlinded, sessionView } from '../reading-policy.ts';
 
 export function jobView(ctx: ApiContext, job: JobRecord): JobView {
   if (job.state !== 'running') return { ...job, live: null };
@@ -38,13 +39,16 @@ export function slideEntry(ctx: ApiContext, summary: SlideSummary): SlideListEnt
     slices: summary.slices,
     latestJob: summary.latestJob ? jobView(ctx, summary.latestJob) : null,
     damage: ctx.store.damageSummary(slide.id),
+    blind: ctx.store.readingSettings(slide.id).blind,
+    // Disagreement counts would tell a blinded reader that others labelled differently.
+    reading: isBlinded(ctx, slide.id) ? null : ctx.store.slideReading(slide.id),
   };
 }
 
 export function summaryOf(ctx: ApiContext, slide: SlideRecord): SlideSummary {
   return {
     slide,
-    counts: ctx.counts.get(slide.id),
+    counts: ctx.counts.get(slide.id, sessionView(ctx)),
     slices: ctx.store.sliceProgress(slide.id),
     latestJob: ctx.store.latestJob(slide.id),
   };

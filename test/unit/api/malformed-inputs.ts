@@ -25,6 +25,7 @@ const SPECIFIC: Record<OperationName, MalformedCase[]> = {
     { input: { name: '   ' }, names: 'name' },
     { input: { name: 7 }, names: 'name' },
     { input: { name: 'x'.repeat(65) }, names: 'name' },
+    { input: { name: 'Ann', role: 'boss' }, names: 'role' },
   ],
   listSlides: [{ input: { page: 2 }, names: 'page' }],
   getSlide: [
@@ -98,6 +99,15 @@ const SPECIFIC: Record<OperationName, MalformedCase[]> = {
     { input: {}, names: 'slideId' },
   ],
   counts: [{ input: { slideId: 'all' }, names: 'slideId' }],
+  slideReading: [{ input: {}, names: 'slideId' }, { input: { slideId: 0 }, names: 'slideId' }],
+  setReadingSettings: [
+    { input: { slideId: 1, quorum: 0 }, names: 'quorum' },
+    { input: { slideId: 1, quorum: 2.5 }, names: 'quorum' },
+    { input: { slideId: 1, rule: 'plurality' }, names: 'rule' },
+    { input: { slideId: 1, blind: 'yes' }, names: 'blind' },
+    { input: { slideId: 1, readers: ['a'] }, names: 'readers' },
+  ],
+  cellReadings: [{ input: { cellId: -3 }, names: 'cellId' }],
   proposeCell: [
     { input: { slideId: 1 }, names: 'point' },
     { input: { slideId: 1, point: { x: -1, y: 5 } }, names: 'point.x' },

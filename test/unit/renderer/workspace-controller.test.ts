@@ -50,7 +50,7 @@ const focusedId = (c: WorkspaceController) => {
 
 test("opening a slide focuses the reader's last labelled cell there, and says so", async () => {
   const calls: string[] = [];
-  const controller = new WorkspaceController(fakeApi(12, calls), { id: 3, name: 'Cy', createdAt: 0 }, SLIDE, cells());
+  const controller = new WorkspaceController(fakeApi(12, calls), { id: 3, name: 'Cy', role: 'reader', createdAt: 0 }, SLIDE, cells());
   await settle();
   assert.deepEqual(calls, ['lastCellOf 5 3']);
   assert.equal(focusedId(controller), 12);
@@ -59,7 +59,7 @@ test("opening a slide focuses the reader's last labelled cell there, and says so
 });
 
 test('with no label of the reader, nothing is focused and N goes to the first unlabelled cell, not the first cell', async () => {
-  const controller = new WorkspaceController(fakeApi(null, []), { id: 3, name: 'Cy', createdAt: 0 }, SLIDE, cells());
+  const controller = new WorkspaceController(fakeApi(null, []), { id: 3, name: 'Cy', role: 'reader', createdAt: 0 }, SLIDE, cells());
   await settle();
   assert.equal(focusedId(controller), null);
   controller.dispatch({ type: 'next' });
@@ -77,7 +77,7 @@ test('with no label of the reader, nothing is focused and N goes to the first un
 });
 
 test('a key typed while the resume loads applies after it (the queue keeps the order)', async () => {
-  const controller = new WorkspaceController(fakeApi(14, [], 30), { id: 3, name: 'Cy', createdAt: 0 }, SLIDE, cells());
+  const controller = new WorkspaceController(fakeApi(14, [], 30), { id: 3, name: 'Cy', role: 'reader', createdAt: 0 }, SLIDE, cells());
   controller.dispatch({ type: 'next' });
   await settle(80);
   assert.equal(focusedId(controller), 11, 'resumed at 14, then N moved on to the next cell in reading order');
@@ -86,7 +86,7 @@ test('a key typed while the resume loads applies after it (the queue keeps the o
 
 test('a controller over reloaded cells keeps the view and the focused cell by id, and does not resume again', async () => {
   const calls: string[] = [];
-  const first = new WorkspaceController(fakeApi(12, calls), { id: 3, name: 'Cy', createdAt: 0 }, SLIDE, cells());
+  const first = new WorkspaceController(fakeApi(12, calls), { id: 3, name: 'Cy', role: 'reader', createdAt: 0 }, SLIDE, cells());
   await settle();
   first.update({ view: 'gallery', filter: 'unlabelled', showSliceGrid: true });
   const carried = first.carry();
@@ -97,7 +97,7 @@ test('a controller over reloaded cells keeps the view and the focused cell by id
     ids: [10, 11, 12, 13, 14, 15], boxes: centres.flatMap(([cx, cy]) => [cx! - 20, cy! - 20, 40, 40]),
     labels: [-1, -1, -1, 0, 2, -1], flagged: [0, 0, 0, 0, 0, 0],
   }, 4000, 2000, [{ x: 0, y: 0, width: 2000, height: 2000 }, { x: 2000, y: 0, width: 2000, height: 2000 }]);
-  const second = new WorkspaceController(fakeApi(13, calls), { id: 3, name: 'Cy', createdAt: 0 }, SLIDE, more, carried);
+  const second = new WorkspaceController(fakeApi(13, calls), { id: 3, name: 'Cy', role: 'reader', createdAt: 0 }, SLIDE, more, carried);
   await settle();
   assert.equal(focusedId(second), 12);
   const s = second.state.get();

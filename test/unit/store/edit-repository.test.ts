@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { MIGRATIONS, StoreError, openStore, type Store } from '../../../src-main/store/index.ts';
+import { MIGRATIONS, StoreError, latestSchemaVersion, openStore, type Store } from '../../../src-main/store/index.ts';
 import { isEditChange, type LabelChange } from '../../../src-main/domain/label.ts';
 import type { CellEditChange } from '../../../src-main/domain/cell-edit.ts';
 import { makeTempDir, openTempStore, seedSlide, steppingClock, type TempStore } from './store-fixture.ts';
@@ -158,10 +158,10 @@ describe('schema 4 upgrade', () => {
       const slide = v3.upsertSlide({ path: '/s.mrxs', format: 'mirax', quickhash: null, width: 4000, height: 2000, mppX: 0.25, mppY: 0.25 }).slide;
       v3.planSlices(slide.id, [{ x: 0, y: 0, width: 2000, height: 2000, tissueFraction: 1 }]);
       const sliceId = v3.listSlices(slide.id)[0]!.id;
-      const anna = v3.ensureAnnotator('Anna').id;
       v3.close();
-      // Schema 3's own rows, written as its repositories did: two cells, a label, a relabel, an undo, an import.
+      // Schema 3's own rows, written as its repositories did: an annotator, two cells, a label, a relabel, an undo, an import.
       const raw = new Database(path);
+      const anna = Number(raw.prepare("INSERT INTO annotators (name, created_at) VALUES ('Anna', 1)").run().lastInsertRowid);
       raw.exec(`
         INSERT INTO cells (slide_id, slice_id, slice_x, slice_y, number, box_x, box_y, box_w, box_h, centre_x, centre_y, source, created_at)
           VALUES (${slide.id}, ${sliceId}, 0, 0, 1, 10, 10, 100, 100, 60, 60, 'auto', 1),
@@ -177,7 +177,7 @@ describe('schema 4 upgrade', () => {
       raw.close();
       const store = openStore(path, { now: steppingClock() });
       try {
-        assert.equal(store.schemaVersion, 4);
+        assert.equal(store.schemaVersion, latestSchemaVersion());
         assert.deepEqual(store.labelHistory(1).map((e) => [e.id, e.action, e.kind === 'label' ? e.value : null]),
           [[1, 'do', 'healthy'], [2, 'do', 'rubbish'], [3, 'undo', 'healthy']]);
         assert.deepEqual([store.getCell(1).label, store.getCell(2).flagged, store.getCell(1).retired], ['healthy', true, false]);
@@ -195,7 +195,7 @@ describe('schema 4 upgrade', () => {
           assert.equal(check.pragma('integrity_check', { simple: true }), 'ok');
           assert.deepEqual(check.pragma('foreign_key_check'), []);
           assert.deepEqual(check.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'label_events' ORDER BY name").pluck().all(),
-            ['label_events_derive_state', 'label_events_no_delete', 'label_events_no_update']);
+            ['label_events_adjudication', 'label_events_no_delete', 'label_events_no_update', 'label_events_reader_state']);
           assert.match(check.prepare("SELECT sql FROM sqlite_schema WHERE name = 'label_events'").pluck().get() as string, /REFERENCES "?label_events"?\(id\)/);
         } finally {
           check.close();

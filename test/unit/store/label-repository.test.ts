@@ -172,20 +172,23 @@ describe('applyLabel / setFlag / undo / redo', () => {
 });
 
 describe('cell_state', () => {
-  it('matches a model of the rules and its own rebuild after 600 random actions by three annotators', () => {
+  it('matches a model of the rules and its own rebuild after 600 random actions by three readers', () => {
     const carol = t.store.ensureAnnotator('Carol').id;
     const people = [anna, bob, carol];
     const rng = seededRng(20240707);
-    // The model: per cell values; per annotator stacks of {cell, kind, before, after}.
+    // The model: per reader and cell values (each reader's labels are their own);
+    // per reader stacks of {cell, kind, before, after}.
     type Entry = { cellId: number; kind: 'label' | 'flag'; before: string | null; after: string | null };
     const values = new Map<string, string | null>();
-    const key = (cellId: number, kind: string) => `${cellId}:${kind}`;
-    const get = (cellId: number, kind: 'label' | 'flag') => values.get(key(cellId, kind)) ?? (kind === 'flag' ? '0' : null);
+    let who = anna;
+    const key = (cellId: number, kind: string, reader = who) => `${reader}:${cellId}:${kind}`;
+    const get = (cellId: number, kind: 'label' | 'flag', reader = who) =>
+      values.get(key(cellId, kind, reader)) ?? (kind === 'flag' ? '0' : null);
     const undoStacks = new Map<number, Entry[]>(people.map((p) => [p, []]));
     const redoStacks = new Map<number, Entry[]>(people.map((p) => [p, []]));
     let expectedEvents = 0;
     for (let step = 0; step < 600; step++) {
-      const who = rng.pick(people);
+      who = rng.pick(people);
       const undoStack = undoStacks.get(who) ?? [];
       const redoStack = redoStacks.get(who) ?? [];
       const roll = rng.next();
@@ -224,7 +227,15 @@ describe('cell_state', () => {
     }
     assert.equal(eventCount(), expectedEvents);
     for (const cellId of cells) {
-      assert.deepEqual(state(cellId), { label: get(cellId, 'label'), flagged: get(cellId, 'flag') === '1' }, `cell ${cellId}`);
+      for (const reader of people) {
+        assert.deepEqual(t.store.cellLabelState(cellId, { kind: 'reader', readerId: reader }),
+          { label: get(cellId, 'label', reader), flagged: get(cellId, 'flag', reader) === '1' }, `cell ${cellId}, reader ${reader}`);
+      }
+      // The decision (quorum 1, unanimous): the label when every reader who gave one agrees; flagged when any reader flags.
+      const given = new Set(people.map((r) => get(cellId, 'label', r)).filter((l) => l !== null));
+      assert.deepEqual(state(cellId), {
+        label: given.size === 1 ? [...given][0] : null, flagged: people.some((r) => get(cellId, 'flag', r) === '1'),
+      }, `cell ${cellId}, decision`);
     }
     const rebuilt = t.store.rebuildCellState();
     assert.equal(rebuilt.corrected, 0, 'the trigger-maintained state equals the rebuild');

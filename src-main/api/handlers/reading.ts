@@ -1,0 +1,28 @@
+// Several readers on one slide: where the reading stands, its settings, and
+// every reader's label on a cell for the adjudicator (reading-policy.ts keeps
+// them from a reader the slide is still blind to).
+
+import { ApiFailure } from '../errors.ts';
+import { isBlinded, requireUnblinded } from '../reading-policy.ts';
+import type { Handlers } from './handler.ts';
+
+export const readingHandlers: Pick<Handlers, 'slideReading' | 'setReadingSettings' | 'cellReadings'> = {
+  slideReading({ slideId }, ctx) {
+    requireUnblinded(ctx, slideId, "the slide's reading");
+    return ctx.store.slideReading(slideId);
+  },
+  setReadingSettings({ slideId, ...settings }, ctx) {
+    // A reader the slide is blind to could otherwise lift the blinding for themselves.
+    if (isBlinded(ctx, slideId)) {
+      throw new ApiFailure('blinded', 'the reading settings of a slide read blind are changed by an adjudicator or a reader who has finished it');
+    }
+    ctx.store.setReadingSettings(slideId, settings);
+    ctx.counts.invalidate(slideId);
+    return ctx.store.slideReading(slideId);
+  },
+  cellReadings({ cellId }, ctx) {
+    const cell = ctx.store.getCell(cellId);
+    requireUnblinded(ctx, cell.slideId, "other readers' labels");
+    return ctx.store.cellReadings(cellId);
+  },
+};
