@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
 
 const ELECTRON = { name: 'electron', message: 'Only src-main/app/ and src-preload/ may import Electron.' };
 const SHELLS = ['app', 'server', 'cli'];
-const SERVICES = ['dataset', 'jobs', 'pipeline', 'slide', 'store', 'demo'];
+const SERVICES = ['dataset', 'jobs', 'pipeline', 'slide', 'store', 'demo', 'readers'];
 
 /** The rule for one folder of src-main: the folders it may not import from (matched on the import path). */
 function layer(folder, forbidden, { electron = false } = {}) {
