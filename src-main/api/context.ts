@@ -8,8 +8,9 @@ import type { Box, Point } from '../domain/geometry.ts';
 import type { CellClassName } from '../domain/cell-class.ts';
 import type { CellEditInput, GalleryPage, GalleryQuery, SlideSummary } from '../store/types.ts';
 import type { AnnotatorRecord } from '../domain/annotator.ts';
+import type { ReaderRating } from '../domain/agreement.ts';
 import type {
-  AnnotatorRole, CellReadings, LabelView, ReaderRatingRow, ReadingSettings, SlideReading,
+  AnnotatorRole, CellReadings, LabelView, ReadingSettings, SlideReading,
 } from '../domain/reading.ts';
 import type { CellFilter, CellKind, CellMarkers, CellView } from '../domain/cell.ts';
 import type { JobKind, JobRecord, JobState } from '../domain/job.ts';
@@ -32,6 +33,7 @@ export interface ApiStore {
   setAnnotatorRole(id: number, role: AnnotatorRole): AnnotatorRecord;
   getSlide(id: number): SlideRecord;
   findSlideByPath(path: string): SlideRecord | null;
+  listSlides(): SlideRecord[];
   slideSummaries(view?: LabelView): SlideSummary[];
   classCounts(slideId?: number, view?: LabelView): ClassCounts;
   sliceProgress(slideId: number): SliceProgress;
@@ -61,7 +63,7 @@ export interface ApiStore {
   setReadingSettings(slideId: number, settings: Partial<ReadingSettings>): ReadingSettings;
   cellReadings(cellId: number): CellReadings;
   slideReading(slideId: number): SlideReading;
-  readerRatings(slideIds: readonly number[]): ReaderRatingRow[];
+  readerRatings(slideIds: readonly number[]): ReaderRating[];
   readerFinished(slideId: number, annotatorId: number): boolean;
   adjudicationStarted(slideId: number): boolean;
   getJob(id: number): JobRecord;

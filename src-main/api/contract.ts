@@ -17,6 +17,7 @@ import { CELL_EDIT_MAX_PARTS } from '../domain/cell-edit.ts';
 import { JOB_KINDS, JOB_STATES, type JobRecord } from '../domain/job.ts';
 import { ABSOLUTE_PATH, HOST_PATH_MAX, HOST_PATH_PROBLEMS } from '../domain/host-path.ts';
 import type { ClassCounts } from '../domain/label.ts';
+import type { AgreementReport } from '../domain/agreement.ts';
 import { ANNOTATOR_ROLES, CONSENSUS_RULES, QUORUM_MAX, type CellReadings, type SlideReading } from '../domain/reading.ts';
 import type { OperationName } from './operation-names.ts';
 import type {
@@ -132,6 +133,7 @@ export const exportRequestSchema = z.strictObject({
   slideIds: asRequestField(exporting.slideIds.unwrap().max(10_000)),
   labels: asRequestField(exporting.labels),
   flagged: asRequestField(exporting.flagged),
+  decision: asRequestField(exporting.decision),
   formats: asRequestField(exporting.formats),
   split: asRequestField(exporting.split),
   concurrency: asRequestField(exporting.concurrency),
@@ -249,6 +251,13 @@ export const CONTRACT = {
   }), 'Blind reading, quorum and consensus rule of a slide; a new rule or quorum re-decides its cells'),
   cellReadings: op<CellReadings>()(z.strictObject({ cellId: id('cellId') }),
     "Every reader's label and flag on a cell, the adjudicator's decision and the outcome (refused to a blinded reader)"),
+  agreement: op<AgreementReport>()(z.strictObject({
+    /** Default: every slide. */
+    slideIds: z.array(id('slideId')).min(1).max(1000).optional(),
+    /** Bootstrap rounds for the confidence intervals (default 1000). */
+    rounds: z.number().int().min(0).max(10_000).optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  }), "Inter-reader agreement over the slides' cells: Cohen's kappa per pair, Fleiss' kappa, per class, confusion matrices, bootstrap intervals"),
 
   proposeCell: op<CellProposal | null>()(z.strictObject({ slideId: id('slideId'), point: pointSchema }),
     "The cell the pipeline's instance step finds around a clicked nucleus (box, kind, measures), or null; nothing is stored"),

@@ -26,7 +26,7 @@ export interface CountsCache {
   invalidate(slideId?: number): void;
 }
 
-const viewKey = (view: LabelView) => (view.kind === 'decision' ? 'decision' : `reader ${view.readerId}`);
+const viewKey = (view: LabelView) => (view.kind === 'reader' ? `reader ${view.readerId}` : view.kind);
 
 export function createCountsCache(
   count: (slideId: number, view: LabelView) => ClassCounts, now: () => number = Date.now, maxAgeMs = COUNTS_MAX_AGE_MS,

@@ -36,6 +36,7 @@ export const OPERATION_NAMES = [
   'slideReading',
   'setReadingSettings',
   'cellReadings',
+  'agreement',
   'startExport',
   'verifyExport',
   'importDataset',

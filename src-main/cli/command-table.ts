@@ -7,6 +7,7 @@ import { serveCommand } from './commands/serve.ts';
 import { demoCommand } from './commands/demo.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { statsCommand } from './commands/stats.ts';
+import { agreementCommand } from './commands/agreement.ts';
 import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
 import { verifyCommand } from './commands/verify.ts';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly CliCommand[] = [
   serveCommand,
   ingestCommand,
   statsCommand,
+  agreementCommand,
   exportCommand,
   verifyCommand,
   importCommand,

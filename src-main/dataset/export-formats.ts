@@ -58,6 +58,7 @@ export function cocoJson(plan: ExportPlan, split: SplitName, appVersion: string)
             apacc_id: cls.apaccId, cell_image: part.cell.imageName, flagged: part.cell.cell.flagged, source: part.cell.cell.source,
             full_box_level0: [full.x, full.y, full.width, full.height],
             cut_by_slice: full.width !== w || full.height !== h,
+            readers: part.cell.readings,
           },
         });
       }
@@ -100,10 +101,30 @@ export function geoJson(planned: PlannedSlide): string {
         isLocked: false,
         smearlab: {
           smearId: planned.slide.smearId, cellId: c.cell.id, sliceX: c.cell.sliceX, sliceY: c.cell.sliceY,
-          number: c.cell.number, flagged: c.cell.flagged, source: c.cell.source, image: c.imageName,
+          number: c.cell.number, flagged: c.cell.flagged, source: c.cell.source, image: c.imageName, readers: c.readings,
         },
       },
     };
   });
   return `${JSON.stringify({ type: 'FeatureCollection', features })}\n`;
+}
+
+/** readers.csv (decision all-readers): every reader's label on every exported cell, one row each. */
+export const READERS_CSV = 'readers.csv';
+
+export function readersCsv(plan: ExportPlan): string {
+  const rows = ['cell_image,split,smear_id,cell_id,reader,label,decision'];
+  for (const planned of plan.slides) {
+    for (const c of planned.cells) {
+      for (const [reader, label] of Object.entries(c.readings).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        rows.push([c.imageName, c.split, planned.slide.smearId, String(c.cell.id), reader, label, c.label ?? ''].map(csvField).join(','));
+      }
+    }
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+/** RFC 4180: quote fields holding a comma, quote or line break (reader names are free text). */
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }

@@ -39,6 +39,7 @@ export const exportFormatsSchema = z.strictObject({
 /** Which cells an export takes by label, and what it does with flagged cells. */
 export const EXPORT_LABEL_CHOICES = ['labelled', 'all'] as const;
 export const EXPORT_FLAGGED_CHOICES = ['exclude', 'include', 'only'] as const;
+export const EXPORT_DECISIONS = ['consensus', 'majority', 'all-readers'] as const;
 
 export const exportOptionsSchema = z.strictObject({
   /** Folder to write: created if missing (its parent must exist), or a previous Smearlab export to resume or update. */
@@ -51,6 +52,15 @@ export const exportOptionsSchema = z.strictObject({
   labels: z.enum(EXPORT_LABEL_CHOICES).default('labelled'),
   /** Flagged cells (set aside for a second look): left out by default. */
   flagged: z.enum(EXPORT_FLAGGED_CHOICES).default('exclude'),
+  /**
+   * Whose labels decide each cell's class (several readers, see domain/reading.ts):
+   * 'consensus' (default): the adjudicator's decision, else the readers' consensus under each slide's rule and quorum;
+   * 'majority': the adjudicator's, else more than half of the readers; 'reader:NAME': that reader's own labels;
+   * 'all-readers': the consensus as the class, plus every reader's label in readers.csv.
+   * Cells readers labelled that the choice leaves undecided are left out and counted (manifest: unresolved).
+   */
+  decision: z.union([z.enum(EXPORT_DECISIONS), z.string().regex(/^reader:\S.{0,63}$/, 'must be consensus, majority, all-readers or reader:NAME')])
+    .default('consensus'),
   formats: exportFormatsSchema.default({ cells: true, slices: true, annotated: false, yolo: false, coco: false, geojson: false }),
   split: splitRequestSchema.default({ mode: 'auto', seed: 1, testFraction: 0.2 }),
   /** Image reads and encodes in flight. */

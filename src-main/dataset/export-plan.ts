@@ -11,6 +11,7 @@ import type { Box } from '../domain/geometry.ts';
 import { intersectBoxes } from '../domain/geometry.ts';
 import { cropCentreInSlice } from '../pipeline/cell-crop.ts';
 import type { Store } from '../store/index.ts';
+import { DECISION_VIEW, type LabelView } from '../domain/reading.ts';
 import type { CellFilter, CellView } from '../domain/cell.ts';
 import type { SliceRecord, SlideRecord } from '../domain/slide.ts';
 import { apaccCellFileName, fileIdsForSmears, sliceStem } from './apacc-names.ts';
@@ -28,6 +29,8 @@ export interface ExportCell {
   imageName: string;
   /** cells/<split>/<class>/<name> */
   imagePath: string;
+  /** Every reader's current label on the cell, by reader name (COCO / GeoJSON attributes, readers.csv). */
+  readings: Record<string, CellClassName>;
 }
 
 export interface SlicePart {
@@ -73,29 +76,72 @@ export interface ExportPlan {
   annotators: Array<{ id: number; name: string; labels: number }>;
   /** Newest label (or cell) time among the exported cells: the date of the content, stable across re-runs. */
   contentDate: Date;
+  /** Whose labels decided the classes (ExportOptions.decision). */
+  decision: string;
+  /** Cells readers labelled that the decision leaves without a class: left out, counted per smear. */
+  unresolved: Record<string, number>;
 }
 
 export function emptyClassCounts(): ClassCountsWithUnlabelled {
   return { healthy: 0, rubbish: 0, unhealthy: 0, bothcells: 0, unlabelled: 0 };
 }
 
+/** The flag part of the selection; labels are chosen after reading (an undecided cell is not an unlabelled one). */
 function cellFilter(options: ExportOptions): CellFilter {
   const filter: CellFilter = {};
-  if (options.labels === 'labelled') filter.label = 'labelled';
   if (options.flagged === 'exclude') filter.flagged = false;
   if (options.flagged === 'only') filter.flagged = true;
   return filter;
 }
 
+/** The label view a decision reads (a reader by name must exist). */
+export function decisionView(store: Store, decision: string): LabelView {
+  if (decision === 'majority') return { kind: 'majority' };
+  if (!decision.startsWith('reader:')) return DECISION_VIEW;
+  const name = decision.slice('reader:'.length).normalize('NFC').trim();
+  const reader = store.listAnnotators().find((a) => a.name === name);
+  if (!reader) throw new DatasetError('bad-options', `no reader named "${name}" in this database (labels: ${decision})`);
+  return { kind: 'reader', readerId: reader.id };
+}
+
+/** Each live cell's readings by reader name. */
+function readingsOf(store: Store, slideId: number): Map<number, Record<string, CellClassName>> {
+  const byCell = new Map<number, Record<string, CellClassName>>();
+  for (const r of store.readerRatings([slideId])) {
+    const cell = byCell.get(r.cellId) ?? {};
+    cell[r.reader] = r.label;
+    byCell.set(r.cellId, cell);
+  }
+  return byCell;
+}
+
 export function planExport(store: Store, options: ExportOptions): ExportPlan {
   const slides = options.slideIds ? options.slideIds.map((id) => store.getSlide(id)) : store.listSlides();
   const filter = cellFilter(options);
+  const view = decisionView(store, options.decision);
+  const unresolved: Record<string, number> = {};
+  const readings = new Map<number, Record<string, CellClassName>>();
   const selected = slides
-    .map((slide) => ({ slide, cells: store.listCells(slide.id, filter) }))
+    .map((slide) => {
+      const slideReadings = readingsOf(store, slide.id);
+      const cells = store.listCells(slide.id, filter, view).filter((cell) => {
+        if (cell.label !== null) return true;
+        // Readers labelled it but the decision leaves it open: not an unlabelled cell, so never exported as one.
+        if (view.kind !== 'reader' && slideReadings.has(cell.id)) {
+          unresolved[slide.smearId] = (unresolved[slide.smearId] ?? 0) + 1;
+          return false;
+        }
+        return options.labels === 'all';
+      });
+      for (const cell of cells) readings.set(cell.id, slideReadings.get(cell.id) ?? {});
+      return { slide, cells };
+    })
     .filter((s) => s.cells.length > 0);
   if (selected.length === 0) {
+    const open = Object.values(unresolved).reduce((n, v) => n + v, 0);
     throw new DatasetError('nothing-to-export',
-      `no cells match the selection (${slides.length} slides, labels: ${options.labels}, flagged: ${options.flagged}); label some cells first`);
+      `no cells match the selection (${slides.length} slides, labels: ${options.labels}, decision: ${options.decision}, ` +
+      `flagged: ${options.flagged}${open > 0 ? `, ${open} cells undecided` : ''}); label some cells first`);
   }
   const smearCounts: SmearCounts[] = selected.map(({ slide, cells }) => {
     const counts = { healthy: 0, rubbish: 0, unhealthy: 0, bothcells: 0 };
@@ -119,7 +165,10 @@ export function planExport(store: Store, options: ExportOptions): ExportPlan {
         cropCentreInSlice(cell.box, { x: cell.sliceX, y: cell.sliceY }), new Date(cell.createdAt));
       counts[splitName][cell.label ?? 'unlabelled']++;
       if (cell.label && cell.labelAnnotatorId !== null) annotators.set(cell.labelAnnotatorId, (annotators.get(cell.labelAnnotatorId) ?? 0) + 1);
-      return { cell, label: cell.label, split: splitName, imageName, imagePath: `cells/${splitName}/${cell.label ?? UNLABELLED_FOLDER}/${imageName}` };
+      return {
+        cell, label: cell.label, split: splitName, imageName, imagePath: `cells/${splitName}/${cell.label ?? UNLABELLED_FOLDER}/${imageName}`,
+        readings: readings.get(cell.id) ?? {},
+      };
     });
     const storeSlices = store.listSlices(slide.id);
     const ingests = store.listJobs({ slideId: slide.id, kind: 'ingest', limit: 1000 })
@@ -133,6 +182,8 @@ export function planExport(store: Store, options: ExportOptions): ExportPlan {
     counts,
     cellsTotal: planned.reduce((n, s) => n + s.cells.length, 0),
     slicesTotal: planned.reduce((n, s) => n + s.slices.filter((p) => p.parts.length > 0).length, 0),
+    decision: options.decision,
+    unresolved,
     contentDate: new Date(Math.max(0, ...selected.flatMap((s) => s.cells.map((c) => c.labelledAt ?? c.createdAt)))),
     annotators: [...annotators].map(([id, labels]) => ({ id, name: store.getAnnotator(id).name, labels }))
       .sort((a, b) => a.name.localeCompare(b.name)),

@@ -6,7 +6,7 @@ import { CELL_CLASSES } from '../domain/cell-class.ts';
 import type { ExportOptions } from './export-options.ts';
 import type { ExportPlan } from './export-plan.ts';
 import { MANIFEST_FORMAT, type WrittenFile } from './export-target.ts';
-import { cocoCategoryId } from './export-formats.ts';
+import { READERS_CSV, cocoCategoryId } from './export-formats.ts';
 
 export const MANIFEST_VERSION = 1;
 export const SUMS_NAME = 'SHA256SUMS';
@@ -37,7 +37,7 @@ export interface Manifest {
   version: number;
   createdAt: string;
   app: { name: 'smearlab'; version: string };
-  options: Pick<ExportOptions, 'labels' | 'flagged' | 'formats' | 'split' | 'pngCompression'>;
+  options: Pick<ExportOptions, 'labels' | 'flagged' | 'decision' | 'formats' | 'split' | 'pngCompression'>;
   classes: Array<{ apaccId: number; cocoId: number; name: string; colour: string }>;
   split: { mode: string; seed: number | null; testFraction: number | null; distance: number | null; train: string[]; test: string[] };
   smears: ManifestSmear[];
@@ -45,6 +45,8 @@ export interface Manifest {
   models: Array<{ model: string; providers: string[]; smears: string[] }>;
   annotators: Array<{ name: string; labels: number }>;
   counts: Record<'train' | 'test' | 'all', Record<string, number>>;
+  /** Cells readers labelled that the decision left without a class, per smear: not exported. */
+  unresolved: Record<string, number>;
   totals: { cells: number; slices: number; files: number; bytes: number };
   /** key: digest of the inputs an image was made from (lets a later export into this folder skip it). */
   files: Array<{ path: string; bytes: number; sha256: string; key?: string }>;
@@ -74,7 +76,10 @@ export function buildManifest(plan: ExportPlan, options: ExportOptions, files: r
     version: MANIFEST_VERSION,
     createdAt: createdAt.toISOString(),
     app: { name: 'smearlab', version },
-    options: { labels: options.labels, flagged: options.flagged, formats: options.formats, split: options.split, pngCompression: options.pngCompression },
+    options: {
+      labels: options.labels, flagged: options.flagged, decision: options.decision, formats: options.formats, split: options.split,
+      pngCompression: options.pngCompression,
+    },
     classes: CELL_CLASSES.map((c) => ({ apaccId: c.apaccId, cocoId: cocoCategoryId(c.apaccId), name: c.name, colour: c.colour })),
     split: {
       mode: plan.split.mode, seed: plan.split.seed, testFraction: plan.split.testFraction, distance: plan.split.distance,
@@ -94,6 +99,7 @@ export function buildManifest(plan: ExportPlan, options: ExportOptions, files: r
     models: [...models.values()].map((m) => ({ model: m.model, providers: [...m.providers].sort(), smears: [...m.smears].sort() })),
     annotators: plan.annotators.map((a) => ({ name: a.name, labels: a.labels })),
     counts: { train: plan.counts.train, test: plan.counts.test, all },
+    unresolved: plan.unresolved,
     totals: {
       cells: plan.cellsTotal, slices: plan.slicesTotal, files: sorted.length, bytes: sorted.reduce((n, f) => n + f.bytes, 0),
     },
@@ -141,6 +147,13 @@ export function readmeText(plan: ExportPlan, options: ExportOptions, version: st
       '    One GeoJSON FeatureCollection per smear for QuPath (File > Import objects): full cell boxes',
       '    in level-0 pixel coordinates of the scan, classification name and colour per cell.');
   }
+  if (options.decision === 'all-readers') {
+    lines.push(`${READERS_CSV}`, '    Every reader\'s label on every exported cell: cell_image, split, smear_id, cell_id, reader, label,',
+      '    decision (the class the cell is filed under).');
+  }
+  const open = Object.values(plan.unresolved).reduce((n, v) => n + v, 0);
+  lines.push('', `Classes decided by: ${options.decision}${open > 0 ? ` (${open} cells the readers labelled are undecided and left out)` : ''}.`,
+    '    Per-reader labels are in the COCO attributes (readers) and GeoJSON properties (smearlab.readers).', '');
   lines.push('manifest.json', '    App version, models and execution providers, annotators, the split (and its seed),',
     '    counts per class and split, and the SHA-256 of every file.',
     `${SUMS_NAME}`, '    The same checksums for "sha256sum -c SHA256SUMS"; or run "smearlab verify <this folder>".', '',

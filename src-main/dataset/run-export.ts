@@ -12,7 +12,7 @@ import type { Box } from '../domain/geometry.ts';
 import type { RgbaImage } from '../slide/slide-reader.ts';
 import { defaultDatabasePath, openStore, type Store } from '../store/index.ts';
 import { annotationSvg } from './annotate.ts';
-import { cocoJson, geoJson, yoloDataYaml } from './export-formats.ts';
+import { READERS_CSV, cocoJson, geoJson, readersCsv, yoloDataYaml } from './export-formats.ts';
 import type { ExportOptions, ExportProgress, ExportResult } from './export-options.ts';
 import { labelledParts, planExport, type ExportCell, type ExportPlan, type PlannedSlice, type PlannedSlide } from './export-plan.ts';
 import { ExportTarget, MANIFEST_NAME, type WrittenFile } from './export-target.ts';
@@ -229,6 +229,7 @@ class ExportRun {
       }
     }
     if (f.geojson) for (const s of this.plan.slides) await this.#writeText(`geojson/${s.fileId}.geojson`, geoJson(s));
+    if (this.options.decision === 'all-readers') await this.#writeText(READERS_CSV, readersCsv(this.plan));
     await this.#writeText(README_NAME, readmeText(this.plan, this.options, this.#version));
     await this.#writeText(SUMS_NAME, sha256Sums([...this.#written.values()]));
     const manifest = buildManifest(this.plan, this.options, [...this.#written.values()], this.#version, this.#createdAt);
@@ -433,6 +434,7 @@ export function plannedFiles(plan: ExportPlan, options: ExportOptions): PlannedF
     files.push({ path: 'coco/train.json', units: TEXT_UNITS });
     if (plan.split.test.length > 0) files.push({ path: 'coco/test.json', units: TEXT_UNITS });
   }
+  if (options.decision === 'all-readers') files.push({ path: READERS_CSV, units: TEXT_UNITS });
   files.push({ path: README_NAME, units: TEXT_UNITS }, { path: SUMS_NAME, units: TEXT_UNITS }, { path: MANIFEST_NAME, units: TEXT_UNITS });
   return files;
 }

@@ -25,8 +25,13 @@ export interface ReadingSettings {
 export const DEFAULT_READING_SETTINGS: ReadingSettings = { blind: false, quorum: 1, rule: 'unanimous' };
 export const QUORUM_MAX = 20;
 
-/** Whose labels a list, counter or overlay shows. */
-export type LabelView = { kind: 'reader'; readerId: number } | { kind: 'decision' };
+/**
+ * Whose labels a list, counter or overlay shows: one reader's own, the
+ * decision (adjudicated, else consensus under the slide's rule and quorum),
+ * or the majority (adjudicated, else more than half of the readers, whatever
+ * the slide's rule: an export choice).
+ */
+export type LabelView = { kind: 'reader'; readerId: number } | { kind: 'decision' } | { kind: 'majority' };
 export const DECISION_VIEW: LabelView = { kind: 'decision' };
 
 /** How a cell's decided label came about. */
@@ -86,10 +91,3 @@ export interface SlideReading {
   adjudicated: number;
 }
 
-/** One reader's current label on one cell: what the agreement statistics count. */
-export interface ReaderRatingRow {
-  cellId: number;
-  slideId: number;
-  reader: string;
-  label: CellClassName;
-}

@@ -23,8 +23,17 @@ const DECISION_SOURCE: LabelSource = { join: '', label: 'st.label', flagged: 'st
  * The label source of a view. The reader id goes into the SQL text, checked as
  * an integer, so the statements stay cached per reader and the callers' parameter order is unchanged.
  */
+const MAJORITY_SOURCE: LabelSource = {
+  join: '',
+  label: "(CASE WHEN st.adjudicated_label IS NOT NULL THEN st.adjudicated_label WHEN st.top_count * 2 > st.readers THEN st.top_label END)",
+  flagged: 'st.flagged',
+  eventId: `(CASE WHEN st.adjudicated_label IS NOT NULL THEN st.adjudicated_event_id WHEN st.top_count * 2 > st.readers THEN
+    (SELECT max(r.label_event_id) FROM reader_state r WHERE r.cell_id = c.id AND r.label = st.top_label) END)`,
+};
+
 export function labelSource(view: LabelView = DECISION_VIEW): LabelSource {
   if (view.kind === 'decision') return DECISION_SOURCE;
+  if (view.kind === 'majority') return MAJORITY_SOURCE;
   const id = checkId(view.readerId, 'reader id');
   return {
     join: ` LEFT JOIN reader_state rs ON rs.cell_id = c.id AND rs.annotator_id = ${id}`,

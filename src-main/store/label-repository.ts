@@ -27,6 +27,7 @@ import {
   EVENT_COLUMNS, appendLabelEvent, eventRow as readEvent, roleOf, stackHeads, toLabelEvent, viewOfRole, type LabelEventRow,
 } from './label-events.ts';
 import { rebuildDerivedState } from './derived-state.ts';
+import { labelSource } from './cell-rows.ts';
 import { DECISION_VIEW, type LabelView } from '../domain/reading.ts';
 import { replayEdit } from './edit-events.ts';
 import type { StoreContext } from './store-context.ts';
@@ -61,10 +62,9 @@ interface StateRow { label: CellClassName | null; flagged: number }
 export function createLabelRepository(ctx: StoreContext): LabelRepository {
   const eventRow = (id: number) => readEvent(ctx, id);
   const stateOf = (cellId: number, view: LabelView = DECISION_VIEW): CellLabelState => {
-    const row = (view.kind === 'decision'
-      ? ctx.sql('SELECT label, flagged FROM cell_state WHERE cell_id = ?').get(cellId)
-      : ctx.sql('SELECT label, flagged FROM reader_state WHERE cell_id = ? AND annotator_id = ?').get(cellId, view.readerId)) as
-      StateRow | undefined;
+    const s = labelSource(view);
+    const row = ctx.sql(`SELECT ${s.label} AS label, ${s.flagged} AS flagged FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id${s.join}
+      WHERE c.id = ?`).get(cellId) as StateRow | undefined;
     return { label: row?.label ?? null, flagged: row?.flagged === 1 };
   };
   const requireCell = (cellId: number) => {

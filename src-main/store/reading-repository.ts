@@ -5,8 +5,9 @@
 // with the append-only events (migrations/005-readers.ts).
 
 import type { CellClassName } from '../domain/cell-class.ts';
+import type { ReaderRating } from '../domain/agreement.ts';
 import {
-  CONSENSUS_RULES, QUORUM_MAX, type CellReadings, type DecisionKind, type ReaderProgress, type ReaderRatingRow, type ReadingSettings,
+  CONSENSUS_RULES, QUORUM_MAX, type CellReadings, type DecisionKind, type ReaderProgress, type ReadingSettings,
   type SlideReading, type SlideReadingStatus,
 } from '../domain/reading.ts';
 import { LIVE_CELL } from './cell-rows.ts';
@@ -24,7 +25,7 @@ export interface ReadingRepository {
   /** Progress of every reader who labelled a live cell of the slide, and the slide's status. */
   slideReading(slideId: number): SlideReading;
   /** Every reader's current label on the live cells of the slides (one row per cell and reader), for agreement. */
-  readerRatings(slideIds: readonly number[]): ReaderRatingRow[];
+  readerRatings(slideIds: readonly number[]): ReaderRating[];
   /** True when the annotator (a reader) has labelled every live cell of the slide. */
   readerFinished(slideId: number, annotatorId: number): boolean;
   /** True when an adjudicator has decided some cell of the slide (blinding ends for everyone). */
@@ -115,13 +116,13 @@ export function createReadingRepository(ctx: StoreContext): ReadingRepository {
     },
     readerRatings(slideIds) {
       if (!Array.isArray(slideIds)) throw invalid('slide ids must be an array');
-      const rows: ReaderRatingRow[] = [];
+      const rows: ReaderRating[] = [];
       for (const [i, slideId] of slideIds.entries()) {
         settingsOf(checkId(slideId, `slide id ${i + 1}`));
         rows.push(...ctx.sql(`SELECT c.id AS cellId, c.slide_id AS slideId, a.name AS reader, rs.label
           FROM cells c JOIN reader_state rs ON rs.cell_id = c.id JOIN annotators a ON a.id = rs.annotator_id
           LEFT JOIN cell_state st ON st.cell_id = c.id
-          WHERE c.slide_id = ? AND ${LIVE_CELL} AND rs.label IS NOT NULL ORDER BY c.id, a.name`).all(slideId) as ReaderRatingRow[]);
+          WHERE c.slide_id = ? AND ${LIVE_CELL} AND rs.label IS NOT NULL ORDER BY c.id, a.name`).all(slideId) as ReaderRating[]);
       }
       return rows;
     },

@@ -5,8 +5,9 @@
 import { ApiFailure } from '../errors.ts';
 import { isBlinded, requireUnblinded } from '../reading-policy.ts';
 import type { Handlers } from './handler.ts';
+import { computeAgreement } from '../../readers/agreement.ts';
 
-export const readingHandlers: Pick<Handlers, 'slideReading' | 'setReadingSettings' | 'cellReadings'> = {
+export const readingHandlers: Pick<Handlers, 'slideReading' | 'setReadingSettings' | 'cellReadings' | 'agreement'> = {
   slideReading({ slideId }, ctx) {
     requireUnblinded(ctx, slideId, "the slide's reading");
     return ctx.store.slideReading(slideId);
@@ -24,5 +25,11 @@ export const readingHandlers: Pick<Handlers, 'slideReading' | 'setReadingSetting
     const cell = ctx.store.getCell(cellId);
     requireUnblinded(ctx, cell.slideId, "other readers' labels");
     return ctx.store.cellReadings(cellId);
+  },
+  agreement({ slideIds, rounds, seed }, ctx) {
+    const ids = slideIds ?? ctx.store.listSlides().map((s) => s.id);
+    for (const id of ids) requireUnblinded(ctx, id, 'agreement between readers');
+    // Only the options given: the statistics module fills in its own defaults.
+    return computeAgreement(ctx.store.readerRatings(ids), { ...(rounds === undefined ? {} : { rounds }), ...(seed === undefined ? {} : { seed }) });
   },
 };

@@ -19,7 +19,7 @@ import { formatExportProgress } from '../progress-bar.ts';
 const FORMATS = Object.keys(exportRequestSchema.shape.formats.unwrap().shape);
 
 const EXPORT_FLAGS: FlagNames = {
-  targetDir: '<target folder>', labels: '--labels', flagged: '--flagged', formats: '--formats', concurrency: '--concurrency',
+  targetDir: '<target folder>', labels: '--labels', decision: '--labels', flagged: '--flagged', formats: '--formats', concurrency: '--concurrency',
   pngCompression: '--png-compression', 'split.seed': '--seed', 'split.testFraction': '--test-fraction',
   'split.testCount': '--test-count', 'split.train': '--train', 'split.test': '--test', split: '--split',
 };
@@ -52,7 +52,10 @@ export const exportCommand: CliCommand = {
     '',
     '  --db PATH                 database file (default: your user data folder)',
     '  --smears ID,ID            smear ids to export (default: every slide)',
-    '  --labels labelled|all     labelled cells only (default), or unlabelled ones too',
+    '  --labels LIST             which cells and whose labels, comma separated:',
+    '                              labelled (default) or all (unlabelled cells too), and',
+    '                              consensus (default: the adjudicator, else the readers under each slide\'s rule),',
+    '                              majority, reader:NAME (one reader\'s own labels) or all-readers (consensus + readers.csv)',
     '  --flagged exclude|include|only   flagged cells (default: exclude)',
     `  --formats LIST            any of ${FORMATS.join(',')} or all (default: cells,slices)`,
     '  --split auto|explicit|none   split by smear (default: auto)',
@@ -109,6 +112,17 @@ function split(values: ExportArgs): Input<'startExport'>['split'] {
   throw new CliUsageError(`--split must be auto, explicit or none, got "${mode}"`);
 }
 
+/** --labels: the selection (labelled | all) and the decision (consensus | majority | all-readers | reader:NAME), in any order. */
+function labelsOption(value: string | undefined): { labels?: string; decision?: string } {
+  const out: { labels?: string; decision?: string } = {};
+  for (const item of list(value) ?? []) {
+    const key = item === 'labelled' || item === 'all' ? 'labels' : 'decision';
+    if (out[key] !== undefined) throw new CliUsageError(`--labels: "${out[key]}" and "${item}" both choose the ${key === 'labels' ? 'cells' : 'decision'}`);
+    out[key] = item;
+  }
+  return out;
+}
+
 /** Flags onto the contract's export request; smear ids are looked up in the library. */
 export async function buildExportRequest(api: CliApi, targetDir: string, values: ExportArgs): Promise<Input<'startExport'>> {
   const str = (k: string) => values[k] as string | undefined;
@@ -133,7 +147,7 @@ export async function buildExportRequest(api: CliApi, targetDir: string, values:
   return {
     targetDir,
     ...(slideIds ? { slideIds } : {}),
-    ...(str('labels') !== undefined ? { labels: str('labels') } : {}),
+    ...labelsOption(str('labels')),
     ...(str('flagged') !== undefined ? { flagged: str('flagged') } : {}),
     ...(formats ? { formats } : {}),
     split: split(values),

@@ -110,6 +110,7 @@ function conflicting(operation: OperationName): unknown[] {
     slideReading: [{ slideId: missing }],
     setReadingSettings: [{ slideId: missing, quorum: 2 }],
     cellReadings: [{ cellId: missing }],
+    agreement: [{ slideIds: [missing] }, {}],
     proposeCell: [{ slideId: missing, point: { x: 1, y: 1 } }, { slideId: f.slideId, point: { x: 1e12, y: 1e12 } }],
     addCell: [
       { slideId: missing, annotatorId: 1, box: { x: 0, y: 0, width: 10, height: 10 } },

@@ -164,7 +164,12 @@ test('QuPath GeoJSON onto an ingested slide: same boxes relabelled, new features
   try {
     const cells = after.listCells(slideId!);
     assert.equal(cells.length, before.length + 1, 'one new cell, the others matched by their boxes');
-    assert.equal(cells.find((c) => c.id === target.id)?.label, newLabel);
+    // The import is a reading of its own ("QuPath import"): its label is that reader's, and it now
+    // disagrees with Dr Test's, so the decision waits for an adjudicator (import with annotator: 'Dr Test' to replace hers).
+    const qupath = after.listAnnotators().find((a) => a.name === 'QuPath import')!;
+    assert.equal(after.getCell(target.id, { kind: 'reader', readerId: qupath.id }).label, newLabel);
+    assert.equal(after.cellReadings(target.id).disputed, true);
+    assert.equal(cells.find((c) => c.id === target.id)?.label, null);
     const added = cells.find((c) => !before.some((b) => b.id === c.id))!;
     assert.deepEqual(added.box, { x: 3000, y: 3000, width: 201, height: 190 }, 'bounding box with whole-pixel corners');
     assert.equal(added.label, 'unhealthy');

@@ -110,3 +110,27 @@ test('events reach the page as { event, payload } until it is destroyed; unregis
   unregister();
   assert.equal(ipc.handlers.size, 0);
 });
+
+test('blind reading holds over IPC too: a reader who has not finished gets no other reader\'s labels', async () => {
+  // The test before removed every channel.
+  unregister = registerIpcApi(ipc, runtime.invoke, () => true);
+  const slideId = store.upsertSlide({ path: '/s/blind.mrxs', format: 'mirax', width: 4000, height: 2000 }).slide.id;
+  store.planSlices(slideId, [{ x: 0, y: 0, width: 2000, height: 2000 }]);
+  const [one, two] = store.commitSliceCells(store.listSlices(slideId)[0]!.id, [0, 1].map((i) => ({
+    box: { x: 100 + 200 * i, y: 100, width: 50, height: 50 }, centre: { x: 125 + 200 * i, y: 125 },
+  }))).cells.map((c) => c!.id) as [number, number];
+  store.setReadingSettings(slideId, { blind: true });
+  store.applyLabel(one, 'unhealthy', store.ensureAnnotator('Ada').id);
+  const cy = await ipc.invoke(ipcChannel('chooseAnnotator'), trusted, { name: 'Cy', role: 'reader' });
+  assert.ok(cy.ok);
+  const cyId = (cy.value as AnnotatorRecord).id;
+  await ipc.invoke(ipcChannel('labelCell'), trusted, { cellId: one, label: 'healthy', annotatorId: cyId });
+  const hidden = await ipc.invoke(ipcChannel('cellReadings'), trusted, { cellId: one });
+  assert.ok(!hidden.ok && hidden.error.code === 'blinded', JSON.stringify(hidden));
+  const markers = await ipc.invoke(ipcChannel('cellMarkers'), trusted, { slideId });
+  assert.ok(markers.ok);
+  assert.deepEqual([...(markers.value as { labels: Int8Array }).labels], [0, -1], "Cy's overlay shows Cy's label, not Ada's unhealthy");
+  await ipc.invoke(ipcChannel('labelCell'), trusted, { cellId: two, label: 'healthy', annotatorId: cyId });
+  const shown = await ipc.invoke(ipcChannel('cellReadings'), trusted, { cellId: one });
+  assert.ok(shown.ok, 'finished: the blinding lifts');
+});

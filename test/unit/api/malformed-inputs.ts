@@ -108,6 +108,11 @@ const SPECIFIC: Record<OperationName, MalformedCase[]> = {
     { input: { slideId: 1, readers: ['a'] }, names: 'readers' },
   ],
   cellReadings: [{ input: { cellId: -3 }, names: 'cellId' }],
+  agreement: [
+    { input: { slideIds: [] }, names: 'slideIds' },
+    { input: { slideIds: [1], rounds: -1 }, names: 'rounds' },
+    { input: { seed: 0.5 }, names: 'seed' },
+  ],
   proposeCell: [
     { input: { slideId: 1 }, names: 'point' },
     { input: { slideId: 1, point: { x: -1, y: 5 } }, names: 'point.x' },

@@ -1,0 +1,51 @@
+// `smearlab agreement`: how far the readers of the chosen slides agree
+// (Cohen's kappa per pair, Fleiss' kappa, per class, confusion matrices,
+// bootstrap intervals), computed by the contract's `agreement` operation.
+import { parseArgs } from 'node:util';
+import type { CliApi } from '../cli-api.ts';
+import { withCliApi } from '../cli-api.ts';
+import type { CliCommand, CliIo } from '../command.ts';
+import { CliError, CliUsageError, integerOption } from '../command.ts';
+import { agreementText } from '../agreement-text.ts';
+import { printableLines } from '../terminal-text.ts';
+
+async function slideIdsOf(api: CliApi, smears: string | undefined): Promise<number[] | undefined> {
+  if (smears === undefined) return undefined;
+  const library = await api.call('listSlides', {});
+  return smears.split(',').map((s) => s.trim()).filter(Boolean).map((smear) => {
+    const slide = library.find((s) => s.smearId === smear);
+    if (!slide) throw new CliError(`no slide with smear id "${smear}" in ${api.local.store.path}`);
+    return slide.id;
+  });
+}
+
+export const agreementCommand: CliCommand = {
+  name: 'agreement',
+  summary: "Agreement between readers: Cohen's and Fleiss' kappa, per class, confusion matrices",
+  usage: [
+    'Usage: smearlab agreement [--smears ID,ID] [--rounds N] [--seed N] [--db PATH] [--json]',
+    '',
+    '  --smears ID,ID   slides to pool (default: every slide)',
+    '  --rounds N       bootstrap rounds for the 95 % intervals (default 1000, 0 = none)',
+    '  --seed N         bootstrap seed (default 1): same seed, same intervals',
+  ].join('\n'),
+  async run(args, io: CliIo) {
+    const { values, positionals } = parseArgs({
+      args, allowPositionals: true,
+      options: { db: { type: 'string' }, smears: { type: 'string' }, rounds: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } },
+    });
+    if (positionals.length) throw new CliUsageError(`unexpected argument "${positionals[0]}"`);
+    const report = await withCliApi({ ...(values.db ? { dbPath: values.db } : {}), flags: { slideIds: '--smears', rounds: '--rounds', seed: '--seed' } },
+      async (api) => {
+        const slideIds = await slideIdsOf(api, values.smears);
+        return api.call('agreement', {
+          ...(slideIds ? { slideIds } : {}),
+          ...(values.rounds !== undefined ? { rounds: integerOption('rounds', values.rounds, 0, 10_000) } : {}),
+          ...(values.seed !== undefined ? { seed: integerOption('seed', values.seed, 0, 2 ** 31 - 1) } : {}),
+        });
+      });
+    if (values.json) io.out(JSON.stringify(report, null, 2));
+    else io.out(printableLines(agreementText(report)));
+    return 0;
+  },
+};
