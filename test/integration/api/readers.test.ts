@@ -80,7 +80,7 @@ test('blind reading, own labels, adjudication, agreement and an export by consen
   const judge = await as('Judge', 'adjudicator');
   const queue: number[] = [];
   for (let at: CellView | null = null; ;) {
-    const next = await f.call<CellView | null>('neighbourCell', {
+    const next: { body: CellView | null } = await f.call<CellView | null>('neighbourCell', {
       slideId: f.slideId, direction: 'next', filter: { queue: 'disagreements' }, ...(at ? { cellId: at.id } : {}),
     });
     if (!next.body) break;
