@@ -56,7 +56,7 @@ export default tseslint.config(
   layer('runtime', SHELLS),
   layer('server', ['app', 'cli']),
   // Every command is a call of the contract (cli/cli-api.ts): no service below it directly.
-  layer('cli', ['app', 'store', 'pipeline', 'dataset', 'slide', 'jobs']),
+  layer('cli', ['app', 'store', 'pipeline', 'dataset', 'slide', 'jobs', 'readers']),
   layer('app', ['server', 'cli'], { electron: true }),
   {
     files: ['src-renderer/**/*.{ts,tsx}'],

@@ -108,6 +108,13 @@ function main(): void {
     results.galleryUnlabelledDeepPageMs = timeEach(20, () => store.galleryPage({ slideId, filter: { label: 'unlabelled' }, offset: 50_000, limit: 100 }));
     results.slideSummariesMs = timeEach(10, () => store.slideSummaries());
     results.undoRedoMs = timeEach(100, (i) => (i % 2 === 0 ? store.undo(anna.id) : store.redo(anna.id)));
+    // Several readers: one reader's own view (their labels only) over the same 100,000 cells.
+    const own = { kind: 'reader', readerId: anna.id } as const;
+    results.readerNextUnlabelledMs = timeEach(QUERY_SAMPLES, () => store.nextCell(rng.pick(perSlice.cellIds), { label: 'unlabelled' }, own));
+    results.readerClassCountsMs = timeEach(20, () => store.classCounts(slideId, own));
+    results.readerCellMarkersAllMs = timeEach(5, () => store.cellMarkers(slideId, undefined, own));
+    results.disagreementQueueNextMs = timeEach(QUERY_SAMPLES, () => store.nextCell(rng.pick(perSlice.cellIds), { queue: 'disagreements' }));
+    results.slideReadingMs = timeEach(10, () => store.slideReading(slideId));
     results.rebuildCellStateMs = timeEach(3, () => store.rebuildCellState());
     store.close();
     results.databaseMiB = round(statSync(path).size / 2 ** 20);

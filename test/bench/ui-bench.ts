@@ -6,6 +6,8 @@
 //      during a scripted zoom in / pan / zoom out / pan over all 100,000 cells
 //   3. keypress -> label committed to SQLite and the next cell focused,
 //      over 200 labels (and to the next painted frame)
+//   (the cells carry OTHER_READERS other readers' labels first, so the loop
+//   runs with three readers' labels on every cell, as several readers do)
 //   4. keypress -> cell edit committed to SQLite and shown (edit mode): X
 //      rejects the focused cell, Enter finishes a split (two nuclei clicked,
 //      the parts read from the scan and measured), Ctrl+Z undoes either
@@ -16,6 +18,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import type { Page } from 'playwright-core';
+import Database from 'better-sqlite3';
 import { ensureFixtureSlide } from '../fixtures/fixture-slides.ts';
 import { startBrowserMode } from '../../src-main/server/browser-mode.ts';
 import { openStore } from '../../src-main/store/index.ts';
@@ -35,6 +38,27 @@ const LABELS = Number(process.env.UI_BENCH_LABELS ?? 200);
 const EDITS = Number(process.env.UI_BENCH_EDITS ?? 50);
 const REOPENINGS = 4;
 const ANNOTATOR = 'Bench';
+const OTHER_READERS = Number(process.env.UI_BENCH_OTHER_READERS ?? 2);
+
+/** Every cell labelled by each of `readers` other readers (imported readings, one transaction), so the bench reads among several readers. */
+function seedOtherReaders(dbPath: string, slideId: number, readers: number): number {
+  const store = openStore(dbPath);
+  const ids = store.listCells(slideId).map((c) => c.id);
+  const names = Array.from({ length: readers }, (_, i) => store.ensureAnnotator(`Reader ${i + 1}`).id);
+  store.close();
+  const db = new Database(dbPath);
+  try {
+    const insert = db.prepare(`INSERT INTO label_events (cell_id, kind, value, annotator_id, action, created_at, role)
+      VALUES (?, 'label', ?, ?, 'import', ?, 'reader')`);
+    const classes = ['healthy', 'rubbish', 'unhealthy', 'bothcells'];
+    db.transaction(() => {
+      for (const [r, annotatorId] of names.entries()) for (const [i, id] of ids.entries()) insert.run(id, classes[(i * (r + 1)) % 4], annotatorId, Date.now());
+    })();
+    return ids.length * readers;
+  } finally {
+    db.close();
+  }
+}
 
 interface Stats {
   n: number;
@@ -208,6 +232,8 @@ async function main(): Promise<void> {
   const slide = await ensureFixtureSlide('demo');
   const fixture = await denseSlideDb(dir.path, slide, CELLS);
   console.log(`demo slide ${slide.width} x ${slide.height}, ${fixture.cellCount.toLocaleString()} cells generated (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  const seeded = seedOtherReaders(fixture.dbPath, fixture.slideId, OTHER_READERS);
+  console.log(`${seeded.toLocaleString()} labels by ${OTHER_READERS} other readers on every cell (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   const mode = await startBrowserMode({ dbPath: fixture.dbPath, rendererDir, log: () => undefined });
   const browser = await launchBrowser({ width: 1400, height: 900 });
   const page = browser.page;
@@ -241,8 +267,8 @@ async function main(): Promise<void> {
     const labels = await labelLatencies(page, LABELS);
     await page.waitForFunction(() => !document.querySelector('.statusbar')?.textContent?.includes('waiting'));
     const store = openStore(fixture.dbPath);
-    const committed = store.classCounts(fixture.slideId).labelled;
     const annotator = store.listAnnotators().find((a) => a.name === ANNOTATOR);
+    const committed = annotator ? store.classCounts(fixture.slideId, { kind: 'reader', readerId: annotator.id }).labelled : 0;
     store.close();
     if (committed !== LABELS || !annotator) throw new Error(`expected ${LABELS} labels in SQLite by ${ANNOTATOR}, found ${committed}`);
     const edits = await editLatencies(page, EDITS);
@@ -257,7 +283,7 @@ async function main(): Promise<void> {
       benchmark: 'ui',
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, chromium: '/usr/bin/chromium (headless, --disable-gpu)' },
-      slide: { width: slide.width, height: slide.height, cells: fixture.cellCount },
+      slide: { width: slide.width, height: slide.height, cells: fixture.cellCount, otherReaders: OTHER_READERS, readerLabels: seeded },
       openToFirstTileMs: { cold: round(opens[0]!.firstTileMs), warm: stats(opens.slice(1).map((o) => o.firstTileMs)), target: '< 1000' },
       openToCellsDrawnMs: { cold: round(opens[0]!.cellsReadyMs), warm: stats(opens.slice(1).map((o) => o.cellsReadyMs)) },
       idleFrameMs: { ...stats(idle), over20ms: idle.filter((f) => f > 20).length, note: 'same page, nothing moving: machine noise' },
