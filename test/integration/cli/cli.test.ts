@@ -116,3 +116,39 @@ test('ingest of a scan that gives no pixel size warns and assumes 0.25 um/px; --
   assert.equal(tiny.code, 2);
   assert.match(tiny.stderr, /--mpp: .*0\.05/);
 });
+
+test('agreement prints kappas between two readers (text and --json), refuses an unknown smear, and export --labels picks the decision', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'smearlab-cli-agree-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dbPath = join(dir, 'db.sqlite');
+  const { openStore } = await import('../../../src-main/store/index.ts');
+  const store = openStore(dbPath);
+  const slide = store.upsertSlide({ path: join(dir, 'A.mrxs'), format: 'mirax', width: 4000, height: 2000, mppX: 0.25, mppY: 0.25, kind: 'slice-images' }).slide;
+  store.planSlices(slide.id, [{ x: 0, y: 0, width: 2000, height: 2000 }]);
+  const ids = store.commitSliceCells(store.listSlices(slide.id)[0]!.id, Array.from({ length: 10 }, (_, i) => ({
+    box: { x: 100 + 150 * i, y: 100, width: 60, height: 60 }, centre: { x: 130 + 150 * i, y: 130 },
+  }))).cells.map((c) => c!.id);
+  const [ann, ben] = [store.ensureAnnotator('Ann').id, store.ensureAnnotator('Ben').id];
+  // Ann and Ben agree on 8 of 10 cells: healthy 5, unhealthy 3; then Ann healthy / Ben unhealthy twice.
+  ids.forEach((id, i) => {
+    store.applyLabel(id, i < 7 ? 'healthy' : 'unhealthy', ann);
+    store.applyLabel(id, i < 5 ? 'healthy' : 'unhealthy', ben);
+  });
+  store.close();
+  const text = smearlab('agreement', '--db', dbPath, '--rounds', '200');
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /Ann/);
+  assert.match(text.stdout, /Ben/);
+  const json = smearlab('agreement', '--db', dbPath, '--rounds', '200', '--json');
+  const report = JSON.parse(json.stdout) as { pairs: Array<{ cells: number; observed: { estimate: number }; kappa: { estimate: number } }> };
+  assert.equal(report.pairs[0]?.cells, 10);
+  assert.equal(report.pairs[0]?.observed.estimate, 0.8);
+  // po 0.8; pe = 0.7*0.5 + 0.3*0.5 = 0.5; kappa 0.6
+  assert.ok(Math.abs((report.pairs[0]?.kappa.estimate ?? 0) - 0.6) < 1e-9);
+  const unknown = smearlab('agreement', '--db', dbPath, '--smears', 'Nope');
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /no slide with smear id "Nope"/);
+  const twice = smearlab('export', join(dir, 'out'), '--db', dbPath, '--labels', 'majority,consensus');
+  assert.equal(twice.code, 2);
+  assert.match(twice.stderr, /both choose the decision/);
+});
