@@ -9,6 +9,7 @@ import type { CellClassName } from '../domain/cell-class.ts';
 import type { CellEditInput, GalleryPage, GalleryQuery, SlideSummary } from '../store/types.ts';
 import type { AnnotatorRecord } from '../domain/annotator.ts';
 import type { ReaderRating } from '../domain/agreement.ts';
+import type { MergeReport, WorkRecords } from '../domain/work-package.ts';
 import type {
   AnnotatorRole, CellReadings, LabelView, ReadingSettings, SlideReading,
 } from '../domain/reading.ts';
@@ -66,6 +67,9 @@ export interface ApiStore {
   readerRatings(slideIds: readonly number[]): ReaderRating[];
   readerFinished(slideId: number, annotatorId: number): boolean;
   adjudicationStarted(slideId: number): boolean;
+  storeUid(): string;
+  collectWork(slideIds?: readonly number[]): WorkRecords;
+  mergeWork(records: WorkRecords): MergeReport;
   getJob(id: number): JobRecord;
   listJobs(options?: { slideId?: number; state?: JobState; kind?: JobKind; limit?: number }): JobRecord[];
   latestJob(slideId: number, kind?: JobKind): JobRecord | null;
@@ -131,6 +135,14 @@ export interface FileDialogs {
   chooseSlideFile(): Promise<string | null>;
 }
 
+/** Work package files (src-main/sync/): written safely, read and checked whole. */
+export interface WorkPackageFiles {
+  /** Writes the records; answers with the bytes written. Throws a message naming the file when it cannot. */
+  write(path: string, records: WorkRecords): Promise<number>;
+  /** Reads and checks a package; throws naming the file and what is wrong (damaged, not a package, newer). */
+  read(path: string): Promise<WorkRecords>;
+}
+
 /** The synthetic demo slide, kept in the user's data folder (src-main/demo/). */
 export interface DemoSlides {
   /** Writes the demo slide when missing (one write however many callers wait) and returns its path. */
@@ -172,6 +184,8 @@ export interface ApiContext {
   dialogs: FileDialogs | null;
   /** null where the shell has no data folder (an in-memory database). */
   demo: DemoSlides | null;
+  /** Work packages between workstations; absent or null where the shell has no files. */
+  workPackages?: WorkPackageFiles | null;
   /** Pixel work of cell edits; absent or null: edits go without measures and proposals are unsupported. */
   cellPixels?: CellEditPixels | null;
 }

@@ -22,7 +22,7 @@ import { ANNOTATOR_ROLES, CONSENSUS_RULES, QUORUM_MAX, type CellReadings, type S
 import type { OperationName } from './operation-names.ts';
 import type {
   AnnotatorRecord, CellDetail, CellProposal, CellView, EditResult, ExportStarted, GalleryPageView, ImportReport, IngestStarted, JobOutcome, JobView, LabelResult,
-  OpenSlideResult, SessionInfo, SlideDetail, SlideInfo, SlideListEntry, UndoRedoState, UndoResult, VerifyResult,
+  OpenSlideResult, SessionInfo, SlideDetail, SlideInfo, SlideListEntry, UndoRedoState, UndoResult, VerifyResult, WorkMerged, WorkPackWritten,
 } from './views.ts';
 
 /** Database row id: a positive safe integer (the name is for readers of the table). */
@@ -258,6 +258,15 @@ export const CONTRACT = {
     rounds: z.number().int().min(0).max(10_000).optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   }), "Inter-reader agreement over the slides' cells: Cohen's kappa per pair, Fleiss' kappa, per class, confusion matrices, bootstrap intervals"),
+
+  packWork: op<WorkPackWritten>()(z.strictObject({
+    /** The package file to write (".smearlab-work" is added when missing): a USB stick, a share, anywhere. */
+    file: hostPath,
+    /** Default: every slide. */
+    slideIds: z.array(id('slideId')).min(1).max(10_000).optional(),
+  }), "Writes a work package: the slides' references, cells and every label, flag and edit event, no pixels"),
+  mergeWork: op<WorkMerged>()(z.strictObject({ files: z.array(hostPath).min(1).max(100) }),
+    "Merges work packages from other workstations (a union of events: twice changes nothing); each file is checked whole first"),
 
   proposeCell: op<CellProposal | null>()(z.strictObject({ slideId: id('slideId'), point: pointSchema }),
     "The cell the pipeline's instance step finds around a clicked nucleus (box, kind, measures), or null; nothing is stored"),

@@ -22,6 +22,7 @@ export type ApiErrorCode =
   | 'unsupported' // this shell cannot do it (e.g. a file dialog in browser mode)
   | 'job-failed' // a job could not start or failed; the message says why (model missing, ...)
   | 'store-failed' // the database cannot be read or written
+  | 'file-failed' // a file the user named cannot be read or written (missing, full disk, a pulled stick)
   | 'internal'; // a bug: see the log
 
 export interface ApiError {
@@ -32,7 +33,7 @@ export interface ApiError {
 }
 
 export const API_ERROR_CODES: readonly ApiErrorCode[] = [
-  'bad-input', 'unknown-operation', 'not-found', 'conflict', 'blinded', 'slide-unavailable', 'unsupported', 'job-failed', 'store-failed', 'internal',
+  'bad-input', 'unknown-operation', 'not-found', 'conflict', 'blinded', 'slide-unavailable', 'unsupported', 'job-failed', 'store-failed', 'file-failed', 'internal',
 ];
 
 /** HTTP status for each code (the IPC adapter carries the code only). */
@@ -46,6 +47,7 @@ export const HTTP_STATUS_OF: Record<ApiErrorCode, number> = {
   unsupported: 501,
   'job-failed': 500,
   'store-failed': 500,
+  'file-failed': 500,
   internal: 500,
 };
 

@@ -37,6 +37,8 @@ export const OPERATION_NAMES = [
   'setReadingSettings',
   'cellReadings',
   'agreement',
+  'packWork',
+  'mergeWork',
   'startExport',
   'verifyExport',
   'importDataset',

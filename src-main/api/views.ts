@@ -12,6 +12,7 @@ import type { ClassCounts, LabelChange, LabelHistoryEntry, UndoRedoState } from 
 import type { DamageSummary, DamagedArea, SliceProgress, SliceRecord, SlideRecord } from '../domain/slide.ts';
 import type { Box } from '../domain/geometry.ts';
 import type { SlideReading } from '../domain/reading.ts';
+import type { MergeReport } from '../domain/work-package.ts';
 import type { ApiError } from './errors.ts';
 import type { ExportResult } from '../dataset/export-options.ts';
 import type { ImportReport } from '../dataset/import-report.ts';
@@ -210,3 +211,17 @@ export interface ExportStarted {
 
 /** What `verifyExport` found: an export is sound when ok is true. */
 export type VerifyResult = VerifyReport;
+
+/** A work package written (packWork). */
+export interface WorkPackWritten {
+  file: string;
+  bytes: number;
+  slides: number;
+  cells: number;
+  events: number;
+}
+
+/** What each merged package brought in (mergeWork), in the order given. */
+export interface WorkMerged {
+  reports: Array<MergeReport & { file: string }>;
+}

@@ -8,6 +8,7 @@ import { demoCommand } from './commands/demo.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { statsCommand } from './commands/stats.ts';
 import { agreementCommand } from './commands/agreement.ts';
+import { mergeCommand, packCommand } from './commands/work.ts';
 import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
 import { verifyCommand } from './commands/verify.ts';
@@ -18,6 +19,8 @@ export const COMMANDS: readonly CliCommand[] = [
   ingestCommand,
   statsCommand,
   agreementCommand,
+  packCommand,
+  mergeCommand,
   exportCommand,
   verifyCommand,
   importCommand,

@@ -7,6 +7,7 @@ import type { ApiContext, FileDialogs } from '../api/context.ts';
 import { invokeOperation } from '../api/dispatch.ts';
 import type { ApiResult } from '../api/dispatch.ts';
 import { createCountsCache } from '../api/counts-cache.ts';
+import { workPackageFiles } from './work-package-files.ts';
 import { createEventBus } from '../api/event-bus.ts';
 import type { EventBus } from '../api/event-bus.ts';
 import type { ShellMode } from '../api/views.ts';
@@ -101,6 +102,7 @@ export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
     dialogs: options.dialogs ?? null,
     demo: options.demoFolder ? { prepare: () => prepareDemoSlide(options.demoFolder as string) } : null,
     cellPixels: createCellEditPixels(scans, options.tiles.limiter),
+    workPackages: workPackageFiles,
   };
   return {
     context,

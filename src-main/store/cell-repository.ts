@@ -207,10 +207,10 @@ export function insertManualCell(ctx: StoreContext, slideId: number, row: Manual
   }
   const number = ctx.value('SELECT coalesce(max(number), 0) + 1 FROM cells WHERE slice_id = ?', slice.id) as number;
   const id = Number(ctx.sql(`INSERT INTO cells (slide_id, slice_id, slice_x, slice_y, number, box_x, box_y, box_w, box_h,
-      centre_x, centre_y, area, perimeter, kind, nucleus_x, nucleus_y, nucleus_area, nuclei, source, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'manual', ?)`)
+      centre_x, centre_y, area, perimeter, kind, nucleus_x, nucleus_y, nucleus_area, nuclei, source, created_at, uid)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'manual', ?, ?)`)
     .run(slideId, slice.id, slice.x, slice.y, number, row.box_x, row.box_y, row.box_w, row.box_h, row.centre_x, row.centre_y,
-      row.area, row.perimeter, row.kind, row.nucleus_x, row.nucleus_y, row.nucleus_area, row.nuclei, ctx.now()).lastInsertRowid);
+      row.area, row.perimeter, row.kind, row.nucleus_x, row.nucleus_y, row.nucleus_area, row.nuclei, ctx.now(), ctx.newUid()).lastInsertRowid);
   refreshCellCount(ctx, slice.id);
   return id;
 }

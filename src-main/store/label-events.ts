@@ -47,10 +47,10 @@ export interface NewLabelEvent {
 }
 
 export function appendLabelEvent(ctx: StoreContext, event: NewLabelEvent): LabelEventRow {
-  return ctx.sql(`INSERT INTO label_events (cell_id, kind, value, annotator_id, action, reverts_event_id, stack_below_id, created_at, role)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${EVENT_COLUMNS}`)
+  return ctx.sql(`INSERT INTO label_events (cell_id, kind, value, annotator_id, action, reverts_event_id, stack_below_id, created_at, role, uid)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${EVENT_COLUMNS}`)
     .get(event.cellId, event.kind, event.value, event.annotatorId, event.action,
-      event.revertsEventId ?? null, event.stackBelowId ?? null, ctx.now(), event.role ?? 'reader') as LabelEventRow;
+      event.revertsEventId ?? null, event.stackBelowId ?? null, ctx.now(), event.role ?? 'reader', ctx.newUid()) as LabelEventRow;
 }
 
 /** The role an annotator labels in now. */
@@ -75,7 +75,7 @@ export interface StackHeads { undoTop: number | null; redoTop: number | null }
  */
 export function stackHeads(ctx: StoreContext, annotatorId: number): StackHeads {
   const last = ctx.sql(`SELECT id, action, reverts_event_id AS reverts FROM label_events
-    WHERE annotator_id = ? AND ${STACK_ACTIONS_SQL} ORDER BY id DESC LIMIT 1`).get(annotatorId) as
+    WHERE annotator_id = ? AND ${STACK_ACTIONS_SQL} AND merged_at IS NULL ORDER BY id DESC LIMIT 1`).get(annotatorId) as
     { id: number; action: 'do' | 'undo' | 'redo'; reverts: number | null } | undefined;
   if (!last) return { undoTop: null, redoTop: null };
   if (last.action === 'do') return { undoTop: last.id, redoTop: null };

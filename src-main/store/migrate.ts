@@ -8,6 +8,7 @@ import { CELL_INSTANCES_SCHEMA } from './migrations/002-cell-instances.ts';
 import { DAMAGED_REGIONS_SCHEMA } from './migrations/003-damaged-regions.ts';
 import { migrateCellEdits } from './migrations/004-cell-edits.ts';
 import { migrateReaders } from './migrations/005-readers.ts';
+import { migrateStableIds } from './migrations/006-stable-ids.ts';
 import { StoreError } from './store-error.ts';
 
 export interface Migration {
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'damaged regions of a scan', up: DAMAGED_REGIONS_SCHEMA },
   { version: 4, name: 'cell edits on the undo stack, retired cells', up: migrateCellEdits },
   { version: 5, name: 'several readers: per-reader labels, adjudication, consensus', up: migrateReaders },
+  { version: 6, name: 'stable identities for work packages', up: migrateStableIds },
 ];
 
 /** Marks the file as Smearlab's ("SmLb") so a foreign SQLite file is recognised. */

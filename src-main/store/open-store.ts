@@ -16,6 +16,7 @@ import { createLabelRepository, type LabelRepository } from './label-repository.
 import { MIGRATIONS, migrateDatabase, type Migration } from './migrate.ts';
 import { createReaderPositionRepository, type ReaderPositionRepository } from './reader-position-repository.ts';
 import { createReadingRepository, type ReadingRepository } from './reading-repository.ts';
+import { createWorkRepository, type WorkRepository } from './work-repository.ts';
 import { createSliceRepository, type SliceRepository } from './slice-repository.ts';
 import { createSlideRepository, type SlideRepository } from './slide-repository.ts';
 import { createStoreContext } from './store-context.ts';
@@ -38,7 +39,7 @@ export interface StoreOptions {
 
 export interface Store
   extends AnnotatorRepository, SlideRepository, SliceRepository, CellRepository, LabelRepository, JobRepository, SummaryRepository,
-    DamageRepository, ReaderPositionRepository, CellEditRepository, ReadingRepository {
+    DamageRepository, ReaderPositionRepository, CellEditRepository, ReadingRepository, WorkRepository {
   /** The database file, or ':memory:'. */
   readonly path: string;
   readonly schemaVersion: number;
@@ -95,6 +96,7 @@ export function openStore(path: string = defaultDatabasePath(), options: StoreOp
     ...createCellEditRepository(ctx),
     ...createReaderPositionRepository(ctx),
     ...createReadingRepository(ctx),
+    ...createWorkRepository(ctx),
   };
   const store: Store = {
     ...repositories,

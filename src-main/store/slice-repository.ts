@@ -12,6 +12,7 @@ import { intersectBoxes, type Box } from '../domain/geometry.ts';
 import { CELL_KINDS, CELL_SOURCES } from '../domain/cell.ts';
 import { LIVE_CELL_COUNT } from './cell-rows.ts';
 import { appendLabelEvent } from './label-events.ts';
+import { autoCellUidOf, randomUid } from './stable-ids.ts';
 import type { StoreContext } from './store-context.ts';
 import { StoreError, invalid, notFound } from './store-error.ts';
 import type { CommitOptions, CommitSliceResult, NewCell, PlanSlicesResult, PlannedSlice, ResetSlideResult } from './types.ts';
@@ -125,10 +126,12 @@ export function createSliceRepository(ctx: StoreContext): SliceRepository {
         for (const n of used) nextNumber = Math.max(nextNumber, n + 1);
         const insert = ctx.sql(`INSERT INTO cells (slide_id, slice_id, slice_x, slice_y, number, box_x, box_y, box_w, box_h,
             centre_x, centre_y, area, perimeter, roundness, solidity, eccentricity, crop_path, source, model, created_at,
-            kind, nucleus_x, nucleus_y, nucleus_area, nuclei)
+            kind, nucleus_x, nucleus_y, nucleus_area, nuclei, uid)
           VALUES (@slideId, @sliceId, @sliceX, @sliceY, @number, @box_x, @box_y, @box_w, @box_h, @centre_x, @centre_y,
             @area, @perimeter, @roundness, @solidity, @eccentricity, @crop_path, @source, @model, @createdAt,
-            @kind, @nucleus_x, @nucleus_y, @nucleus_area, @nuclei)`);
+            @kind, @nucleus_x, @nucleus_y, @nucleus_area, @nuclei, @uid)`);
+        const slideUid = ctx.value('SELECT uid FROM slides WHERE id = ?', slice.slideId) as string;
+        const uidTaken = ctx.sql('SELECT 1 FROM cells WHERE uid = ?');
         const now = ctx.now();
         const out: CommitSliceResult['cells'] = [];
         for (const r of rows) {
@@ -139,8 +142,11 @@ export function createSliceRepository(ctx: StoreContext): SliceRepository {
           }
           const number = r.number ?? nextNumber++;
           const { label, flagged, ...columns } = r;
+          // The pipeline's cells are named by what found them and where, so a second ingest of the scan finds the same ids.
+          const derived = r.source === 'auto' ? autoCellUidOf(slideUid, r.model, box, r.kind) : null;
+          const uid = derived !== null && !uidTaken.get(derived) ? derived : randomUid();
           const id = Number(insert.run({
-            ...columns, number, slideId: slice.slideId, sliceId, sliceX: slice.x, sliceY: slice.y, createdAt: now,
+            ...columns, number, slideId: slice.slideId, sliceId, sliceX: slice.x, sliceY: slice.y, createdAt: now, uid,
           }).lastInsertRowid);
           const annotatorId = options.annotatorId as number;
           if (label !== undefined && label !== null) appendLabelEvent(ctx, { cellId: id, kind: 'label', value: label, annotatorId, action: 'import' });

@@ -2,6 +2,7 @@
 // again by path; OpenSlide's quickhash tells whether the file changed since.
 
 import { basename, extname, resolve } from 'node:path';
+import { randomUid, slideUidOf } from './stable-ids.ts';
 import type { StoreContext } from './store-context.ts';
 import { StoreError, invalid, notFound } from './store-error.ts';
 import type { NewSlide, UpsertSlideResult } from './types.ts';
@@ -75,9 +76,11 @@ export function createSlideRepository(ctx: StoreContext): SlideRepository {
         if (!existing) {
           const smearId = input.smearId === undefined ? checkSmearId(smearIdFromPath(slide.path)) : checkSmearId(input.smearId);
           claimSmearId(smearId, null);
-          const row = ctx.sql(`INSERT INTO slides (path, format, quickhash, width, height, mpp_x, mpp_y, smear_id, fov_mask_path, kind, created_at)
-            VALUES (@path, @format, @quickhash, @width, @height, @mppX, @mppY, @smearId, @fovMaskPath, @kind, @createdAt)
-            RETURNING ${SLIDE_COLUMNS}`).get({ ...slide, smearId, createdAt: ctx.now() }) as SlideRecord;
+          // The same scan and smear id give the same id on every workstation (work packages merge by it).
+          const uid = slide.quickhash ? slideUidOf(slide.quickhash, smearId) : randomUid();
+          const row = ctx.sql(`INSERT INTO slides (path, format, quickhash, width, height, mpp_x, mpp_y, smear_id, fov_mask_path, kind, created_at, uid)
+            VALUES (@path, @format, @quickhash, @width, @height, @mppX, @mppY, @smearId, @fovMaskPath, @kind, @createdAt, @uid)
+            RETURNING ${SLIDE_COLUMNS}`).get({ ...slide, smearId, createdAt: ctx.now(), uid }) as SlideRecord;
           return { slide: row, created: true, updated: false };
         }
         const hashDiffers = slide.quickhash !== null && existing.quickhash !== null && slide.quickhash !== existing.quickhash;

@@ -2,6 +2,7 @@
 // statements (preparing is the costly step of a small query), and the clock.
 
 import type { Database, Statement } from 'better-sqlite3';
+import { createUidSource } from './stable-ids.ts';
 
 export interface StoreContext {
   readonly db: Database;
@@ -16,6 +17,8 @@ export interface StoreContext {
   value(source: string, ...params: unknown[]): unknown;
   /** Runs fn in one IMMEDIATE transaction (a savepoint when already inside one). */
   write<T>(fn: () => T): T;
+  /** A new event id (UUIDv7), larger than every one this connection made before (stable-ids.ts). */
+  newUid(): string;
 }
 
 export function createStoreContext(db: Database, path: string, now: () => number): StoreContext {
@@ -41,5 +44,6 @@ export function createStoreContext(db: Database, path: string, now: () => number
     write(fn) {
       return db.transaction(fn).immediate();
     },
+    newUid: createUidSource(now),
   };
 }

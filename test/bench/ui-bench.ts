@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { cpus } from 'node:os';
 import type { Page } from 'playwright-core';
 import Database from 'better-sqlite3';
+import { v7 as uuidv7 } from 'uuid';
 import { ensureFixtureSlide } from '../fixtures/fixture-slides.ts';
 import { startBrowserMode } from '../../src-main/server/browser-mode.ts';
 import { openStore } from '../../src-main/store/index.ts';
@@ -48,11 +49,11 @@ function seedOtherReaders(dbPath: string, slideId: number, readers: number): num
   store.close();
   const db = new Database(dbPath);
   try {
-    const insert = db.prepare(`INSERT INTO label_events (cell_id, kind, value, annotator_id, action, created_at, role)
-      VALUES (?, 'label', ?, ?, 'import', ?, 'reader')`);
+    const insert = db.prepare(`INSERT INTO label_events (cell_id, kind, value, annotator_id, action, created_at, role, uid)
+      VALUES (?, 'label', ?, ?, 'import', ?, 'reader', ?)`);
     const classes = ['healthy', 'rubbish', 'unhealthy', 'bothcells'];
     db.transaction(() => {
-      for (const [r, annotatorId] of names.entries()) for (const [i, id] of ids.entries()) insert.run(id, classes[(i * (r + 1)) % 4], annotatorId, Date.now());
+      for (const [r, annotatorId] of names.entries()) for (const [i, id] of ids.entries()) insert.run(id, classes[(i * (r + 1)) % 4], annotatorId, Date.now(), uuidv7());
     })();
     return ids.length * readers;
   } finally {

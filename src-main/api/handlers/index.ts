@@ -11,6 +11,7 @@ import { sessionHandlers } from './session.ts';
 import { datasetHandlers } from './datasets.ts';
 import { editHandlers } from './edits.ts';
 import { readingHandlers } from './reading.ts';
+import { workHandlers } from './work.ts';
 
 export type { Handler, Handlers } from './handler.ts';
 
@@ -24,4 +25,5 @@ export const HANDLERS: Handlers = {
   ...datasetHandlers,
   ...editHandlers,
   ...readingHandlers,
+  ...workHandlers,
 };

@@ -113,6 +113,8 @@ const SPECIFIC: Record<OperationName, MalformedCase[]> = {
     { input: { slideIds: [1], rounds: -1 }, names: 'rounds' },
     { input: { seed: 0.5 }, names: 'seed' },
   ],
+  packWork: [{ input: {}, names: 'file' }, { input: { file: 'relative.smearlab-work' }, names: 'file' }, { input: { file: '/x', slideIds: [] }, names: 'slideIds' }],
+  mergeWork: [{ input: { files: [] }, names: 'files' }, { input: { files: ['rel'] }, names: 'files' }],
   proposeCell: [
     { input: { slideId: 1 }, names: 'point' },
     { input: { slideId: 1, point: { x: -1, y: 5 } }, names: 'point.x' },

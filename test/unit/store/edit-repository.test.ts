@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { MIGRATIONS, StoreError, latestSchemaVersion, openStore, type Store } from '../../../src-main/store/index.ts';
+import { StoreError, latestSchemaVersion, openStore, type Store } from '../../../src-main/store/index.ts';
 import { isEditChange, type LabelChange } from '../../../src-main/domain/label.ts';
 import type { CellEditChange } from '../../../src-main/domain/cell-edit.ts';
-import { makeTempDir, openTempStore, seedSlide, steppingClock, type TempStore } from './store-fixture.ts';
+import { makeTempDir, oldSchemaSlide, openTempStore, seedSlide, steppingClock, type TempStore } from './store-fixture.ts';
 
 const box = (x: number, y: number, width = 200, height = 200) => ({ x, y, width, height });
 
@@ -154,11 +154,8 @@ describe('schema 4 upgrade', () => {
     const temp = makeTempDir();
     try {
       const path = join(temp.dir, 'v3.db');
-      const v3 = openStore(path, { migrations: MIGRATIONS.slice(0, 3) });
-      const slide = v3.upsertSlide({ path: '/s.mrxs', format: 'mirax', quickhash: null, width: 4000, height: 2000, mppX: 0.25, mppY: 0.25 }).slide;
-      v3.planSlices(slide.id, [{ x: 0, y: 0, width: 2000, height: 2000, tissueFraction: 1 }]);
-      const sliceId = v3.listSlices(slide.id)[0]!.id;
-      v3.close();
+      const { slideId, sliceId } = oldSchemaSlide(path, 3);
+      const slide = { id: slideId };
       // Schema 3's own rows, written as its repositories did: an annotator, two cells, a label, a relabel, an undo, an import.
       const raw = new Database(path);
       const anna = Number(raw.prepare("INSERT INTO annotators (name, created_at) VALUES ('Anna', 1)").run().lastInsertRowid);

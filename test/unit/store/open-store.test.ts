@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, StoreError, latestSchemaVersion, openStore, type Migration } from '../../../src-main/store/index.ts';
 import { APPLICATION_ID } from '../../../src-main/store/migrate.ts';
-import { makeTempDir } from './store-fixture.ts';
+import { makeTempDir, oldSchemaSlide } from './store-fixture.ts';
 
 function withDir(fn: (dir: string) => void): void {
   const temp = makeTempDir();
@@ -38,7 +38,7 @@ describe('openStore', () => {
       store.close();
       const raw = new Database(path, { readonly: true });
       const tables = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-      assert.deepEqual(tables, ['annotators', 'cell_state', 'cells', 'damaged_regions', 'edit_cells', 'jobs', 'label_events', 'reader_state', 'slices', 'slides', 'sqlite_sequence']);
+      assert.deepEqual(tables, ['annotators', 'cell_state', 'cells', 'damaged_regions', 'edit_cells', 'jobs', 'label_events', 'reader_state', 'slices', 'slides', 'sqlite_sequence', 'store_identity']);
       assert.equal(raw.pragma('user_version', { simple: true }), MIGRATIONS.length);
       assert.equal(raw.pragma('application_id', { simple: true }), APPLICATION_ID);
       assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal', 'WAL is a property of the file');
@@ -156,11 +156,8 @@ describe('openStore', () => {
   it('schema 2 upgrades a first-release database: its cells become single cells without nucleus measures', () => {
     withDir((dir) => {
       const path = join(dir, 'v1.db');
-      const v1 = openStore(path, { migrations: MIGRATIONS.slice(0, 1) });
-      const slide = v1.upsertSlide({ path: '/s.mrxs', format: 'mirax', quickhash: null, width: 4000, height: 4000, mppX: 0.25, mppY: 0.25 }).slide;
-      v1.planSlices(slide.id, [{ x: 0, y: 0, width: 2000, height: 2000, tissueFraction: 1 }]);
-      const sliceId = v1.listSlices(slide.id)[0]!.id;
-      v1.close();
+      const { slideId, sliceId } = oldSchemaSlide(path, 1, 4000);
+      const slide = { id: slideId };
       // The first release's own INSERT (the v1 repository no longer exists to call).
       const raw = new Database(path);
       raw.prepare(`INSERT INTO cells (slide_id, slice_id, slice_x, slice_y, number, box_x, box_y, box_w, box_h, centre_x, centre_y,
@@ -181,9 +178,7 @@ describe('openStore', () => {
   it('schema 3 adds damaged regions to an older database: its slides start with none', () => {
     withDir((dir) => {
       const path = join(dir, 'v2.db');
-      const v2 = openStore(path, { migrations: MIGRATIONS.slice(0, 2) });
-      const slide = v2.upsertSlide({ path: '/s.mrxs', format: 'mirax', quickhash: null, width: 4000, height: 4000 }).slide;
-      v2.close();
+      const slide = { id: oldSchemaSlide(path, 2, 4000).slideId };
       const v3 = openStore(path, { migrations: MIGRATIONS.slice(0, 3) });
       try {
         assert.equal(v3.schemaVersion, 3);

@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { MIGRATIONS, openStore } from '../../../src-main/store/index.ts';
+import { openStore } from '../../../src-main/store/index.ts';
 import type { LabelView } from '../../../src-main/domain/reading.ts';
-import { makeTempDir, openTempStore, seedSlide, steppingClock, type TempStore } from './store-fixture.ts';
+import { makeTempDir, oldSchemaSlide, openTempStore, seedSlide, steppingClock, type TempStore } from './store-fixture.ts';
 
 let t: TempStore;
 let slideId: number;
@@ -151,11 +151,8 @@ describe('schema 5 upgrade', () => {
     const temp = makeTempDir();
     try {
       const path = join(temp.dir, 'v4.db');
-      const v4 = openStore(path, { migrations: MIGRATIONS.slice(0, 4) });
-      const slide = v4.upsertSlide({ path: '/s.mrxs', format: 'mirax', width: 4000, height: 2000, mppX: 0.25, mppY: 0.25 }).slide;
-      v4.planSlices(slide.id, [{ x: 0, y: 0, width: 2000, height: 2000, tissueFraction: 1 }]);
-      const sliceId = v4.listSlices(slide.id)[0]!.id;
-      v4.close();
+      const { slideId, sliceId } = oldSchemaSlide(path, 4);
+      const slide = { id: slideId };
       const raw = new Database(path);
       raw.exec(`
         INSERT INTO annotators (name, created_at) VALUES ('Anna', 1), ('Bob', 2);

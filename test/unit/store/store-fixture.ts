@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRng } from '../../../src-main/domain/random.ts';
-import { openStore, type Store, type StoreOptions } from '../../../src-main/store/index.ts';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, openStore, type Store, type StoreOptions } from '../../../src-main/store/index.ts';
 import type { NewCell } from '../../../src-main/store/types.ts';
 import type { SlideRecord } from '../../../src-main/domain/slide.ts';
 
@@ -95,4 +96,22 @@ export function seedSlide(store: Store, options: { name?: string; cols: number; 
     sliceIds.push(slice.id);
   }
   return { slide, sliceIds };
+}
+
+/**
+ * A database at an older schema version with one slide (4000 x height) and one 2000 px slice,
+ * written with raw SQL as that version's repositories did (today's repositories need today's schema).
+ */
+export function oldSchemaSlide(path: string, version: number, height = 2000): { slideId: number; sliceId: number } {
+  openStore(path, { migrations: MIGRATIONS.slice(0, version) }).close();
+  const raw = new Database(path);
+  try {
+    const slideId = Number(raw.prepare(`INSERT INTO slides (path, format, quickhash, width, height, mpp_x, mpp_y, smear_id, created_at)
+      VALUES ('/s.mrxs', 'mirax', NULL, 4000, ?, 0.25, 0.25, 's', 1)`).run(height).lastInsertRowid);
+    const sliceId = Number(raw.prepare(`INSERT INTO slices (slide_id, x, y, width, height, tissue_fraction, updated_at)
+      VALUES (?, 0, 0, 2000, 2000, 1, 1)`).run(slideId).lastInsertRowid);
+    return { slideId, sliceId };
+  } finally {
+    raw.close();
+  }
 }
