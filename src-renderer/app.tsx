@@ -52,7 +52,7 @@ export function App({ api }: { api: SmearlabApi }) {
   if (!annotator) return <AnnotatorGate api={api} onChosen={setAnnotator} />;
   if (slideId === null) {
     return (
-      <LibraryPane api={api} session={session} annotatorName={annotator.name} onOpen={open}
+      <LibraryPane api={api} session={session} annotator={annotator} onOpen={open}
         onSwitchAnnotator={() => setAnnotator(null)} pickRequest={pickRequest} exportRequest={exportRequest} />
     );
   }

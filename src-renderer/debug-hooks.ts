@@ -5,6 +5,7 @@
 // so production bundles drop this module.
 
 import type OpenSeadragon from 'openseadragon';
+import { CELL_CLASSES } from '../src-main/domain/cell-class.ts';
 import type { CellOverlay, OverlayFrameStats } from './viewer/cell-overlay.ts';
 import type { WorkspaceController } from './model/workspace-controller.ts';
 
@@ -13,6 +14,8 @@ export interface SmearlabDebug {
   /** The cell's box in CSS px relative to the overlay canvas, or null when off the slide. */
   cellScreenBox(cellId: number): { x: number; y: number; width: number; height: number } | null;
   focusedCellId(): number | null;
+  /** The class the overlay draws for the cell (this session's view: a reader's own label, else the decision); null when unlabelled or unknown. */
+  cellLabel(cellId: number): string | null;
   overlayFrame(): OverlayFrameStats;
   /** The canvas the overlay draws on (OpenSeadragon's, tiles underneath). */
   overlayCanvas(): HTMLCanvasElement;
@@ -50,6 +53,10 @@ export function exposeDebug(parts: { viewer: OpenSeadragon.Viewer; overlay: Cell
     focusedCellId() {
       const f = controller.state.get().focused;
       return f === null ? null : cells.ids[f]!;
+    },
+    cellLabel(cellId) {
+      const index = cells.indexOf(cellId);
+      return index === undefined ? null : CELL_CLASSES[cells.labels[index]!]?.name ?? null;
     },
     overlayFrame: () => overlay.lastFrame,
     overlayCanvas: () => overlay.canvas,

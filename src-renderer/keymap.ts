@@ -4,11 +4,13 @@
 // APACC classes (digit = APACC id + 1, plus a letter).
 
 import { CELL_CLASSES, type CellClassName } from '../src-main/domain/cell-class.ts';
+import type { CellQueue } from '../src-main/domain/cell.ts';
 
 export type KeyAction =
   | { type: 'label'; label: CellClassName }
   | { type: 'next' }
   | { type: 'previous' }
+  | { type: 'queue'; queue: CellQueue; direction: 'next' | 'previous' }
   | { type: 'move'; dx: -1 | 0 | 1; dy: -1 | 0 | 1 }
   | { type: 'zoom-to-focused' }
   | { type: 'flag' }
@@ -39,7 +41,7 @@ export interface KeyBinding {
   action: KeyAction;
   /** What the help overlay says. */
   description: string;
-  group: 'Label' | 'Move' | 'View' | 'Edit';
+  group: 'Label' | 'Move' | 'Adjudicate' | 'View' | 'Edit';
   /** Held-key repeats are ignored: one press, one label. */
   noRepeat?: boolean;
   /** Only in edit mode (E), where it comes before the other bindings of its key. */
@@ -82,6 +84,20 @@ export const KEYMAP: readonly KeyBinding[] = Object.freeze([
   { chords: [{ key: 'ArrowUp' }], action: { type: 'move', dx: 0, dy: -1 }, description: 'Nearest cell above', group: 'Move' },
   { chords: [{ key: 'ArrowDown' }], action: { type: 'move', dx: 0, dy: 1 }, description: 'Nearest cell below', group: 'Move' },
   { chords: [{ key: 'Escape' }], action: { type: 'clear-focus' }, description: 'Clear focus (or close this help)', group: 'Move' },
+  // The adjudicator's queues live on the server (they depend on every reader's labels): each press asks it.
+  {
+    chords: [{ key: 'q' }], action: { type: 'queue', queue: 'disagreements', direction: 'next' },
+    description: 'Next open disagreement (readers differ, or someone flagged); there a label key decides and goes on to the next',
+    group: 'Adjudicate',
+  },
+  {
+    chords: [{ key: 'q', shift: true }], action: { type: 'queue', queue: 'disagreements', direction: 'previous' },
+    description: 'Previous open disagreement', group: 'Adjudicate',
+  },
+  {
+    chords: [{ key: 'w' }], action: { type: 'queue', queue: 'second-assessment', direction: 'next' },
+    description: 'Next flagged cell waiting for a second assessment', group: 'Adjudicate',
+  },
   { chords: [{ key: 'Enter' }, { key: 'z' }], action: { type: 'zoom-to-focused' }, description: 'Zoom to the focused cell', group: 'View' },
   { chords: [{ key: '0' }, { key: 'Home' }], action: { type: 'zoom-home' }, description: 'Whole slide', group: 'View' },
   { chords: [{ key: 'g' }], action: { type: 'toggle-gallery' }, description: 'Switch viewer / gallery', group: 'View' },

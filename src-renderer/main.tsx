@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { connectApi } from './api/smearlab-api.ts';
 import { App } from './app.tsx';
 import './styles/app.css';
+import './styles/agreement.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -22,3 +22,9 @@ export function errorText(error: unknown): string {
   if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return error.message;
   return String(error);
 }
+
+/** The ApiError code of a failed call ('blinded', 'not-found', ...), or null for anything else. */
+export function errorCode(error: unknown): string | null {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
+  return null;
+}

@@ -1,9 +1,13 @@
-// Who is labelling: chosen when the app starts. Local names, no passwords;
-// pick a known one or type a new one. Every label event records this name.
+// Who is labelling: chosen when the app starts (and again from the library's
+// "Switch annotator", no reload). Local names, no passwords; pick a known one
+// or type a new one. Every label event records this name. The role goes with
+// the name: a reader labels, an adjudicator decides disputed cells. Left
+// unpicked, a known name keeps its role and a new one reads.
 
 import { useEffect, useState } from 'react';
 import type { SmearlabApi } from '../../src-main/api/client-types.ts';
 import type { AnnotatorRecord } from '../../src-main/api/views.ts';
+import { ANNOTATOR_ROLES, type AnnotatorRole } from '../../src-main/domain/reading.ts';
 import { errorText } from '../api/smearlab-api.ts';
 
 const LAST_NAME_KEY = 'smearlab.lastAnnotator';
@@ -13,6 +17,7 @@ export function AnnotatorGate({ api, onChosen }: { api: SmearlabApi; onChosen: (
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [role, setRole] = useState<AnnotatorRole | null>(null);
   const last = readLastName();
 
   useEffect(() => {
@@ -22,7 +27,7 @@ export function AnnotatorGate({ api, onChosen }: { api: SmearlabApi; onChosen: (
   const choose = (chosen: string) => {
     setBusy(true);
     setError(null);
-    api.chooseAnnotator({ name: chosen }).then((annotator) => {
+    api.chooseAnnotator({ name: chosen, ...(role === null ? {} : { role }) }).then((annotator) => {
       writeLastName(annotator.name);
       onChosen(annotator);
     }, (e: unknown) => {
@@ -43,12 +48,22 @@ export function AnnotatorGate({ api, onChosen }: { api: SmearlabApi; onChosen: (
       >
         <h1>Smearlab</h1>
         <p className="muted">Who is labelling? Every label is recorded with this name and the time.</p>
+        <fieldset className="role-choice" data-testid="annotator-role">
+          <legend>Role {role === null && <span className="muted small">(unchanged; a new name reads)</span>}</legend>
+          {ANNOTATOR_ROLES.map((r) => (
+            <label key={r} className="check">
+              <input type="radio" name="role" value={r} checked={role === r} onChange={() => setRole(r)} data-testid={`annotator-role-${r}`} />
+              {r} <span className="muted small">{ROLE_HINTS[r]}</span>
+            </label>
+          ))}
+        </fieldset>
         {known && known.length > 0 && (
           <div className="gate-list">
             {known.map((a) => (
               <button key={a.id} type="button" className={a.name === last ? 'btn primary' : 'btn'} disabled={busy}
-                onClick={() => choose(a.name)} data-annotator={a.name}>
-                {a.name}
+                onClick={() => choose(a.name)} data-annotator={a.name} data-role={a.role}
+                title={role !== null && role !== a.role ? `${a.name} becomes ${ROLE_WORDS[role]}` : undefined}>
+                {a.name} <span className="role-tag">{role ?? a.role}</span>
               </button>
             ))}
           </div>
@@ -64,6 +79,12 @@ export function AnnotatorGate({ api, onChosen }: { api: SmearlabApi; onChosen: (
     </div>
   );
 }
+
+const ROLE_WORDS: Record<AnnotatorRole, string> = { reader: 'a reader', adjudicator: 'an adjudicator' };
+const ROLE_HINTS: Record<AnnotatorRole, string> = {
+  reader: 'labels cells; own labels, own counters',
+  adjudicator: 'decides the cells readers disagree on',
+};
 
 function readLastName(): string | null {
   try {

@@ -2,13 +2,18 @@
 // labelled / total and its ingest job's live progress (job-progress events);
 // and where to start an ingest: a path field (browser mode) or the system
 // file picker (Electron, openSlideFile); and the dataset export dialog.
+// Several readers: each card says where the reading stands (in words), marks
+// a blind slide, holds the slide's reading settings and opens its agreement.
 
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { SmearlabApi } from '../../src-main/api/client-types.ts';
-import type { IngestStarted, JobView, SessionInfo, SlideListEntry } from '../../src-main/api/views.ts';
+import type { AnnotatorRecord, IngestStarted, JobView, SessionInfo, SlideListEntry } from '../../src-main/api/views.ts';
 import { CELL_CLASSES } from '../../src-main/domain/cell-class.ts';
+import { CONSENSUS_RULES, QUORUM_MAX, type ReadingSettings } from '../../src-main/domain/reading.ts';
 import { hostPathProblem } from '../../src-main/domain/host-path.ts';
 import { errorText } from '../api/smearlab-api.ts';
+import { AgreementDialog } from '../agreement/agreement-dialog.tsx';
+import { BLIND_STATUS_TEXT, readingStatusKey, readingStatusText } from '../model/reading-text.ts';
 import { DemoSlideButton } from './demo-slide-button.tsx';
 import { ExportDialog } from './export-dialog.tsx';
 
@@ -17,7 +22,7 @@ const REFRESH_DEBOUNCE_MS = 250;
 export function LibraryPane(props: {
   api: SmearlabApi;
   session: SessionInfo;
-  annotatorName: string;
+  annotator: AnnotatorRecord;
   onOpen: (slideId: number) => void;
   onSwitchAnnotator: () => void;
   /** Bumped by the Electron menu's Open / Ingest command. */
@@ -33,6 +38,7 @@ export function LibraryPane(props: {
   const [mpp, setMpp] = useState('');
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const [exporting, setExporting] = useState(false);
+  const [agreementOf, setAgreementOf] = useState<SlideListEntry | null>(null);
 
   const refresh = useCallback(() => {
     api.listSlides().then(setSlides, (e: unknown) => setMessage({ text: errorText(e), error: true }));
@@ -105,8 +111,10 @@ export function LibraryPane(props: {
         <button type="button" className="btn" onClick={() => setExporting(true)} disabled={!slides?.length} data-testid="export-open">
           Export dataset…
         </button>
-        <span className="annotator">{props.annotatorName}</span>
-        <button type="button" className="btn ghost" onClick={props.onSwitchAnnotator}>Switch annotator</button>
+        <span className="annotator" data-testid="annotator-current" data-role={props.annotator.role}>
+          {props.annotator.name} · {props.annotator.role}
+        </span>
+        <button type="button" className="btn ghost" onClick={props.onSwitchAnnotator} data-testid="annotator-switch">Switch annotator</button>
       </header>
       <section className="ingest-bar">
         {session.canPickFiles ? (
@@ -139,17 +147,24 @@ export function LibraryPane(props: {
       {slides === null && <p className="muted pad">Loading…</p>}
       {slides?.length === 0 && <p className="muted pad">No slides yet: ingest one above, or try the demo slide.</p>}
       {exporting && slides && <ExportDialog api={api} slides={slides} onClose={() => setExporting(false)} />}
+      {agreementOf && (
+        <AgreementDialog api={api} slideIds={[agreementOf.id]} title={agreementOf.smearId} onClose={() => setAgreementOf(null)} />
+      )}
       <div className="slide-grid">
         {slides?.map((slide) => (
           <SlideCard key={slide.id} slide={slide} job={jobs.get(slide.id) ?? slide.latestJob} onOpen={() => onOpen(slide.id)}
-            onCancel={(jobId) => { void api.cancelJob({ jobId }).catch((e: unknown) => setMessage({ text: errorText(e), error: true })); }} />
+            onCancel={(jobId) => { void api.cancelJob({ jobId }).catch((e: unknown) => setMessage({ text: errorText(e), error: true })); }}>
+            <ReadingLine api={api} slide={slide} onChanged={refresh} onAgreement={() => setAgreementOf(slide)} />
+          </SlideCard>
         ))}
       </div>
     </div>
   );
 }
 
-function SlideCard({ slide, job, onOpen, onCancel }: { slide: SlideListEntry; job: JobView | null; onOpen: () => void; onCancel: (jobId: number) => void }) {
+function SlideCard({ slide, job, onOpen, onCancel, children }: {
+  slide: SlideListEntry; job: JobView | null; onOpen: () => void; onCancel: (jobId: number) => void; children?: ReactNode;
+}) {
   const [thumbFailed, setThumbFailed] = useState(false);
   const c = slide.counts;
   const running = job && (job.state === 'running' || job.state === 'queued');
@@ -185,9 +200,85 @@ function SlideCard({ slide, job, onOpen, onCancel }: { slide: SlideListEntry; jo
           </span>
         </span>
       </button>
+      {children}
       {job && <JobLine job={job} onCancel={onCancel} running={Boolean(running)} />}
     </article>
   );
+}
+
+/**
+ * Where the slide's reading stands (words first: the badge's colour only
+ * repeats them), blind or not, its reading settings and its agreement. The
+ * settings apply at once; a refusal (a reader the slide is blind to) is shown
+ * as the API words it.
+ */
+function ReadingLine({ api, slide, onChanged, onAgreement }: {
+  api: SmearlabApi; slide: SlideListEntry; onChanged: () => void; onAgreement: () => void;
+}) {
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  // What was just asked for, shown until the library's next answer (or a refusal) says what is stored.
+  const [pending, setPending] = useState<Partial<ReadingSettings>>({});
+  useEffect(() => setPending({}), [slide]);
+  const reading = slide.reading;
+  const stored = reading?.settings;
+  const settings = stored ? { ...stored, ...pending } : undefined;
+  const apply = (patch: Partial<ReadingSettings>) => {
+    setBusy(true);
+    setProblem(null);
+    setPending((p) => ({ ...p, ...patch }));
+    api.setReadingSettings({ slideId: slide.id, ...patch }).then(
+      () => { setBusy(false); onChanged(); },
+      (e: unknown) => { setBusy(false); setPending({}); setProblem(errorText(e)); },
+    );
+  };
+  const status = readingStatusKey(reading);
+  return (
+    <div className="reading-line" data-testid="reading-line">
+      <div className="reading-summary">
+        <span className={`reading-badge reading-${status}`} data-testid="reading-status" data-status={status}
+          title={reading ? readingTitle(slide) : "Read blind: other readers' progress is hidden until you have labelled every cell"}>
+          {reading ? readingStatusText(reading) : BLIND_STATUS_TEXT}
+        </span>
+        {slide.blind && <span className="blind-marker" data-testid="blind-marker" title="Readers see only their own labels until they finish">blind</span>}
+        <div className="spacer" />
+        <button type="button" className="btn small" onClick={onAgreement} data-testid="agreement-open">Agreement</button>
+      </div>
+      <details className="reading-settings" data-testid="reading-settings">
+        <summary>Reading settings</summary>
+        <div className="reading-settings-body">
+          <label className="check" title="Readers see only their own labels until they have labelled every cell or an adjudicator has started deciding">
+            <input type="checkbox" checked={settings?.blind ?? pending.blind ?? slide.blind} disabled={busy}
+              onChange={(e) => apply({ blind: e.target.checked })} data-testid="setting-blind" />
+            blind reading
+          </label>
+          <label className="field inline" title="Readers who must have labelled a cell before their labels decide it">
+            <span>quorum</span>
+            <select value={settings?.quorum ?? ''} disabled={busy} onChange={(e) => apply({ quorum: Number(e.target.value) })} data-testid="setting-quorum">
+              {!settings && <option value="">hidden</option>}
+              {Array.from({ length: QUORUM_MAX }, (_, i) => i + 1).map((n) => <option key={n} value={n}>{n}</option>)}
+            </select>
+          </label>
+          <label className="field inline" title="unanimous: every reader who labelled the cell agrees; majority: more than half do">
+            <span>rule</span>
+            <select value={settings?.rule ?? ''} disabled={busy}
+              onChange={(e) => apply({ rule: e.target.value as ReadingSettings['rule'] })} data-testid="setting-rule">
+              {!settings && <option value="">hidden</option>}
+              {CONSENSUS_RULES.map((r) => <option key={r} value={r}>{r}</option>)}
+            </select>
+          </label>
+        </div>
+      </details>
+      {problem && <p className="error small" data-testid="reading-problem">{problem}</p>}
+    </div>
+  );
+}
+
+function readingTitle(slide: SlideListEntry): string {
+  const r = slide.reading!;
+  const readers = r.readers.map((p) => `${p.name}: ${p.labelled}/${r.liveCells}${p.finished ? ' (finished)' : ''}`).join(', ');
+  return `${readers || 'no reader yet'} · ${r.decided}/${r.liveCells} decided · ${r.adjudicated} adjudicated · `
+    + `${r.openDisagreements} open disagreements (${r.openFlags} flagged) · quorum ${r.settings.quorum}, ${r.settings.rule}`;
 }
 
 function JobLine({ job, running, onCancel }: { job: JobView; running: boolean; onCancel: (jobId: number) => void }) {

@@ -4,10 +4,15 @@
 // the previous action left: a label is committed (the call resolved) before
 // the focus moves on, so quick typing is never dropped and never lands on
 // the wrong cell. A failed call empties the queue rather than guess.
+// Several readers: the cells hold this session's view (a reader's own labels,
+// an adjudicator's decisions), so changes made in another view are left out;
+// an adjudicator's label decides the cell and moves on along the server's
+// disagreement queue.
 
 import { cellClassByName, type CellClassName } from '../../src-main/domain/cell-class.ts';
+import type { CellQueue } from '../../src-main/domain/cell.ts';
 import type { SmearlabApi } from '../../src-main/api/client-types.ts';
-import type { AnnotatorRecord, CellsChangedView, EditResult, LabelChangeView, SlideDetail, UndoRedoState } from '../../src-main/api/views.ts';
+import type { AnnotatorRecord, CellView, CellsChangedView, EditResult, LabelChangeView, SlideDetail, UndoRedoState } from '../../src-main/api/views.ts';
 import { errorText } from '../api/smearlab-api.ts';
 import type { KeyAction } from '../keymap.ts';
 import { UNLABELLED, type CellFilterMode } from './cell-filter.ts';
@@ -79,6 +84,12 @@ export interface GalleryNavigation {
 }
 
 type QueuedAction = () => Promise<void> | void;
+
+const QUEUE_NAMES: Record<CellQueue, string> = { disagreements: 'Disagreements', 'second-assessment': 'Second assessment' };
+const QUEUE_EMPTY: Record<CellQueue, string> = {
+  disagreements: 'No open disagreement left on this slide',
+  'second-assessment': 'No flagged cell is waiting for a second assessment',
+};
 
 /** Edits take whole level-0 pixels. */
 function roundPoint(p: { x: number; y: number }): { x: number; y: number } {
@@ -168,6 +179,7 @@ export class WorkspaceController {
       case 'redo': return this.#enqueue(() => this.#undoRedo('redo'));
       case 'next': return this.#enqueue(() => this.#step(1));
       case 'previous': return this.#enqueue(() => this.#step(-1));
+      case 'queue': return this.#enqueue(() => this.#queueStep(action.queue, action.direction));
       case 'move': return this.#enqueue(() => this.#move(action.dx, action.dy));
       // Viewer moves wait their turn too: a queued label's focus move must not undo them.
       case 'zoom-home': return this.#enqueue(() => this.viewer?.home());
@@ -328,7 +340,7 @@ export class WorkspaceController {
 
   /** A label or flag change from anywhere (this window's calls, other windows, undo). */
   applyChange(change: LabelChangeView): void {
-    if (change.slideId !== this.slide.id) return;
+    if (change.slideId !== this.slide.id || !this.#inView(change)) return;
     const index = this.cells.indexOf(change.cellId);
     if (index === undefined) return;
     // The call's answer and the server-sent event of the same change race; event ids are monotonic.
@@ -340,6 +352,18 @@ export class WorkspaceController {
     if (!a && !b) return;
     for (const listener of [...this.#cellListeners]) listener(index);
     this.state.update({ cellsVersion: this.cells.version });
+  }
+
+  /**
+   * True when the change is in this session's view: a reader's own labels, or
+   * a decision for an adjudicator. Every window hears every change; another
+   * reader's label must not paint over this reader's own (nor reach a reader
+   * the slide is blind to), and a reader's label is not a decision.
+   */
+  #inView(change: LabelChangeView): boolean {
+    const { event } = change;
+    if (this.annotator.role === 'adjudicator') return event.role === 'adjudicator';
+    return event.role === 'reader' && event.annotatorId === this.annotator.id;
   }
 
   #enqueue(action: QueuedAction): void {
@@ -411,9 +435,41 @@ export class WorkspaceController {
     });
     this.applyChange(result.change);
     this.state.update({ undo: result.undo });
+    // The decision is committed; only then does the adjudicator's focus ask the server where the next dispute is.
+    if (this.annotator.role === 'adjudicator') {
+      await this.#queueStep('disagreements', 'next', index);
+      return;
+    }
     const next = this.#nextAfterLabel(index);
     if (next === null) this.#status('No unlabelled cell left in this view');
     this.#focus(next ?? index);
+  }
+
+  /**
+   * Moves along one of the adjudicator's queues (the server knows them: they
+   * depend on every reader's labels), wrapping at the ends. A refusal (a
+   * reader the slide is blind to) is shown as the API words it.
+   */
+  async #queueStep(queue: CellQueue, direction: 'next' | 'previous', from = this.state.get().focused): Promise<void> {
+    const cellId = from === null ? undefined : this.cells.ids[from];
+    const ask = (start: number | undefined) => this.#api.neighbourCell({
+      slideId: this.slide.id, direction, filter: { queue }, ...(start === undefined ? {} : { cellId: start }),
+    });
+    let found: CellView | null;
+    try {
+      found = await ask(cellId);
+      if (found === null && cellId !== undefined) found = await ask(undefined);
+    } catch (error) {
+      this.#status(errorText(error), 'error');
+      return;
+    }
+    const index = found === null ? undefined : this.cells.indexOf(found.id);
+    if (index === undefined) {
+      this.#status(QUEUE_EMPTY[queue]);
+      return;
+    }
+    this.#focus(index);
+    if (index === from) this.#status(`${QUEUE_NAMES[queue]}: this is the only cell left`);
   }
 
   /** The next unlabelled cell in reading order (wrapping), else the next cell the filter shows. */

@@ -1,14 +1,17 @@
 // The focused cell: its image with surroundings at full resolution (the cell
 // box marked), its current label and flag, its measures, and its label
-// history (who, when). Fetched after the focus settles, so fast labelling
-// does not queue a request per keypress.
+// history (who, when), and every reader's label with the decision (for an
+// adjudicator, or a reader the slide is not blind to). Fetched after the
+// focus settles, so fast labelling does not queue a request per keypress.
 
 import { useEffect, useState } from 'react';
 import type { SmearlabApi } from '../../src-main/api/client-types.ts';
 import type { CellDetail } from '../../src-main/api/views.ts';
+import type { CellReadings } from '../../src-main/domain/reading.ts';
 import { CELL_CLASSES, cellClassByName } from '../../src-main/domain/cell-class.ts';
 import { historyText } from '../model/history-text.ts';
-import { errorText } from '../api/smearlab-api.ts';
+import { errorCode, errorText } from '../api/smearlab-api.ts';
+import { decisionText } from '../model/reading-text.ts';
 import { useObservable } from '../model/observable.ts';
 import type { WorkspaceController } from '../model/workspace-controller.ts';
 import { FLAG_COLOUR, UNLABELLED_COLOUR } from '../viewer/overlay-style.ts';
@@ -17,16 +20,24 @@ import { CropScaleToggle, ScaledCrop } from '../gallery/scaled-crop.tsx';
 
 const SETTLE_MS = 120;
 
+/** What the panel says where the API keeps other readers' labels from this reader. */
+export const BLINDED_PANEL_TEXT = 'blind reading: other readers hidden';
+
+/** Every reader's label on the focused cell, or why they are not shown. */
+type ReadingsShown = { cellId: number } & ({ readings: CellReadings } | { blinded: true } | { error: string });
+
 export function CellPanel({ api, controller }: { api: SmearlabApi; controller: WorkspaceController }) {
   const state = useObservable(controller.state);
   const cells = controller.cells;
   const cellId = state.focused === null ? null : cells.ids[state.focused]!;
   const [detail, setDetail] = useState<CellDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [readings, setReadings] = useState<ReadingsShown | null>(null);
 
   useEffect(() => {
     if (cellId === null) {
       setDetail(null);
+      setReadings(null);
       return;
     }
     let live = true;
@@ -34,6 +45,11 @@ export function CellPanel({ api, controller }: { api: SmearlabApi; controller: W
       api.getCell({ cellId }).then(
         (d) => { if (live) { setDetail(d); setError(null); } },
         (e: unknown) => { if (live) setError(errorText(e)); },
+      );
+      // The API decides who may see other readers' labels: a refusal is the answer for a blinded reader.
+      api.cellReadings({ cellId }).then(
+        (r) => { if (live) setReadings({ cellId, readings: r }); },
+        (e: unknown) => { if (live) setReadings(errorCode(e) === 'blinded' ? { cellId, blinded: true } : { cellId, error: errorText(e) }); },
       );
     }, SETTLE_MS);
     return () => {
@@ -68,6 +84,7 @@ export function CellPanel({ api, controller }: { api: SmearlabApi; controller: W
       </div>
       {shown ? <CellImage detail={shown} mpp={mpp} /> : <div className="cell-image placeholder" />}
       {error && <p className="error">{error}</p>}
+      {readings?.cellId === cellId && <Readers shown={readings} quorum={controller.slide.reading?.settings.quorum} />}
       {shown && <Measures detail={shown} mpp={mpp} />}
       {shown && <History detail={shown} />}
     </aside>
@@ -128,6 +145,57 @@ function Measures({ detail, mpp }: { detail: CellDetail; mpp: number | null }) {
       </tbody>
     </table>
   );
+}
+
+function Readers({ shown, quorum }: { shown: ReadingsShown; quorum: number | undefined }) {
+  if ('blinded' in shown) {
+    return (
+      <section className="readings" data-testid="cell-readings" data-state="blinded">
+        <h3>Readers</h3>
+        <p className="muted">{BLINDED_PANEL_TEXT}</p>
+      </section>
+    );
+  }
+  if ('error' in shown) {
+    return (
+      <section className="readings" data-testid="cell-readings" data-state="error">
+        <h3>Readers</h3>
+        <p className="error">{shown.error}</p>
+      </section>
+    );
+  }
+  const r = shown.readings;
+  const decided = r.decision ? cellClassByName(r.decision) : undefined;
+  return (
+    <section className="readings" data-testid="cell-readings" data-state={readingsState(r)}>
+      <h3>Readers</h3>
+      {r.readers.length === 0 && <p className="muted">No reader has labelled it.</p>}
+      <ul>
+        {r.readers.map((reader) => {
+          const cls = reader.label ? cellClassByName(reader.label) : undefined;
+          return (
+            <li key={reader.annotatorId} data-reader={reader.name} data-label={reader.label ?? 'unlabelled'}>
+              <span className="swatch" style={{ background: cls?.colour ?? UNLABELLED_COLOUR }} />
+              <span className="reading-name">{reader.name}</span>
+              <span className="reading-label">{reader.label ?? 'unlabelled'}</span>
+              {reader.flagged && <span className="reading-flag"> ⚑ flagged</span>}
+            </li>
+          );
+        })}
+      </ul>
+      <p className="reading-decision" data-testid="cell-decision" data-decision={r.decision ?? 'none'}>
+        {decided && <span className="swatch" style={{ background: decided.colour }} />}
+        <b>Decision</b> {decisionText(r, quorum)}
+      </p>
+    </section>
+  );
+}
+
+/** adjudicated; open (in the adjudicator's queue: readers differ or someone flagged); decided by the readers; or undecided. */
+function readingsState(r: CellReadings): 'adjudicated' | 'open' | 'decided' | 'undecided' {
+  if (r.adjudicated) return 'adjudicated';
+  if (r.disputed || r.flagged) return 'open';
+  return r.decision ? 'decided' : 'undecided';
 }
 
 function History({ detail }: { detail: CellDetail }) {

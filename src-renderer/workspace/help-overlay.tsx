@@ -3,7 +3,7 @@
 
 import { chordLabel, KEYMAP, type KeyBinding } from '../keymap.ts';
 
-const GROUPS: ReadonlyArray<KeyBinding['group']> = ['Label', 'Move', 'View', 'Edit'];
+const GROUPS: ReadonlyArray<KeyBinding['group']> = ['Label', 'Move', 'Adjudicate', 'View', 'Edit'];
 
 export function HelpOverlay({ onClose }: { onClose: () => void }) {
   return (

@@ -6,10 +6,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SmearlabApi } from '../../src-main/api/client-types.ts';
 import type { AnnotatorRecord, SlideDetail } from '../../src-main/api/views.ts';
+import type { AnnotatorRole } from '../../src-main/domain/reading.ts';
 import { errorText } from '../api/smearlab-api.ts';
 import { CropUrlCache } from '../gallery/crop-url-cache.ts';
 import { GalleryPane } from '../gallery/gallery-pane.tsx';
-import { chordLabel, KEYMAP, matchKey, type KeyAction } from '../keymap.ts';
+import { chordLabel, KEYMAP, matchKey, type KeyAction, type KeyBinding } from '../keymap.ts';
 import { Observable, useObservable } from '../model/observable.ts';
 import { SlideCells, type CellColumnsInput } from '../model/slide-cells.ts';
 import { EDIT_HINTS, EDIT_OFF, WorkspaceController, type WorkspaceState } from '../model/workspace-controller.ts';
@@ -20,11 +21,19 @@ import { followIngest } from './follow-ingest.ts';
 import { FilterBar } from './filter-bar.tsx';
 import { HelpOverlay } from './help-overlay.tsx';
 
-// The status-bar reminder, from the keymap like the help: first chord of each labelling and moving key.
-const STATUS_HINT = KEYMAP.filter((b) => !b.editOnly && (b.group !== 'View' || b.action.type === 'toggle-help'))
-  .filter((b) => b.action.type !== 'move' && b.action.type !== 'clear-focus')
-  .map((b) => `${chordLabel(b.chords[0]!)} ${b.action.type === 'label' ? b.action.label : b.action.type.replace(/-/g, ' ')}`)
-  .join(' · ');
+// The status-bar reminder, from the keymap like the help: first chord of each labelling and moving key
+// (a reader's), or of each deciding and queue key (an adjudicator's: they do not flag).
+function hintOf(b: KeyBinding): string {
+  const what = b.action.type === 'label' ? b.action.label
+    : b.action.type === 'queue' ? `${b.action.direction} ${b.action.queue}` : b.action.type.replace(/-/g, ' ');
+  return `${chordLabel(b.chords[0]!)} ${what}`;
+}
+const HINTED = KEYMAP.filter((b) => !b.editOnly && (b.group !== 'View' || b.action.type === 'toggle-help'))
+  .filter((b) => b.action.type !== 'move' && b.action.type !== 'clear-focus');
+const STATUS_HINT: Record<AnnotatorRole, string> = {
+  reader: HINTED.filter((b) => b.group !== 'Adjudicate').map(hintOf).join(' · '),
+  adjudicator: HINTED.filter((b) => b.action.type !== 'flag' && b.action.type !== 'next' && b.action.type !== 'previous').map(hintOf).join(' · '),
+};
 
 /** Longest wait for the first tile before the cells are asked for anyway. */
 const MARKERS_AFTER_MS = 600;
@@ -141,7 +150,9 @@ function OpenWorkspace(props: { api: SmearlabApi; annotator: AnnotatorRecord; sl
         </div>
         {cells ? <CountersBar cells={cells} key={state.cellsVersion} /> : <span className="muted">loading cells…</span>}
         <div className="spacer" />
-        <span className="annotator" title="Labels are recorded under this name">{annotator.name}</span>
+        <span className="annotator" title="Labels are recorded under this name" data-testid="annotator-current" data-role={annotator.role}>
+          {annotator.name} · {annotator.role}
+        </span>
         <button type="button" className="btn ghost" onClick={() => dispatch({ type: 'toggle-help' })} title="Keyboard shortcuts (?)">?</button>
       </header>
       <div className="toolbar">
@@ -178,7 +189,7 @@ function OpenWorkspace(props: { api: SmearlabApi; annotator: AnnotatorRecord; sl
         <div className="spacer" />
         {state.queued > 1 && <span className="muted">{state.queued - 1} key{state.queued === 2 ? '' : 's'} waiting</span>}
         {state.edit.tool === 'off'
-          ? <span className="muted small">{STATUS_HINT}</span>
+          ? <span className="muted small">{STATUS_HINT[annotator.role]}</span>
           : <span className="edit-hint small" data-testid="edit-status" data-tool={state.edit.tool}>{EDIT_HINTS[state.edit.tool]}</span>}
       </footer>
       {state.showHelp && <HelpOverlay onClose={() => update({ showHelp: false })} />}

@@ -53,7 +53,10 @@ before(async () => {
     store.planSlices(record.id, [{ x: 0, y: 0, width: 2000, height: 2000 }, { x: 2000, y: 0, width: 2000, height: 2000 }]);
     const [s0, s1] = store.listSlices(record.id);
     // Labelled by someone else: the reader of this test has no last cell to resume at (no focus ring over the boxes).
+    // With several readers each sees only their own labels, so this test looks as an adjudicator: the decision,
+    // which with the default quorum of 1 is Lab's label.
     const lab = store.ensureAnnotator('Lab').id;
+    store.setAnnotatorRole(store.ensureAnnotator('Dr Scale').id, 'adjudicator');
     for (const c of CELLS) {
       const slice = c.box.x < 2000 ? s0! : s1!;
       const [cell] = store.commitSliceCells(slice.id, [{ box: c.box, centre: { x: c.box.x + c.box.width / 2, y: c.box.y + c.box.height / 2 } }]).cells;

@@ -30,6 +30,7 @@ export interface PageDebug {
   };
   cellScreenBox(cellId: number): PageRect | null;
   focusedCellId(): number | null;
+  cellLabel(cellId: number): string | null;
   overlayFrame(): { mode: string; drawn: number; ms: number };
   overlayCanvas(): PageCanvas;
   overlayEnabled(on: boolean): void;

@@ -37,7 +37,14 @@ test('keymap: Space / Shift+Space, Z / Ctrl+Z / Ctrl+Shift+Z, ? and Esc', () => 
   assert.equal(matchKey(key('Escape'))?.action.type, 'clear-focus');
   assert.deepEqual(matchKey(key('ArrowLeft'))?.action, { type: 'move', dx: -1, dy: 0 });
   assert.equal(matchKey(key('1', { altKey: true })), null, 'Alt chords are left to the system');
-  assert.equal(matchKey(key('q')), null);
+  assert.equal(matchKey(key('j')), null);
+});
+
+test('keymap: Q / Shift+Q walk the disagreement queue, W the second-assessment queue, listed under Adjudicate', () => {
+  assert.deepEqual(matchKey(key('q'))?.action, { type: 'queue', queue: 'disagreements', direction: 'next' });
+  assert.deepEqual(matchKey(key('Q', { shiftKey: true }))?.action, { type: 'queue', queue: 'disagreements', direction: 'previous' });
+  assert.deepEqual(matchKey(key('w'))?.action, { type: 'queue', queue: 'second-assessment', direction: 'next' });
+  assert.deepEqual(KEYMAP.filter((b) => b.group === 'Adjudicate').map((b) => b.chords.map(chordLabel).join(' ')), ['Q', 'Shift+Q', 'W']);
 });
 
 test('keymap: no chord is bound twice (edit mode counts apart: its bindings come first there), and every chord has a printable label', () => {
