@@ -47,3 +47,13 @@ export function requireUnblinded(ctx: ApiContext, slideId: number, what: string)
       'or an adjudicator has started deciding');
   }
 }
+
+/**
+ * Whether an event about someone's change may go out to this session's
+ * windows: not when it carries another reader's labels to a reader the slide
+ * is still blind to (the event stream is one more way to leak them).
+ */
+export function mayBroadcast(ctx: ApiContext, slideId: number, actorId: number): boolean {
+  const me = sessionAnnotator(ctx);
+  return me === null || me.id === actorId || !isBlinded(ctx, slideId, me);
+}

@@ -13,7 +13,7 @@ import type { ApiContext } from '../context.ts';
 import { ApiFailure } from '../errors.ts';
 import type { CellsChangedView, EditResult } from '../views.ts';
 import type { Handlers } from './handler.ts';
-import { actorView } from '../reading-policy.ts';
+import { actorView, mayBroadcast } from '../reading-policy.ts';
 
 export function cellsChangedView(change: CellEditChange): CellsChangedView {
   return { slideId: change.slideId, event: change.event, created: change.live, retired: change.retired.map((c) => c.id) };
@@ -22,7 +22,10 @@ export function cellsChangedView(change: CellEditChange): CellsChangedView {
 /** Broadcasts an edit (or its undo / redo) and updates the cached counters; returns the view. */
 export function publishEdit(ctx: ApiContext, change: CellEditChange): { view: CellsChangedView; counts: EditResult['counts'] } {
   const view = cellsChangedView(change);
-  ctx.events.emit('cells-changed', view);
+  // The new cells carry the editor's labels: to a reader still blind to them they go out unlabelled.
+  const shown = mayBroadcast(ctx, change.slideId, change.event.annotatorId)
+    ? view : { ...view, created: view.created.map((c) => ({ ...c, label: null, flagged: false, labelAnnotatorId: null, labelledAt: null })) };
+  ctx.events.emit('cells-changed', shown);
   return { view, counts: ctx.counts.applyEdit(change, actorView(ctx, change.event.annotatorId)) };
 }
 

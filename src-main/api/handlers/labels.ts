@@ -11,7 +11,7 @@ import type { LabelResult, UndoResult } from '../views.ts';
 import type { Handlers } from './handler.ts';
 import { changeView } from './views.ts';
 import { publishEdit } from './edits.ts';
-import { actorView } from '../reading-policy.ts';
+import { actorView, mayBroadcast } from '../reading-policy.ts';
 import { DECISION_VIEW, type LabelView } from '../../domain/reading.ts';
 
 type Advance = NonNullable<ParsedInput<'labelCell'>['advance']>;
@@ -30,7 +30,7 @@ function committed(ctx: ApiContext, change: LabelChange, advance: Advance): Labe
   const labelView = actorView(ctx, change.event.annotatorId);
   const cell = ctx.store.getCell(change.event.cellId, labelView);
   const view = changeView(cell.slideId, change);
-  ctx.events.emit('label-changed', view);
+  if (mayBroadcast(ctx, cell.slideId, change.event.annotatorId)) ctx.events.emit('label-changed', view);
   return {
     change: view,
     cell,
@@ -50,7 +50,7 @@ function reverted(ctx: ApiContext, change: StackChange | null, annotatorId: numb
   const labelView = change.event.role === 'adjudicator' ? DECISION_VIEW : actorView(ctx, annotatorId);
   const cell = ctx.store.getCell(change.event.cellId, labelView);
   const view = changeView(cell.slideId, change);
-  ctx.events.emit('label-changed', view);
+  if (mayBroadcast(ctx, cell.slideId, change.event.annotatorId)) ctx.events.emit('label-changed', view);
   const counts = ctx.counts.applyChange(cell.slideId, change.previous, change.current, labelView);
   return { change: view, edit: null, cell, counts, undo: ctx.store.undoRedoState(annotatorId) };
 }

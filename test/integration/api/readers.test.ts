@@ -12,7 +12,8 @@ import type { CellDetail, CellView, ClassCounts, LabelResult, SlideListEntry } f
 import type { AgreementReport } from '../../../src-main/domain/agreement.ts';
 import type { CellReadings, SlideReading } from '../../../src-main/domain/reading.ts';
 import type { CellClassName } from '../../../src-main/domain/cell-class.ts';
-import { startApiFixture, type ApiFixture } from './api-fixture.ts';
+import { readEvents, startApiFixture, type ApiFixture } from './api-fixture.ts';
+import { fromWireJson } from '../../../src-main/api/wire.ts';
 
 let f: ApiFixture;
 let cells: CellView[];
@@ -64,9 +65,17 @@ test('blind reading, own labels, adjudication, agreement and an export by consen
     const refused = await f.call<ApiError>(operation, input);
     assert.deepEqual([refused.status, refused.body.code], [403, 'blinded'], operation);
   }
+  // The event stream keeps the blinding too: Anna's change (made by another window under her name) does not reach Bob's.
+  const events = await readEvents(`${f.mode.server.baseUrl}events`, (seen) => seen.filter((e) => e.event === 'label-changed').length >= 1, async () => {
+    await label(cells[2]!.id, 'rubbish', anna);
+    await label(cells[2]!.id, 'healthy', bob);
+  });
+  const changes = events.filter((e) => e.event === 'label-changed').map((e) => fromWireJson(e.data) as LabelResult['change']);
+  assert.deepEqual(changes.map((c) => [c.event.annotatorId, c.current.label]), [[bob, 'healthy']], "only Bob's own change reached him");
+  await label(cells[2]!.id, 'healthy', anna);
   const library = await f.call<SlideListEntry[]>('listSlides', {});
   const entry = library.body.find((s) => s.id === f.slideId)!;
-  assert.deepEqual([entry.blind, entry.reading, entry.counts.labelled], [true, null, 1]);
+  assert.deepEqual([entry.blind, entry.reading, entry.counts.labelled], [true, null, 2]);
 
   // Bob finishes (one more disagreement), and the blinding lifts for him.
   for (const c of cells.slice(1)) await label(c.id, c.id === cells[1]!.id ? 'rubbish' : 'healthy', bob);
