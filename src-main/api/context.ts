@@ -9,7 +9,7 @@ import type { CellClassName } from '../domain/cell-class.ts';
 import type { CellEditInput, GalleryPage, GalleryQuery, SlideSummary } from '../store/types.ts';
 import type { AnnotatorRecord } from '../domain/annotator.ts';
 import type { ReaderRating } from '../domain/agreement.ts';
-import type { MergeReport, WorkRecords } from '../domain/work-package.ts';
+import type { MergeReport, WorkCrop, WorkRecords } from '../domain/work-package.ts';
 import type {
   AnnotatorRole, CellReadings, LabelView, ReadingSettings, SlideReading,
 } from '../domain/reading.ts';
@@ -70,6 +70,9 @@ export interface ApiStore {
   storeUid(): string;
   collectWork(slideIds?: readonly number[]): WorkRecords;
   mergeWork(records: WorkRecords): MergeReport;
+  listScanFolders(): string[];
+  setScanFolders(paths: readonly string[]): string[];
+  relocateSlide(slideId: number, path: string): void;
   getJob(id: number): JobRecord;
   listJobs(options?: { slideId?: number; state?: JobState; kind?: JobKind; limit?: number }): JobRecord[];
   latestJob(slideId: number, kind?: JobKind): JobRecord | null;
@@ -141,6 +144,13 @@ export interface WorkPackageFiles {
   write(path: string, records: WorkRecords): Promise<number>;
   /** Reads and checks a package; throws naming the file and what is wrong (damaged, not a package, newer). */
   read(path: string): Promise<WorkRecords>;
+  /** Small JPEG crops of the records' live cells, from their scans (or crops cached here); cells with neither are left out. */
+  crops(records: WorkRecords): Promise<WorkCrop[]>;
+}
+
+/** Looks for a moved scan (runtime/scan-locator.ts): a file under the folders with the slide's quickhash. */
+export interface ScanSearch {
+  locate(slide: SlideRecord, folders: readonly string[]): Promise<string | null>;
 }
 
 /** The synthetic demo slide, kept in the user's data folder (src-main/demo/). */
@@ -184,6 +194,8 @@ export interface ApiContext {
   dialogs: FileDialogs | null;
   /** null where the shell has no data folder (an in-memory database). */
   demo: DemoSlides | null;
+  /** Finds moved scans; absent or null where the shell has no files. */
+  scanSearch?: ScanSearch | null;
   /** Work packages between workstations; absent or null where the shell has no files. */
   workPackages?: WorkPackageFiles | null;
   /** Pixel work of cell edits; absent or null: edits go without measures and proposals are unsupported. */

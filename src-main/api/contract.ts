@@ -264,9 +264,18 @@ export const CONTRACT = {
     file: hostPath,
     /** Default: every slide. */
     slideIds: z.array(id('slideId')).min(1).max(10_000).optional(),
+    /** Small JPEG crops of the live cells, so a workstation without the scan still shows them (default false). */
+    crops: z.boolean().optional(),
   }), "Writes a work package: the slides' references, cells and every label, flag and edit event, no pixels"),
   mergeWork: op<WorkMerged>()(z.strictObject({ files: z.array(hostPath).min(1).max(100) }),
     "Merges work packages from other workstations (a union of events: twice changes nothing); each file is checked whole first"),
+  scanFolders: op<{ folders: string[] }>()(z.strictObject({ folders: z.array(hostPath).max(50).optional() }),
+    'Folders where a moved scan is looked for (a USB stick, a share); sets them when given'),
+  locateScan: op<SlideListEntry>()(z.strictObject({
+    slideId: id('slideId'),
+    /** The scan file, when the user knows where it is; else it is looked for under the scan folders. */
+    path: hostPath.optional(),
+  }), "Points a slide at its scan's new place: a path given, or one found under the scan folders, taken only if OpenSlide's quickhash matches"),
 
   proposeCell: op<CellProposal | null>()(z.strictObject({ slideId: id('slideId'), point: pointSchema }),
     "The cell the pipeline's instance step finds around a clicked nucleus (box, kind, measures), or null; nothing is stored"),

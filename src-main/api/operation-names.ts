@@ -39,6 +39,8 @@ export const OPERATION_NAMES = [
   'agreement',
   'packWork',
   'mergeWork',
+  'scanFolders',
+  'locateScan',
   'startExport',
   'verifyExport',
   'importDataset',

@@ -219,6 +219,7 @@ export interface WorkPackWritten {
   slides: number;
   cells: number;
   events: number;
+  crops: number;
 }
 
 /** What each merged package brought in (mergeWork), in the order given. */

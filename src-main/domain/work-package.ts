@@ -78,6 +78,9 @@ export interface WorkEvent {
   edits: Array<{ cell: string; change: CellEditChangeKind }>;
 }
 
+/** A small JPEG of a cell, for a workstation that does not have the scan (base64). */
+export interface WorkCrop { cell: string; jpeg: string }
+
 export interface WorkRecords {
   /** The database that wrote it. */
   from: string;
@@ -86,6 +89,8 @@ export interface WorkRecords {
   slices: WorkSlice[];
   cells: WorkCell[];
   events: WorkEvent[];
+  /** Optional (pack --crops). */
+  crops: WorkCrop[];
 }
 
 /** What a merge brought in, per slide: never silent. */

@@ -7,7 +7,8 @@ import type { ApiContext, FileDialogs } from '../api/context.ts';
 import { invokeOperation } from '../api/dispatch.ts';
 import type { ApiResult } from '../api/dispatch.ts';
 import { createCountsCache } from '../api/counts-cache.ts';
-import { workPackageFiles } from './work-package-files.ts';
+import { createWorkPackageFiles } from './work-package-files.ts';
+import { locateScan } from './scan-locator.ts';
 import { createEventBus } from '../api/event-bus.ts';
 import type { EventBus } from '../api/event-bus.ts';
 import type { ShellMode } from '../api/views.ts';
@@ -102,7 +103,12 @@ export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
     dialogs: options.dialogs ?? null,
     demo: options.demoFolder ? { prepare: () => prepareDemoSlide(options.demoFolder as string) } : null,
     cellPixels: createCellEditPixels(scans, options.tiles.limiter),
-    workPackages: workPackageFiles,
+    workPackages: createWorkPackageFiles(options.store, scans, options.tiles.limiter),
+    scanSearch: {
+      locate: (slide, folders) => locateScan(slide, folders, {
+        quickhashOf: (path) => context.tiles.info(path).then((info) => info.quickhash, () => null),
+      }),
+    },
   };
   return {
     context,

@@ -68,7 +68,15 @@ export class MediaService {
   async cellImage(cellId: number, kind: CropKind, format: 'jpeg' | 'png'): Promise<ServiceResponse> {
     try {
       const cell = this.#store.getCell(cellId);
-      const { reader } = await this.#scans.open(this.#store.getSlide(cell.slideId));
+      let reader;
+      try {
+        ({ reader } = await this.#scans.open(this.#store.getSlide(cell.slideId)));
+      } catch (error) {
+        // The scan is not here (another workstation's): the small crop a work package brought, if any.
+        const cached = this.#store.cachedCrop(cellId);
+        if (cached) return ok('image/jpeg', cached);
+        throw error;
+      }
       const box = kind === 'crop' ? cell.box : contextBoxOf(cell.box);
       const body = await this.#limiter.run(() => renderCellCrop(reader, box, format));
       return ok(format === 'png' ? 'image/png' : 'image/jpeg', body);

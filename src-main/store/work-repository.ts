@@ -14,6 +14,8 @@ import type {
   MergeReport, MergeSlideReport, WorkCell, WorkEvent, WorkRecords, WorkSlice, WorkSlide,
 } from '../domain/work-package.ts';
 import { refreshCellCount } from './cell-repository.ts';
+import { SLIDE_COLUMNS } from './slide-repository.ts';
+import type { SlideRecord } from '../domain/slide.ts';
 import { rebuildDerivedState } from './derived-state.ts';
 import type { StoreContext } from './store-context.ts';
 import { StoreError, invalid, notFound } from './store-error.ts';
@@ -28,6 +30,16 @@ export interface WorkRepository {
   mergeWork(records: WorkRecords): MergeReport;
   /** The state two workstations must agree on after exchanging packages, as sorted JSON (local ids, numbers and paths left out). */
   canonicalDump(): string;
+  /** The slide with this stable id here, or null. */
+  slideByUid(uid: string): SlideRecord | null;
+  cellUid(cellId: number): string;
+  /** A crop a package carried for the cell (JPEG), or null. */
+  cachedCrop(cellId: number): Buffer | null;
+  /** Folders where a moved scan is looked for. */
+  listScanFolders(): string[];
+  setScanFolders(paths: readonly string[]): string[];
+  /** Points the slide at where its scan is now (the caller checked it is the same scan). */
+  relocateSlide(slideId: number, path: string): void;
 }
 
 const CELL_COLUMNS = `c.uid, s.uid AS slide, c.slice_x AS sliceX, c.slice_y AS sliceY, c.number, c.box_x, c.box_y, c.box_w, c.box_h,
@@ -91,7 +103,7 @@ export function createWorkRepository(ctx: StoreContext): WorkRepository {
     const annotators = [...names].sort().map((name) => ({
       name, role: ctx.value('SELECT role FROM annotators WHERE name = ?', name) as WorkRecords['annotators'][number]['role'],
     }));
-    return { from: storeUid(), annotators, slides, slices, cells, events };
+    return { from: storeUid(), annotators, slides, slices, cells, events, crops: [] };
   }
 
   function mergeWork(records: WorkRecords): MergeReport {
@@ -186,6 +198,8 @@ export function createWorkRepository(ctx: StoreContext): WorkRepository {
         else report.edits++;
         report.readerCounts.set(e.annotator, (report.readerCounts.get(e.annotator) ?? 0) + 1);
       }
+      const insertCrop = ctx.sql('INSERT INTO cell_crops (cell_id, jpeg, created_at) VALUES (?, ?, ?) ON CONFLICT (cell_id) DO NOTHING');
+      for (const crop of records.crops) insertCrop.run(cellIds.get(crop.cell), Buffer.from(crop.jpeg, 'base64'), now);
       for (const sliceId of touchedSlices) refreshCellCount(ctx, sliceId);
       // Whatever order the events arrived in, labels are derived in the order they were made.
       if (added > 0) rebuildDerivedState(ctx);
@@ -217,7 +231,41 @@ export function createWorkRepository(ctx: StoreContext): WorkRepository {
     });
   }
 
-  return { storeUid, collectWork, mergeWork, canonicalDump };
+  return {
+    storeUid, collectWork, mergeWork, canonicalDump,
+    slideByUid(uid) {
+      return (ctx.sql(`SELECT ${SLIDE_COLUMNS} FROM slides WHERE uid = ?`).get(uid) as SlideRecord | undefined) ?? null;
+    },
+    cellUid(cellId) {
+      const uid = ctx.value('SELECT uid FROM cells WHERE id = ?', checkId(cellId, 'cell id')) as string | undefined;
+      if (uid === undefined) throw notFound('cell', cellId);
+      return uid;
+    },
+    cachedCrop(cellId) {
+      const row = ctx.sql('SELECT jpeg FROM cell_crops WHERE cell_id = ?').get(checkId(cellId, 'cell id')) as { jpeg: Buffer } | undefined;
+      return row?.jpeg ?? null;
+    },
+    listScanFolders() {
+      return ctx.sql('SELECT path FROM scan_folders ORDER BY path').pluck().all() as string[];
+    },
+    setScanFolders(paths) {
+      if (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string' || p.length === 0)) throw invalid('scan folders must be a list of paths');
+      return ctx.write(() => {
+        ctx.sql('DELETE FROM scan_folders').run();
+        const insert = ctx.sql('INSERT INTO scan_folders (path, created_at) VALUES (?, ?) ON CONFLICT (path) DO NOTHING');
+        for (const p of paths) insert.run(p, ctx.now());
+        return ctx.sql('SELECT path FROM scan_folders ORDER BY path').pluck().all() as string[];
+      });
+    },
+    relocateSlide(slideId, path) {
+      ctx.write(() => {
+        const id = checkId(slideId, 'slide id');
+        const holder = ctx.value('SELECT id FROM slides WHERE path = ?', path) as number | undefined;
+        if (holder !== undefined && holder !== id) throw new StoreError('conflict', `${path} is already slide ${holder}'s scan`);
+        if (ctx.sql('UPDATE slides SET path = ? WHERE id = ?').run(path, id).changes === 0) throw notFound('slide', id);
+      });
+    },
+  };
 }
 
 /** Every reference inside the records resolves inside them (or is a known gap we refuse), before anything is written. */
@@ -227,6 +275,7 @@ function checkHoldsTogether(records: WorkRecords): void {
   const names = new Set(records.annotators.map((a) => a.name));
   for (const sl of records.slices) if (!slides.has(sl.slide)) throw invalid(`a slice refers to slide ${sl.slide}, which the package does not hold`);
   for (const c of records.cells) if (!slides.has(c.slide)) throw invalid(`cell ${c.uid} refers to slide ${c.slide}, which the package does not hold`);
+  for (const c of records.crops) if (!cells.has(c.cell)) throw invalid(`a crop belongs to cell ${c.cell}, which the package does not hold`);
   for (const e of records.events) {
     if (!cells.has(e.cell)) throw invalid(`event ${e.uid} refers to cell ${e.cell}, which the package does not hold`);
     if (!names.has(e.annotator)) throw invalid(`event ${e.uid} names annotator "${e.annotator}", whom the package does not list`);

@@ -1,7 +1,7 @@
 // The work package file (`.smearlab-work`): UTF-8 JSON lines, one record per
 // line, documented in README ("Several workstations"):
 //   {"format":"smearlab-work-package","version":1,"from":<database uid>,"createdAt":<ISO>,"counts":{...}}
-//   {"annotator":{...}} / {"slide":{...}} / {"slice":{...}} / {"cell":{...}} / {"event":{...}}   (any number)
+//   {"annotator":{...}} / {"slide":{...}} / {"slice":{...}} / {"cell":{...}} / {"event":{...}} / {"crop":{...}}   (any number)
 //   {"end":{"lines":<records above, header included>,"sha256":<hex of every byte before this line>}}
 // A package cut short has no end line; a flipped bit breaks the checksum or a
 // record's shape: either way it is refused whole, before anything is merged.
@@ -68,6 +68,8 @@ const eventSchema = z.strictObject({
       : (CELL_EDIT_KINDS as readonly string[]).includes(e.value ?? '') && e.edits.length > 0;
   if (!ok) context.addIssue({ code: 'custom', path: ['value'], message: `is not a ${e.kind} value` });
 });
+/** A crop is a small JPEG (the packer makes them at most 160 px a side). */
+const cropSchema = z.strictObject({ cell: uid, jpeg: z.string().max(96 * 1024).regex(/^[A-Za-z0-9+/]+=*$/, 'is not base64') });
 const headerSchema = z.strictObject({
   format: z.literal(WORK_PACKAGE_FORMAT), version: z.number().int().min(1), from: uid, createdAt: z.string(),
   counts: z.record(z.string(), count),
@@ -77,7 +79,7 @@ const endSchema = z.strictObject({ end: z.strictObject({ lines: count, sha256: z
 /** The package as text (the same records give the same bytes, but for createdAt). */
 export function workPackageText(records: WorkRecords, createdAt: Date): string {
   const counts = { annotators: records.annotators.length, slides: records.slides.length, slices: records.slices.length,
-    cells: records.cells.length, events: records.events.length };
+    cells: records.cells.length, events: records.events.length, crops: records.crops.length };
   const lines = [
     JSON.stringify({ format: WORK_PACKAGE_FORMAT, version: WORK_PACKAGE_VERSION, from: records.from, createdAt: createdAt.toISOString(), counts }),
     ...records.annotators.map((annotator) => JSON.stringify({ annotator })),
@@ -85,6 +87,7 @@ export function workPackageText(records: WorkRecords, createdAt: Date): string {
     ...records.slices.map((slice) => JSON.stringify({ slice })),
     ...records.cells.map((cell) => JSON.stringify({ cell })),
     ...records.events.map((event) => JSON.stringify({ event })),
+    ...records.crops.map((crop) => JSON.stringify({ crop })),
   ];
   const body = `${lines.join('\n')}\n`;
   const sha256 = createHash('sha256').update(body).digest('hex');
@@ -112,7 +115,7 @@ export function parseWorkPackage(text: string, path: string): WorkRecords {
   if (header.data.version > WORK_PACKAGE_VERSION) {
     throw new WorkPackageError('newer-version', `was written by a newer Smearlab (format version ${header.data.version}); update this one`, path);
   }
-  const records: WorkRecords = { from: header.data.from, annotators: [], slides: [], slices: [], cells: [], events: [] };
+  const records: WorkRecords = { from: header.data.from, annotators: [], slides: [], slices: [], cells: [], events: [], crops: [] };
   for (const [i, line] of lines.slice(1).entries()) {
     const where = `record ${i + 2}`;
     let value: unknown;
@@ -135,6 +138,7 @@ export function parseWorkPackage(text: string, path: string): WorkRecords {
     else if (kind === 'slice') records.slices.push(parsed(sliceSchema) as WorkRecords['slices'][number]);
     else if (kind === 'cell') records.cells.push(parsed(cellSchema) as WorkRecords['cells'][number]);
     else if (kind === 'event') records.events.push(parsed(eventSchema) as WorkRecords['events'][number]);
+    else if (kind === 'crop') records.crops.push(parsed(cropSchema) as WorkRecords['crops'][number]);
     else throw damaged(`${where} is of an unknown kind "${kind}"`);
   }
   return records;

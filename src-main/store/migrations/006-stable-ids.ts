@@ -1,5 +1,6 @@
 // Schema version 6: identities that travel between workstations (work
-// packages, see store/work-repository.ts). Every database gets its own id;
+// packages, see store/work-repository.ts), the crops a package may carry, and
+// the folders a moved scan is looked for in. Every database gets its own id;
 // slides, cells and label events get a `uid` (stable-ids.ts): slides and the
 // pipeline's cells name-based (the same scan ingested twice gives the same
 // ids), events UUIDv7 in the order they were made. Local integer ids stay
@@ -20,6 +21,17 @@ ALTER TABLE cells ADD COLUMN uid TEXT;
 ALTER TABLE label_events ADD COLUMN uid TEXT;
 -- When a merge brought the event from another workstation (NULL: made here); such events stay off the local undo stacks.
 ALTER TABLE label_events ADD COLUMN merged_at INTEGER;
+-- Small JPEG crops a work package carried: shown while the cell's scan cannot be opened here.
+CREATE TABLE cell_crops (
+  cell_id INTEGER PRIMARY KEY REFERENCES cells(id),
+  jpeg BLOB NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+-- Where this workstation looks for a scan that is not where its slide says (a USB stick, a share).
+CREATE TABLE scan_folders (
+  path TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL
+) STRICT;
 `;
 
 const AFTER_BACKFILL = `

@@ -113,6 +113,8 @@ function conflicting(operation: OperationName): unknown[] {
     agreement: [{ slideIds: [missing] }, {}],
     packWork: [{ file: '/proc/nope/x', slideIds: [missing] }, { file: '/proc/nope/x' }],
     mergeWork: [{ files: ['/no/such.smearlab-work'] }, { files: ['/etc/passwd'] }, { files: [f.dir] }],
+    scanFolders: [{ folders: ['/no/such/folder'] }, {}],
+    locateScan: [{ slideId: missing }, { slideId: f.slideId }, { slideId: f.slideId, path: '/etc/passwd' }, { slideId: f.slideId, path: '/dev/zero' }],
     proposeCell: [{ slideId: missing, point: { x: 1, y: 1 } }, { slideId: f.slideId, point: { x: 1e12, y: 1e12 } }],
     addCell: [
       { slideId: missing, annotatorId: 1, box: { x: 0, y: 0, width: 10, height: 10 } },

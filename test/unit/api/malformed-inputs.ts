@@ -115,6 +115,8 @@ const SPECIFIC: Record<OperationName, MalformedCase[]> = {
   ],
   packWork: [{ input: {}, names: 'file' }, { input: { file: 'relative.smearlab-work' }, names: 'file' }, { input: { file: '/x', slideIds: [] }, names: 'slideIds' }],
   mergeWork: [{ input: { files: [] }, names: 'files' }, { input: { files: ['rel'] }, names: 'files' }],
+  scanFolders: [{ input: { folders: ['relative/usb'] }, names: 'folders' }, { input: { folders: 'x' }, names: 'folders' }],
+  locateScan: [{ input: {}, names: 'slideId' }, { input: { slideId: 1, path: 'moved.mrxs' }, names: 'path' }],
   proposeCell: [
     { input: { slideId: 1 }, names: 'point' },
     { input: { slideId: 1, point: { x: -1, y: 5 } }, names: 'point.x' },
