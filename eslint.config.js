@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
 
 const ELECTRON = { name: 'electron', message: 'Only src-main/app/ and src-preload/ may import Electron.' };
 const SHELLS = ['app', 'server', 'cli'];
-const SERVICES = ['dataset', 'jobs', 'pipeline', 'slide', 'store', 'demo', 'readers', 'sync'];
+const SERVICES = ['dataset', 'jobs', 'pipeline', 'slide', 'store', 'demo', 'readers', 'sync', 'assist'];
 
 /** The rule for one folder of src-main: the folders it may not import from (matched on the import path). */
 function layer(folder, forbidden, { electron = false } = {}) {
@@ -56,7 +56,7 @@ export default tseslint.config(
   layer('runtime', SHELLS),
   layer('server', ['app', 'cli']),
   // Every command is a call of the contract (cli/cli-api.ts): no service below it directly.
-  layer('cli', ['app', 'store', 'pipeline', 'dataset', 'slide', 'jobs', 'readers', 'sync']),
+  layer('cli', ['app', 'store', 'pipeline', 'dataset', 'slide', 'jobs', 'readers', 'sync', 'assist']),
   layer('app', ['server', 'cli'], { electron: true }),
   {
     files: ['src-renderer/**/*.{ts,tsx}'],

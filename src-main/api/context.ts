@@ -10,6 +10,7 @@ import type { CellEditInput, GalleryPage, GalleryQuery, SlideSummary } from '../
 import type { AnnotatorRecord } from '../domain/annotator.ts';
 import type { ReaderRating } from '../domain/agreement.ts';
 import type { MergeReport, WorkCrop, WorkRecords } from '../domain/work-package.ts';
+import type { AssistSummary, CellSuggestion } from '../domain/assist.ts';
 import type {
   AnnotatorRole, CellReadings, LabelView, ReadingSettings, SlideReading,
 } from '../domain/reading.ts';
@@ -21,7 +22,7 @@ import type { DamageSummary, DamagedRegionRecord, SliceProgress, SliceRecord, Sl
 import type { ApiEventName, ApiEvents } from './events.ts';
 import type { CountsCache } from './counts-cache.ts';
 import type {
-  ExportResult, ExportStarted, ImportReport, IngestResult, IngestStarted, JobLiveProgress, ShellMode, SlideInfo, VerifyResult,
+  AssistChangedView, ExportResult, ExportStarted, ImportReport, IngestResult, IngestStarted, JobLiveProgress, ShellMode, SlideInfo, VerifyResult,
 } from './views.ts';
 import type { z } from 'zod';
 import type { exportRequestSchema, importRequestSchema, ingestRequestSchema } from './contract.ts';
@@ -43,7 +44,7 @@ export interface ApiStore {
   damageSummary(slideId: number): DamageSummary;
   getSlice(id: number): SliceRecord;
   getCell(id: number, view?: LabelView): CellView;
-  cellMarkers(slideId: number, viewport?: Box, view?: LabelView): CellMarkers;
+  cellMarkers(slideId: number, viewport?: Box, view?: LabelView, suggestionsOf?: number): CellMarkers;
   cellsInViewport(slideId: number, viewport: Box, filter?: CellFilter, view?: LabelView): CellView[];
   cellsOfSlice(sliceId: number, view?: LabelView): CellView[];
   firstCell(slideId: number, filter?: CellFilter, view?: LabelView): CellView | null;
@@ -52,6 +53,7 @@ export interface ApiStore {
   previousCell(cellId: number, filter?: CellFilter, view?: LabelView): CellView | null;
   galleryPage(query?: GalleryQuery): GalleryPage;
   applyLabel(cellId: number, label: CellClassName | null, annotatorId: number): LabelChange;
+  transaction<T>(fn: () => T): T;
   setFlag(cellId: number, flagged: boolean, annotatorId: number): LabelChange;
   undo(annotatorId: number): StackChange | null;
   redo(annotatorId: number): StackChange | null;
@@ -71,6 +73,8 @@ export interface ApiStore {
   collectWork(slideIds?: readonly number[]): WorkRecords;
   mergeWork(records: WorkRecords): MergeReport;
   listScanFolders(): string[];
+  suggestionFor(cellId: number, annotatorId: number): CellSuggestion | null;
+  assistSummary(slideId: number, annotatorId: number): AssistSummary;
   setScanFolders(paths: readonly string[]): string[];
   relocateSlide(slideId: number, path: string): void;
   getJob(id: number): JobRecord;
@@ -148,6 +152,14 @@ export interface WorkPackageFiles {
   crops(records: WorkRecords): Promise<WorkCrop[]>;
 }
 
+/** Assist runs in worker threads, one at a time per reader and slide (runtime/assist-jobs.ts). */
+export interface AssistControl {
+  /** Starts a run (features for cells without them, training on the reader's labels, suggestions); false when one is going. */
+  start(slideId: number, annotatorId: number): boolean;
+  running(slideId: number, annotatorId: number): boolean;
+  lastRun(slideId: number, annotatorId: number): AssistChangedView | null;
+}
+
 /** Looks for a moved scan (runtime/scan-locator.ts): a file under the folders with the slide's quickhash. */
 export interface ScanSearch {
   locate(slide: SlideRecord, folders: readonly string[]): Promise<string | null>;
@@ -194,6 +206,8 @@ export interface ApiContext {
   dialogs: FileDialogs | null;
   /** null where the shell has no data folder (an in-memory database). */
   demo: DemoSlides | null;
+  /** Assist runs (features, training, suggestions) in workers; absent or null where the database is not a file. */
+  assist?: AssistControl | null;
   /** Finds moved scans; absent or null where the shell has no files. */
   scanSearch?: ScanSearch | null;
   /** Work packages between workstations; absent or null where the shell has no files. */

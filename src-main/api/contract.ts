@@ -18,11 +18,13 @@ import { JOB_KINDS, JOB_STATES, type JobRecord } from '../domain/job.ts';
 import { ABSOLUTE_PATH, HOST_PATH_MAX, HOST_PATH_PROBLEMS } from '../domain/host-path.ts';
 import type { ClassCounts } from '../domain/label.ts';
 import type { AgreementReport } from '../domain/agreement.ts';
+import { GALLERY_ORDERS } from '../domain/assist.ts';
 import { ANNOTATOR_ROLES, CONSENSUS_RULES, QUORUM_MAX, type CellReadings, type SlideReading } from '../domain/reading.ts';
 import type { OperationName } from './operation-names.ts';
 import type {
   AnnotatorRecord, CellDetail, CellProposal, CellView, EditResult, ExportStarted, GalleryPageView, ImportReport, IngestStarted, JobOutcome, JobView, LabelResult,
   OpenSlideResult, SessionInfo, SlideDetail, SlideInfo, SlideListEntry, UndoRedoState, UndoResult, VerifyResult, WorkMerged, WorkPackWritten,
+  AssistStarted, AssistSummaryView, LabelManyResult,
 } from './views.ts';
 
 /** Database row id: a positive safe integer (the name is for readers of the table). */
@@ -216,6 +218,15 @@ export const CONTRACT = {
     /** Where `next` points: the next unlabelled cell in reading order (default, wraps to the slide's start), the next cell, or nowhere. */
     advance: z.enum(['next-unlabelled', 'next', 'none']).optional(),
   }), 'Commits a label to SQLite, then answers with the change, counters and the next cell'),
+  labelCells: op<LabelManyResult>()(z.strictObject({
+    cellIds: z.array(id('cellId')).min(1).max(500).refine((ids) => new Set(ids).size === ids.length, 'name each cell once'),
+    label: z.enum(CELL_CLASS_NAMES),
+    annotatorId: id('annotatorId'),
+  }), 'Labels several cells with one class in one transaction (a page of suggestions confirmed with one key); each its own event'),
+  trainAssist: op<AssistStarted>()(z.strictObject({ slideId: id('slideId') }),
+    "Starts an assist run in a worker for the session's reader: features, a classifier on their labels, suggestions for every cell"),
+  assistSummary: op<AssistSummaryView>()(z.strictObject({ slideId: id('slideId') }),
+    "The reader's assist model, estimated class counts with their spread, and whether a run is going"),
   flagCell: op<LabelResult>()(z.strictObject({ cellId: id('cellId'), flagged: z.boolean(), annotatorId: id('annotatorId') }),
     'Flags a cell for second assessment (or clears it); next is always null'),
   undo: op<UndoResult>()(z.strictObject({ annotatorId: id('annotatorId') }), "Reverts the annotator's last action (a new event)"),
@@ -237,7 +248,11 @@ export const CONTRACT = {
     filter: cellFilterSchema.optional(),
     offset: z.number().int().min(0).optional(),
     limit: z.number().int().min(1).max(1000).optional(),
-  }), 'A page of cells in reading order with crop URLs'),
+    /** Reading order (default), most suspicious first (p unhealthy) or least certain first, by the reader's suggestions. */
+    order: z.enum(GALLERY_ORDERS).optional(),
+    /** Only cells the assistant suggests this class for. */
+    suggested: z.enum(CELL_CLASS_NAMES).optional(),
+  }), "A page of cells in reading order (or by the reader's suggestions) with crop URLs and suggestions"),
   counts: op<ClassCounts>()(z.strictObject({ slideId: id('slideId').optional() }),
     "Counters of a slide, or of the whole library, in the session's view (a reader's own labels, else the decision)"),
 

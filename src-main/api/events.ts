@@ -2,7 +2,7 @@
 // webContents.send in Electron, server-sent events in browser mode. Payloads
 // are plain JSON. Subscribe with `api.on(name, callback)`.
 
-import type { CellsChangedView, JobView, LabelChangeView } from './views.ts';
+import type { AssistChangedView, CellsChangedView, JobView, LabelChangeView } from './views.ts';
 
 /** Commands from the Electron application menu that the renderer carries out. */
 export const MENU_COMMANDS = ['open-slide', 'ingest', 'export'] as const;
@@ -17,13 +17,15 @@ export interface ApiEvents {
   'cells-changed': CellsChangedView;
   /** The library changed: a slide was added, its ingest started or ended (refresh listSlides). */
   'slides-changed': { slideId: number | null };
+  /** An assist run for a reader on a slide ended: new suggestions (or why there are none). */
+  'assist-changed': AssistChangedView;
   /** Electron menu: the user chose a command the renderer handles (never sent in browser mode). */
   'menu-command': { command: MenuCommand };
 }
 
 export type ApiEventName = keyof ApiEvents;
 
-export const API_EVENT_NAMES: readonly ApiEventName[] = ['job-progress', 'label-changed', 'cells-changed', 'slides-changed', 'menu-command'];
+export const API_EVENT_NAMES: readonly ApiEventName[] = ['job-progress', 'label-changed', 'cells-changed', 'slides-changed', 'assist-changed', 'menu-command'];
 
 export type ApiEventListener<E extends ApiEventName> = (payload: ApiEvents[E]) => void;
 

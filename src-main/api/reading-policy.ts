@@ -57,3 +57,9 @@ export function mayBroadcast(ctx: ApiContext, slideId: number, actorId: number):
   const me = sessionAnnotator(ctx);
   return me === null || me.id === actorId || !isBlinded(ctx, slideId, me);
 }
+
+/** The reader whose suggestions this session sees (assist is per reader), or undefined. */
+export function suggestionsReader(ctx: ApiContext): number | undefined {
+  const me = sessionAnnotator(ctx);
+  return me?.role === 'reader' ? me.id : undefined;
+}

@@ -13,6 +13,7 @@ import type { DamageSummary, DamagedArea, SliceProgress, SliceRecord, SlideRecor
 import type { Box } from '../domain/geometry.ts';
 import type { SlideReading } from '../domain/reading.ts';
 import type { MergeReport } from '../domain/work-package.ts';
+import type { AssistSummary, CellSuggestion } from '../domain/assist.ts';
 import type { ApiError } from './errors.ts';
 import type { ExportResult } from '../dataset/export-options.ts';
 import type { ImportReport } from '../dataset/import-report.ts';
@@ -129,6 +130,8 @@ export interface IngestStarted {
 
 export interface CellDetail {
   cell: CellView;
+  /** The assistant's suggestion for the session's reader, when there is one. */
+  suggestion: CellSuggestion | null;
   /** Every label / flag event of the cell and every edit that created, retired or restored it, oldest first, with who and when. */
   history: LabelHistoryEntry[];
   /** The cell's padded box at full resolution, JPEG. */
@@ -192,6 +195,8 @@ export interface UndoResult {
 
 export interface GalleryCell extends CellView {
   cropUrl: string;
+  /** The assistant's suggestion for the session's reader, when there is one. */
+  suggestion: CellSuggestion | null;
 }
 
 export interface GalleryPageView {
@@ -225,4 +230,35 @@ export interface WorkPackWritten {
 /** What each merged package brought in (mergeWork), in the order given. */
 export interface WorkMerged {
   reports: Array<MergeReport & { file: string }>;
+}
+
+/** An assist run ended (the 'assist-changed' event, and assistSummary's last run). */
+export interface AssistChangedView {
+  slideId: number;
+  annotatorId: number;
+  ok: boolean;
+  /** What it did, or why it failed. */
+  message: string;
+  modelId: number | null;
+  labels: number;
+  cellsSuggested: number;
+  timings: { featuresMs: number; trainMs: number; predictMs: number } | null;
+}
+
+export interface AssistStarted {
+  /** False when a run for this reader and slide was already going (it will include the labels given so far). */
+  started: boolean;
+  message: string;
+}
+
+export interface AssistSummaryView extends AssistSummary {
+  running: boolean;
+  lastRun: AssistChangedView | null;
+}
+
+/** Several cells labelled with one key (a page of suggestions confirmed). */
+export interface LabelManyResult {
+  changes: LabelChangeView[];
+  counts: ClassCounts;
+  undo: UndoRedoState;
 }

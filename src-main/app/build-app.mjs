@@ -36,6 +36,7 @@ const MAIN_ENTRIES = {
   'slice-worker': 'src-main/pipeline/ingest/slice-worker.ts',
   'export-worker': 'src-main/dataset/export-worker.ts',
   'demo-slide-worker': 'src-main/demo/demo-slide-worker.ts',
+  'assist-worker': 'src-main/assist/assist-worker.ts',
 };
 
 export async function buildPreload(options = {}) {

@@ -68,6 +68,10 @@ export interface CellMarkers {
   centres: Float64Array;
   /** 1 for a cluster candidate (nuclei too overlapped to split), 0 for a single cell. */
   clusters: Uint8Array;
+  /** The assistant's suggested class (APACC id, -1 none) for the session's reader, when they have suggestions. */
+  suggested?: Int8Array;
+  /** Its probability. */
+  suggestedP?: Float32Array;
 }
 
 /** Label filters beside the class names: no current class, or any class. */

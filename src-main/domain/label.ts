@@ -25,6 +25,8 @@ interface LabelEventBase {
   createdAt: number;
   /** 'adjudicator': a decision on the cell, not a reading. */
   role: AnnotatorRole;
+  /** The assistant's suggestion the annotator saw when they gave it (null: none). */
+  suggestion?: { label: CellClassName; p: number; modelId: number } | null;
 }
 
 export type LabelEvent = LabelEventBase &

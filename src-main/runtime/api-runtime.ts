@@ -9,6 +9,8 @@ import type { ApiResult } from '../api/dispatch.ts';
 import { createCountsCache } from '../api/counts-cache.ts';
 import { createWorkPackageFiles } from './work-package-files.ts';
 import { locateScan } from './scan-locator.ts';
+import { AssistJobs } from './assist-jobs.ts';
+import { MEMORY_DATABASE } from '../store/index.ts';
 import { createEventBus } from '../api/event-bus.ts';
 import type { EventBus } from '../api/event-bus.ts';
 import type { ShellMode } from '../api/views.ts';
@@ -71,6 +73,7 @@ export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
     onLog: (message) => log(`[ingest] ${message}`),
   });
   const exportJobs = new ExportJobs(options.store, events);
+  const assistJobs = new AssistJobs(options.store, events);
   const counts = createCountsCache((slideId, view) => options.store.classCounts(slideId, view));
   // An ingest adds and replaces cells slice by slice: counters of its slide are recounted.
   events.subscribe((event, payload) => {
@@ -103,6 +106,7 @@ export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
     dialogs: options.dialogs ?? null,
     demo: options.demoFolder ? { prepare: () => prepareDemoSlide(options.demoFolder as string) } : null,
     cellPixels: createCellEditPixels(scans, options.tiles.limiter),
+    assist: options.store.path === MEMORY_DATABASE ? null : assistJobs,
     workPackages: createWorkPackageFiles(options.store, scans, options.tiles.limiter),
     scanSearch: {
       locate: (slide, folders) => locateScan(slide, folders, {
@@ -119,6 +123,6 @@ export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
     invoke: (operation, input) => invokeOperation(context, operation, input, {
       onInternalError: (op, error) => log(`[api] ${op} failed: ${error instanceof Error ? error.stack : String(error)}`),
     }),
-    close: async () => { await Promise.all([jobs.close(), exportJobs.close()]); },
+    close: async () => { await Promise.all([jobs.close(), exportJobs.close(), assistJobs.close()]); },
   };
 }

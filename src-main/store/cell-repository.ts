@@ -16,7 +16,7 @@ import { StoreError, invalid, notFound } from './store-error.ts';
 import { CELL_CLASSES } from '../domain/cell-class.ts';
 import type { GalleryPage, GalleryQuery, ManualCellInput } from './types.ts';
 import type { CellFilter, CellMarkers, CellView } from '../domain/cell.ts';
-import { checkFinite, checkId, checkInt, checkOptionalText } from './validate.ts';
+import { checkFinite, checkId, checkInt, checkLabel, checkOptionalText } from './validate.ts';
 
 export const GALLERY_LIMIT_MAX = 1000;
 const GALLERY_LIMIT_DEFAULT = 100;
@@ -28,8 +28,8 @@ export interface CellRepository {
   listCells(slideId: number, filter?: CellFilter, view?: LabelView): CellView[];
   /** Cells whose box intersects the level-0 box (any order). */
   cellsInViewport(slideId: number, viewport: Box, filter?: CellFilter, view?: LabelView): CellView[];
-  /** Id, box, label and flag of every cell of the slide (or of those intersecting viewport), in columns. */
-  cellMarkers(slideId: number, viewport?: Box, view?: LabelView): CellMarkers;
+  /** Id, box, label and flag of every cell of the slide (or of those intersecting viewport), in columns; with a reader's suggestions when suggestionsOf names them. */
+  cellMarkers(slideId: number, viewport?: Box, view?: LabelView, suggestionsOf?: number): CellMarkers;
   cellsOfSlice(sliceId: number, view?: LabelView): CellView[];
   firstCell(slideId: number, filter?: CellFilter, view?: LabelView): CellView | null;
   lastCell(slideId: number, filter?: CellFilter, view?: LabelView): CellView | null;
@@ -45,11 +45,22 @@ export interface CellRepository {
 }
 
 const selectView = (view?: LabelView) => `SELECT ${cellViewColumns(view)} FROM ${cellViewFrom(view)}`;
-function selectMarkers(view?: LabelView): string {
+/** The suggested class (APACC id, -1 none) and its probability, from the suggestions joined as sg. */
+const SUGGESTED_ID = `CASE WHEN sg.cell_id IS NULL THEN -1
+  WHEN sg.p_healthy >= max(sg.p_rubbish, sg.p_unhealthy, sg.p_bothcells) THEN 0
+  WHEN sg.p_rubbish >= max(sg.p_unhealthy, sg.p_bothcells) THEN 1 WHEN sg.p_unhealthy >= sg.p_bothcells THEN 2 ELSE 3 END`;
+const SUGGESTED_P = 'coalesce(max(sg.p_healthy, sg.p_rubbish, sg.p_unhealthy, sg.p_bothcells), 0)';
+/** Gini impurity of the suggestion: 0 when certain, 0.75 when all four classes are equally likely. */
+const UNCERTAINTY = '(1 - (sg.p_healthy * sg.p_healthy + sg.p_rubbish * sg.p_rubbish + sg.p_unhealthy * sg.p_unhealthy + sg.p_bothcells * sg.p_bothcells))';
+const suggestionsJoin = (annotatorId: number | undefined) => (annotatorId === undefined ? ''
+  : ` LEFT JOIN suggestions sg ON sg.cell_id = c.id AND sg.annotator_id = ${checkId(annotatorId, 'annotator id')}`);
+
+function selectMarkers(view?: LabelView, suggestionsOf?: number): string {
   const s = labelSource(view);
   const labelId = `CASE ${s.label} ${CELL_CLASSES.map((c) => `WHEN '${c.name}' THEN ${c.apaccId}`).join(' ')} ELSE -1 END`;
-  return `SELECT c.id, c.box_x, c.box_y, c.box_w, c.box_h, ${labelId}, coalesce(${s.flagged}, 0), c.centre_x, c.centre_y, c.kind = 'cluster'
-  FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id${s.join}`;
+  const suggested = suggestionsOf === undefined ? '' : `, ${SUGGESTED_ID}, ${SUGGESTED_P}`;
+  return `SELECT c.id, c.box_x, c.box_y, c.box_w, c.box_h, ${labelId}, coalesce(${s.flagged}, 0), c.centre_x, c.centre_y, c.kind = 'cluster'${suggested}
+  FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id${s.join}${suggestionsJoin(suggestionsOf)}`;
 }
 // Every list below holds live cells only; getCell reads any cell (retired ones keep their history).
 // Boxes that can reach the viewport: their centre is within the largest box size of it.
@@ -101,9 +112,9 @@ export function createCellRepository(ctx: StoreContext): CellRepository {
       return many(`${selectView(view)} WHERE c.slide_id = ? AND ${VIEWPORT_TERMS} AND ${LIVE_CELL}${f.where}`,
         slideId, ...viewportParams(requireSlide(slideId), viewport), ...f.params);
     },
-    cellMarkers(slideId, viewport, view) {
+    cellMarkers(slideId, viewport, view, suggestionsOf) {
       const margin = requireSlide(slideId);
-      const markersSql = selectMarkers(view);
+      const markersSql = selectMarkers(view, suggestionsOf);
       const rows = (viewport === undefined
         ? ctx.sqlRaw(`${markersSql} WHERE c.slide_id = ? AND ${LIVE_CELL}`).all(slideId)
         : ctx.sqlRaw(`${markersSql} WHERE c.slide_id = ? AND ${VIEWPORT_TERMS} AND ${LIVE_CELL}`).all(slideId, ...viewportParams(margin, viewport))
@@ -116,6 +127,7 @@ export function createCellRepository(ctx: StoreContext): CellRepository {
         flagged: new Uint8Array(rows.length),
         centres: new Float64Array(rows.length * 2),
         clusters: new Uint8Array(rows.length),
+        ...(suggestionsOf === undefined ? {} : { suggested: new Int8Array(rows.length), suggestedP: new Float32Array(rows.length) }),
       };
       rows.forEach((r, i) => {
         markers.ids[i] = r[0] as number;
@@ -125,6 +137,10 @@ export function createCellRepository(ctx: StoreContext): CellRepository {
         markers.centres[i * 2] = r[7] as number;
         markers.centres[i * 2 + 1] = r[8] as number;
         markers.clusters[i] = r[9] as number;
+        if (markers.suggested && markers.suggestedP) {
+          markers.suggested[i] = r[10] as number;
+          markers.suggestedP[i] = r[11] as number;
+        }
       });
       return markers;
     },
@@ -140,11 +156,21 @@ export function createCellRepository(ctx: StoreContext): CellRepository {
       const limit = checkInt(query.limit ?? GALLERY_LIMIT_DEFAULT, 'gallery limit', 1);
       if (limit > GALLERY_LIMIT_MAX) throw invalid(`gallery limit must be at most ${GALLERY_LIMIT_MAX}, got ${limit}`);
       const f = cellFilterSql(query.filter, query.view);
+      const order = query.order ?? 'reading';
+      if (order !== 'reading' || query.suggested !== undefined) {
+        if (query.suggestionsOf === undefined) throw invalid(`gallery order ${order} and the suggested filter need the reader whose suggestions they use`);
+      }
+      const sg = suggestionsJoin(query.suggestionsOf);
+      let where = f.where;
+      if (query.suggested !== undefined) where += ` AND sg.cell_id IS NOT NULL AND ${SUGGESTED_ID} = ${CELL_CLASSES.find((c) => c.name === checkLabel(query.suggested, 'suggested'))!.apaccId}`;
+      const orderBy = order === 'suspicious' ? `sg.p_unhealthy IS NULL, sg.p_unhealthy DESC, c.slide_id, ${READING_ORDER}`
+        : order === 'uncertain' ? `sg.p_unhealthy IS NULL, ${UNCERTAINTY} DESC, c.slide_id, ${READING_ORDER}`
+          : `c.slide_id, ${READING_ORDER}`;
       const slideTerm = query.slideId === undefined ? LIVE_CELL : `c.slide_id = ? AND ${LIVE_CELL}`;
       const slideParams = query.slideId === undefined ? [] : [checkId(query.slideId, 'slide id')];
-      const total = ctx.value(`SELECT count(*) FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id${labelSource(query.view).join}
-        WHERE ${slideTerm}${f.where}`, ...slideParams, ...f.params) as number;
-      const cells = many(`${selectView(query.view)} WHERE ${slideTerm}${f.where} ORDER BY c.slide_id, ${READING_ORDER} LIMIT ? OFFSET ?`,
+      const total = ctx.value(`SELECT count(*) FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id${labelSource(query.view).join}${sg}
+        WHERE ${slideTerm}${where}`, ...slideParams, ...f.params) as number;
+      const cells = many(`${selectView(query.view)}${sg} WHERE ${slideTerm}${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
         ...slideParams, ...f.params, limit, offset);
       return { cells, total, offset, limit };
     },

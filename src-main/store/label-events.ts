@@ -22,10 +22,14 @@ export interface LabelEventRow {
   stackBelowId: number | null;
   createdAt: number;
   role: AnnotatorRole;
+  suggestion: CellClassName | null;
+  suggestionP: number | null;
+  suggestionModel: number | null;
 }
 
 export const EVENT_COLUMNS = `id, cell_id AS cellId, kind, value, annotator_id AS annotatorId, action,
-  reverts_event_id AS revertsEventId, stack_below_id AS stackBelowId, created_at AS createdAt, role`;
+  reverts_event_id AS revertsEventId, stack_below_id AS stackBelowId, created_at AS createdAt, role,
+  suggestion, suggestion_p AS suggestionP, suggestion_model AS suggestionModel`;
 
 /**
  * Actions on the undo stack ('import' and 'inherit' events are not). Written with the
@@ -44,13 +48,18 @@ export interface NewLabelEvent {
   stackBelowId?: number | null;
   /** The role the event is made in (default 'reader'): an adjudicator's label is a decision, not a reading. */
   role?: AnnotatorRole;
+  /** What the assistant suggested for the cell when the label was given. */
+  suggestion?: { label: CellClassName; p: number; modelId: number } | null;
 }
 
 export function appendLabelEvent(ctx: StoreContext, event: NewLabelEvent): LabelEventRow {
-  return ctx.sql(`INSERT INTO label_events (cell_id, kind, value, annotator_id, action, reverts_event_id, stack_below_id, created_at, role, uid)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${EVENT_COLUMNS}`)
+  const s = event.suggestion ?? null;
+  return ctx.sql(`INSERT INTO label_events (cell_id, kind, value, annotator_id, action, reverts_event_id, stack_below_id, created_at, role, uid,
+      suggestion, suggestion_p, suggestion_model)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${EVENT_COLUMNS}`)
     .get(event.cellId, event.kind, event.value, event.annotatorId, event.action,
-      event.revertsEventId ?? null, event.stackBelowId ?? null, ctx.now(), event.role ?? 'reader', ctx.newUid()) as LabelEventRow;
+      event.revertsEventId ?? null, event.stackBelowId ?? null, ctx.now(), event.role ?? 'reader', ctx.newUid(),
+      s?.label ?? null, s?.p ?? null, s?.modelId ?? null) as LabelEventRow;
 }
 
 /** The role an annotator labels in now. */
@@ -88,6 +97,8 @@ export function toLabelEvent(row: LabelEventRow): LabelEvent {
   const base = {
     id: row.id, cellId: row.cellId, annotatorId: row.annotatorId, action: row.action,
     revertsEventId: row.revertsEventId, createdAt: row.createdAt, role: row.role,
+    suggestion: row.suggestion === null || row.suggestionModel === null ? null
+      : { label: row.suggestion, p: row.suggestionP ?? 0, modelId: row.suggestionModel },
   };
   return row.kind === 'label'
     ? { ...base, kind: 'label', value: row.value as CellClassName | null }

@@ -23,6 +23,7 @@
 // adjudicator's: the previous decision of any adjudicator).
 
 import type { CellClassName } from '../domain/cell-class.ts';
+import { readSuggestion } from './assist-repository.ts';
 import {
   EVENT_COLUMNS, appendLabelEvent, eventRow as readEvent, roleOf, stackHeads, toLabelEvent, viewOfRole, type LabelEventRow,
 } from './label-events.ts';
@@ -80,6 +81,10 @@ export function createLabelRepository(ctx: StoreContext): LabelRepository {
     if (!ctx.sql('SELECT 1 FROM annotators WHERE id = ?').get(checkId(annotatorId, 'annotator id'))) throw notFound('annotator', annotatorId);
   };
   const heads = (annotatorId: number) => stackHeads(ctx, annotatorId);
+  const suggestionShown = (cellId: number, annotatorId: number) => {
+    const shown = readSuggestion(ctx, cellId, annotatorId);
+    return shown && { label: shown.label, p: shown.p, modelId: shown.modelId };
+  };
   const change = (cellId: number, view: LabelView, write: () => LabelEventRow): LabelChange => {
     const previous = stateOf(cellId, view);
     const event = toLabelEvent(write());
@@ -94,8 +99,10 @@ export function createLabelRepository(ctx: StoreContext): LabelRepository {
         throw new StoreError('conflict', 'an adjudicator decides flagged cells; flags are for readers (label the cell to decide it)');
       }
       const { undoTop } = heads(annotatorId);
+      // What the assistant suggested to this reader when they decided, kept with their label.
+      const suggestion = kind === 'label' ? suggestionShown(cellId, annotatorId) : null;
       return change(cellId, viewOfRole(role, annotatorId),
-        () => appendLabelEvent(ctx, { cellId, kind, value, annotatorId, action: 'do', stackBelowId: undoTop, role }));
+        () => appendLabelEvent(ctx, { cellId, kind, value, annotatorId, action: 'do', stackBelowId: undoTop, role, suggestion }));
     });
   /** The value the undone event overwrote: the same reader's, or (for a decision) the previous decision. */
   const valueBefore = (target: LabelEventRow): string | null => {

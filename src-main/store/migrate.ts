@@ -9,6 +9,7 @@ import { DAMAGED_REGIONS_SCHEMA } from './migrations/003-damaged-regions.ts';
 import { migrateCellEdits } from './migrations/004-cell-edits.ts';
 import { migrateReaders } from './migrations/005-readers.ts';
 import { migrateStableIds } from './migrations/006-stable-ids.ts';
+import { ASSIST_SCHEMA } from './migrations/007-assist.ts';
 import { StoreError } from './store-error.ts';
 
 export interface Migration {
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'cell edits on the undo stack, retired cells', up: migrateCellEdits },
   { version: 5, name: 'several readers: per-reader labels, adjudication, consensus', up: migrateReaders },
   { version: 6, name: 'stable identities for work packages', up: migrateStableIds },
+  { version: 7, name: 'assist: cell features, models, suggestions', up: ASSIST_SCHEMA },
 ];
 
 /** Marks the file as Smearlab's ("SmLb") so a foreign SQLite file is recognised. */

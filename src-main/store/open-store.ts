@@ -17,6 +17,7 @@ import { MIGRATIONS, migrateDatabase, type Migration } from './migrate.ts';
 import { createReaderPositionRepository, type ReaderPositionRepository } from './reader-position-repository.ts';
 import { createReadingRepository, type ReadingRepository } from './reading-repository.ts';
 import { createWorkRepository, type WorkRepository } from './work-repository.ts';
+import { createAssistRepository, type AssistRepository } from './assist-repository.ts';
 import { createSliceRepository, type SliceRepository } from './slice-repository.ts';
 import { createSlideRepository, type SlideRepository } from './slide-repository.ts';
 import { createStoreContext } from './store-context.ts';
@@ -39,7 +40,7 @@ export interface StoreOptions {
 
 export interface Store
   extends AnnotatorRepository, SlideRepository, SliceRepository, CellRepository, LabelRepository, JobRepository, SummaryRepository,
-    DamageRepository, ReaderPositionRepository, CellEditRepository, ReadingRepository, WorkRepository {
+    DamageRepository, ReaderPositionRepository, CellEditRepository, ReadingRepository, WorkRepository, AssistRepository {
   /** The database file, or ':memory:'. */
   readonly path: string;
   readonly schemaVersion: number;
@@ -97,6 +98,7 @@ export function openStore(path: string = defaultDatabasePath(), options: StoreOp
     ...createReaderPositionRepository(ctx),
     ...createReadingRepository(ctx),
     ...createWorkRepository(ctx),
+    ...createAssistRepository(ctx),
   };
   const store: Store = {
     ...repositories,

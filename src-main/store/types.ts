@@ -11,6 +11,7 @@ import type { Box, Point } from '../domain/geometry.ts';
 import type { JobKind, JobRecord } from '../domain/job.ts';
 import type { ClassCounts } from '../domain/label.ts';
 import type { LabelView } from '../domain/reading.ts';
+import type { GalleryOrder } from '../domain/assist.ts';
 import type { SlideKind, SlideRecord, SliceProgress, SliceRecord } from '../domain/slide.ts';
 
 export interface NewSlide {
@@ -111,6 +112,12 @@ export interface GalleryQuery {
   limit?: number;
   /** Whose labels the page shows and filters on (default: the decision). */
   view?: LabelView;
+  /** Reading order (default), or by the suggestions of suggestionsOf: most suspicious or least certain first. */
+  order?: GalleryOrder;
+  /** Only cells whose suggestion (for suggestionsOf) is this class. */
+  suggested?: CellClassName;
+  /** The reader whose suggestions order and filter the page. */
+  suggestionsOf?: number;
 }
 
 export interface GalleryPage {

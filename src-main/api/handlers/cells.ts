@@ -10,7 +10,7 @@ import { ApiFailure } from '../errors.ts';
 import type { CellFilter } from '../../domain/cell.ts';
 import type { Handlers } from './handler.ts';
 import { galleryCell } from './views.ts';
-import { isBlinded, requireUnblinded, sessionAnnotator, sessionView } from '../reading-policy.ts';
+import { isBlinded, requireUnblinded, sessionAnnotator, sessionView, suggestionsReader } from '../reading-policy.ts';
 
 const FIRST_REACH = 512;
 
@@ -35,15 +35,17 @@ function nearestCell(ctx: ApiContext, origin: CellView, direction: ArrowDirectio
 
 export const cellHandlers: Pick<Handlers, 'cellMarkers' | 'getCell' | 'neighbourCell' | 'gallery'> = {
   cellMarkers({ slideId, viewport }, ctx) {
-    return ctx.store.cellMarkers(slideId, viewport, sessionView(ctx));
+    return ctx.store.cellMarkers(slideId, viewport, sessionView(ctx), suggestionsReader(ctx));
   },
 
   getCell({ cellId }, ctx) {
     const cell = ctx.store.getCell(cellId, sessionView(ctx));
     const history = ctx.store.labelHistory(cellId);
     const me = sessionAnnotator(ctx);
+    const reader = suggestionsReader(ctx);
     return {
       cell,
+      suggestion: reader === undefined ? null : ctx.store.suggestionFor(cellId, reader),
       // A blinded reader's history holds their own events and the cell edits, nobody else's labels.
       history: isBlinded(ctx, cell.slideId, me) ? history.filter((h) => h.kind === 'edit' || h.annotatorId === me?.id) : history,
       cropUrl: ctx.urls.cellCrop(cellId, 'jpeg'),
@@ -67,16 +69,21 @@ export const cellHandlers: Pick<Handlers, 'cellMarkers' | 'getCell' | 'neighbour
     return nearestCell(ctx, origin, direction, filter);
   },
 
-  gallery({ slideId, sliceId, filter, offset = 0, limit = 100 }, ctx) {
+  gallery({ slideId, sliceId, filter, offset = 0, limit = 100, order = 'reading', suggested }, ctx) {
     if (filter?.queue !== undefined) requireUnblinded(ctx, slideId, 'the disagreement queue');
     const view = sessionView(ctx);
+    const suggestionsOf = suggestionsReader(ctx);
+    if ((order !== 'reading' || suggested !== undefined) && suggestionsOf === undefined) {
+      throw new ApiFailure('conflict', 'galleries ordered or filtered by suggestions are a reader\'s: choose a reader (suggestions learn from their own labels)');
+    }
     if (sliceId === undefined) {
-      const page = ctx.store.galleryPage({ slideId, filter, offset, limit, view });
+      const page = ctx.store.galleryPage({ slideId, filter, offset, limit, view, order, suggested, suggestionsOf });
       return { ...page, cells: page.cells.map((cell) => galleryCell(ctx, cell)) };
     }
     const slice = ctx.store.getSlice(sliceId);
     if (slice.slideId !== slideId) throw new ApiFailure('bad-input', `sliceId: slice ${sliceId} belongs to slide ${slice.slideId}, not ${slideId}`);
     if (filter?.queue !== undefined) throw new ApiFailure('bad-input', 'filter.queue: the queues walk a whole slide, not one slice');
+    if (order !== 'reading' || suggested !== undefined) throw new ApiFailure('bad-input', 'order: a slice\'s gallery is in reading order');
     const matching = ctx.store.cellsOfSlice(sliceId, view).filter((cell) => matchesFilter(cell, filter));
     return { cells: matching.slice(offset, offset + limit).map((cell) => galleryCell(ctx, cell)), total: matching.length, offset, limit };
   },

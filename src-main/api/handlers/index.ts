@@ -12,6 +12,7 @@ import { datasetHandlers } from './datasets.ts';
 import { editHandlers } from './edits.ts';
 import { readingHandlers } from './reading.ts';
 import { workHandlers } from './work.ts';
+import { assistHandlers } from './assist.ts';
 
 export type { Handler, Handlers } from './handler.ts';
 
@@ -26,4 +27,5 @@ export const HANDLERS: Handlers = {
   ...editHandlers,
   ...readingHandlers,
   ...workHandlers,
+  ...assistHandlers,
 };

@@ -8,7 +8,7 @@ import type { JobRecord } from '../../domain/job.ts';
 import type { SlideRecord } from '../../domain/slide.ts';
 import type { GalleryCell, JobView, LabelChangeView, SlideListEntry } from '../views.ts';
 import type { LabelChange } from '../../domain/label.ts';
-import { isBlinded, sessionView } from '../reading-policy.ts';
+import { isBlinded, sessionView, suggestionsReader } from '../reading-policy.ts';
 
 export function jobView(ctx: ApiContext, job: JobRecord): JobView {
   if (job.state !== 'running') return { ...job, live: null };
@@ -55,7 +55,8 @@ export function summaryOf(ctx: ApiContext, slide: SlideRecord): SlideSummary {
 }
 
 export function galleryCell(ctx: ApiContext, cell: CellView): GalleryCell {
-  return { ...cell, cropUrl: ctx.urls.cellCrop(cell.id, 'jpeg') };
+  const reader = suggestionsReader(ctx);
+  return { ...cell, cropUrl: ctx.urls.cellCrop(cell.id, 'jpeg'), suggestion: reader === undefined ? null : ctx.store.suggestionFor(cell.id, reader) };
 }
 
 export function changeView(slideId: number, change: LabelChange): LabelChangeView {

@@ -114,6 +114,9 @@ function conflicting(operation: OperationName): unknown[] {
     packWork: [{ file: '/proc/nope/x', slideIds: [missing] }, { file: '/proc/nope/x' }],
     mergeWork: [{ files: ['/no/such.smearlab-work'] }, { files: ['/etc/passwd'] }, { files: [f.dir] }],
     scanFolders: [{ folders: ['/no/such/folder'] }, {}],
+    labelCells: [{ cellIds: [missing], label: 'healthy', annotatorId: 1 }, { cellIds: [1], label: 'healthy', annotatorId: missing }],
+    trainAssist: [{ slideId: missing }, { slideId: f.slideId }],
+    assistSummary: [{ slideId: missing }, { slideId: f.slideId }],
     locateScan: [{ slideId: missing }, { slideId: f.slideId }, { slideId: f.slideId, path: '/etc/passwd' }, { slideId: f.slideId, path: '/dev/zero' }],
     proposeCell: [{ slideId: missing, point: { x: 1, y: 1 } }, { slideId: f.slideId, point: { x: 1e12, y: 1e12 } }],
     addCell: [

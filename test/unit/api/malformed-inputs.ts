@@ -116,6 +116,13 @@ const SPECIFIC: Record<OperationName, MalformedCase[]> = {
   packWork: [{ input: {}, names: 'file' }, { input: { file: 'relative.smearlab-work' }, names: 'file' }, { input: { file: '/x', slideIds: [] }, names: 'slideIds' }],
   mergeWork: [{ input: { files: [] }, names: 'files' }, { input: { files: ['rel'] }, names: 'files' }],
   scanFolders: [{ input: { folders: ['relative/usb'] }, names: 'folders' }, { input: { folders: 'x' }, names: 'folders' }],
+  labelCells: [
+    { input: { cellIds: [], label: 'healthy', annotatorId: 1 }, names: 'cellIds' },
+    { input: { cellIds: [1, 1], label: 'healthy', annotatorId: 1 }, names: 'cellIds' },
+    { input: { cellIds: [1], label: 'HSIL', annotatorId: 1 }, names: 'label' },
+  ],
+  trainAssist: [{ input: {}, names: 'slideId' }],
+  assistSummary: [{ input: { slideId: 'x' }, names: 'slideId' }],
   locateScan: [{ input: {}, names: 'slideId' }, { input: { slideId: 1, path: 'moved.mrxs' }, names: 'path' }],
   proposeCell: [
     { input: { slideId: 1 }, names: 'point' },

@@ -38,7 +38,7 @@ describe('openStore', () => {
       store.close();
       const raw = new Database(path, { readonly: true });
       const tables = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-      assert.deepEqual(tables, ['annotators', 'cell_state', 'cells', 'damaged_regions', 'edit_cells', 'jobs', 'label_events', 'reader_state', 'slices', 'slides', 'sqlite_sequence', 'store_identity']);
+      assert.deepEqual(tables, ['annotators', 'assist_models', 'cell_crops', 'cell_features', 'cell_state', 'cells', 'damaged_regions', 'edit_cells', 'jobs', 'label_events', 'reader_state', 'scan_folders', 'slices', 'slides', 'sqlite_sequence', 'store_identity', 'suggestions']);
       assert.equal(raw.pragma('user_version', { simple: true }), MIGRATIONS.length);
       assert.equal(raw.pragma('application_id', { simple: true }), APPLICATION_ID);
       assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal', 'WAL is a property of the file');

@@ -1,0 +1,121 @@
+// One assist run for a reader on a slide, in a worker thread: features for
+// the live cells that have none yet (each cell's box read from the scan at
+// level 0: assist/cell-features.ts), then a classifier trained on the reader's
+// own labels (assist/classifier.ts), its probabilities for every live cell
+// stored as the reader's suggestions. Nothing here labels a cell.
+
+import { CELL_CLASS_NAMES } from '../domain/cell-class.ts';
+import type { JobHooks } from '../jobs/job-worker.ts';
+import { openSlide } from '../slide/openslide-reader.ts';
+import type { SlideReader } from '../slide/slide-reader.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { CELL_FEATURE_COUNT, CELL_FEATURE_NAMES, cellFeatures } from './cell-features.ts';
+import { predictAssist, trainAssistModel } from './classifier.ts';
+import { featureMatrix } from './feature-matrix.ts';
+
+/** Bumped whenever cell-features.ts changes what a vector means: older vectors are computed again. */
+export const FEATURE_VERSION = 1;
+/** Fewer labels than this and a classifier would mostly echo its prior. */
+export const MIN_LABELS = 20;
+const READS_IN_FLIGHT = 4;
+
+export interface AssistOptions {
+  dbPath: string;
+  slideId: number;
+  annotatorId: number;
+}
+
+export interface AssistProgress { phase: 'features' | 'training' | 'predicting'; done: number; total: number }
+
+export interface AssistResult {
+  slideId: number;
+  annotatorId: number;
+  modelId: number | null;
+  labels: number;
+  classes: string[];
+  featuresComputed: number;
+  cellsSuggested: number;
+  /** Cells whose box could not be read (damaged scan): no features, no suggestion. */
+  unreadable: number;
+  timings: { featuresMs: number; trainMs: number; predictMs: number };
+  message: string;
+}
+
+async function computeFeatures(store: Store, reader: SlideReader, mpp: number, cellIds: number[], hooks: JobHooks<AssistProgress>): Promise<number> {
+  let unreadable = 0;
+  let done = 0;
+  const batch: Array<{ cellId: number; vector: Float64Array }> = [];
+  const flush = () => {
+    store.saveCellFeatures(FEATURE_VERSION, batch.splice(0));
+  };
+  for (let i = 0; i < cellIds.length && !hooks.cancel.cancelled; i += READS_IN_FLIGHT) {
+    await Promise.all(cellIds.slice(i, i + READS_IN_FLIGHT).map(async (cellId) => {
+      const cell = store.getCell(cellId);
+      try {
+        const image = await reader.readRegion(cell.box.x, cell.box.y, 0, cell.box.width, cell.box.height);
+        batch.push({ cellId, vector: cellFeatures({ crop: { data: image.data, width: image.width, height: image.height, channels: 4 }, cell, mpp }) });
+      } catch {
+        unreadable++;
+      }
+    }));
+    done = Math.min(cellIds.length, i + READS_IN_FLIGHT);
+    if (batch.length >= 500) flush();
+    if (done % 200 < READS_IN_FLIGHT) hooks.onProgress({ phase: 'features', done, total: cellIds.length });
+  }
+  flush();
+  return unreadable;
+}
+
+export async function runAssist(options: AssistOptions, hooks: JobHooks<AssistProgress>): Promise<AssistResult> {
+  const store = openStore(options.dbPath);
+  try {
+    const slide = store.getSlide(options.slideId);
+    const annotator = store.getAnnotator(options.annotatorId);
+    const mpp = slide.mppX ?? 0.25;
+    let t = performance.now();
+    const missing = store.cellsWithoutFeatures(slide.id, FEATURE_VERSION);
+    let unreadable = 0;
+    if (missing.length > 0) {
+      if (slide.kind !== 'scan') throw new RangeError(`${slide.smearId} has no scan to measure its cells on`);
+      const reader = await openSlide(slide.path);
+      try {
+        unreadable = await computeFeatures(store, reader, mpp, missing, hooks);
+      } finally {
+        reader.close();
+      }
+    }
+    const featuresMs = performance.now() - t;
+    const rows = store.featureRows(slide.id, FEATURE_VERSION);
+    const own = { kind: 'reader', readerId: annotator.id } as const;
+    const labelOf = new Map(store.listCells(slide.id, { label: 'labelled' }, own).map((c) => [c.id, c.label as string]));
+    const trainRows = rows.cellIds.flatMap((id, i) => (labelOf.has(id) ? [i] : []));
+    const base = { slideId: slide.id, annotatorId: annotator.id, featuresComputed: missing.length - unreadable, unreadable, labels: trainRows.length };
+    if (trainRows.length < MIN_LABELS || new Set(trainRows.map((i) => labelOf.get(rows.cellIds[i]!))).size < 2) {
+      return { ...base, modelId: null, classes: [], cellsSuggested: 0, timings: { featuresMs, trainMs: 0, predictMs: 0 },
+        message: `${trainRows.length} labels of ${annotator.name} on ${slide.smearId}: suggestions start at ${MIN_LABELS} labels of at least 2 classes` };
+    }
+    hooks.onProgress({ phase: 'training', done: 0, total: trainRows.length });
+    t = performance.now();
+    const all = featureMatrix(rows.vectors, CELL_FEATURE_COUNT);
+    const train = featureMatrix(trainRows.map((i) => rows.vectors[i]!), CELL_FEATURE_COUNT);
+    const model = trainAssistModel(train, trainRows.map((i) => labelOf.get(rows.cellIds[i]!)!), { reference: all, featureNames: CELL_FEATURE_NAMES });
+    const trainMs = performance.now() - t;
+    hooks.onProgress({ phase: 'predicting', done: 0, total: rows.cellIds.length });
+    t = performance.now();
+    const p = predictAssist(model, all);
+    const modelId = store.saveAssistModel({
+      slideId: slide.id, annotatorId: annotator.id, kind: 'in-app', name: `${annotator.name} on ${slide.smearId}`, model,
+      labels: trainRows.length, report: { labelCounts: model.labelCounts, features: CELL_FEATURE_COUNT, featureVersion: FEATURE_VERSION },
+    });
+    const cellsSuggested = store.replaceSuggestions(annotator.id, slide.id, modelId,
+      rows.cellIds.map((cellId, i) => ({ cellId, p: p.values.subarray(i * 4, i * 4 + 4) })));
+    const predictMs = performance.now() - t;
+    return {
+      ...base, modelId, classes: CELL_CLASS_NAMES.filter((c) => model.labelCounts[c] > 0), cellsSuggested,
+      timings: { featuresMs, trainMs, predictMs },
+      message: `suggestions for ${cellsSuggested} cells from ${trainRows.length} labels of ${annotator.name}`,
+    };
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,64 @@
+// Assist runs for every shell: one worker per reader and slide at a time
+// (assist/assist-job.ts); a request while one is going is remembered and run
+// right after, so the labels given meanwhile are learnt too. Each end is
+// pushed as an 'assist-changed' event.
+
+import type { AssistControl, EventSink } from '../api/context.ts';
+import type { AssistChangedView } from '../api/views.ts';
+import { startAssistJob } from '../assist/assist-job.ts';
+import type { Store } from '../store/index.ts';
+
+export class AssistJobs implements AssistControl {
+  readonly #store: Store;
+  readonly #events: EventSink;
+  readonly #running = new Map<string, Promise<void>>();
+  readonly #again = new Set<string>();
+  readonly #last = new Map<string, AssistChangedView>();
+
+  constructor(store: Store, events: EventSink) {
+    this.#store = store;
+    this.#events = events;
+  }
+
+  start(slideId: number, annotatorId: number): boolean {
+    const key = `${slideId}/${annotatorId}`;
+    if (this.#running.has(key)) {
+      this.#again.add(key);
+      return false;
+    }
+    const run = this.#run(slideId, annotatorId).finally(() => {
+      this.#running.delete(key);
+      if (this.#again.delete(key)) this.start(slideId, annotatorId);
+    });
+    this.#running.set(key, run);
+    return true;
+  }
+
+  running(slideId: number, annotatorId: number): boolean {
+    return this.#running.has(`${slideId}/${annotatorId}`);
+  }
+
+  lastRun(slideId: number, annotatorId: number): AssistChangedView | null {
+    return this.#last.get(`${slideId}/${annotatorId}`) ?? null;
+  }
+
+  async close(): Promise<void> {
+    this.#again.clear();
+    await Promise.allSettled([...this.#running.values()]);
+  }
+
+  async #run(slideId: number, annotatorId: number): Promise<void> {
+    let view: AssistChangedView;
+    try {
+      const result = await startAssistJob({ dbPath: this.#store.path, slideId, annotatorId }).result;
+      view = {
+        slideId, annotatorId, ok: true, message: result.message, modelId: result.modelId, labels: result.labels,
+        cellsSuggested: result.cellsSuggested, timings: result.timings,
+      };
+    } catch (err) {
+      view = { slideId, annotatorId, ok: false, message: (err as Error).message, modelId: null, labels: 0, cellsSuggested: 0, timings: null };
+    }
+    this.#last.set(`${slideId}/${annotatorId}`, view);
+    this.#events.emit('assist-changed', view);
+  }
+}
