@@ -155,7 +155,9 @@ export interface WorkPackageFiles {
 /** Assist runs in worker threads, one at a time per reader and slide (runtime/assist-jobs.ts). */
 export interface AssistControl {
   /** Starts a run (features for cells without them, training on the reader's labels, suggestions); false when one is going. */
-  start(slideId: number, annotatorId: number): boolean;
+  start(slideId: number, annotatorId: number, classifier?: string): boolean;
+  /** A classifier's manifest path from its name or path, checked (an ApiFailure 'bad-input' names what is wrong). */
+  classifierPath(model: string): Promise<string>;
   running(slideId: number, annotatorId: number): boolean;
   lastRun(slideId: number, annotatorId: number): AssistChangedView | null;
 }

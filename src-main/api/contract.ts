@@ -225,6 +225,11 @@ export const CONTRACT = {
   }), 'Labels several cells with one class in one transaction (a page of suggestions confirmed with one key); each its own event'),
   trainAssist: op<AssistStarted>()(z.strictObject({ slideId: id('slideId') }),
     "Starts an assist run in a worker for the session's reader: features, a classifier on their labels, suggestions for every cell"),
+  runClassifier: op<AssistStarted>()(z.strictObject({
+    slideId: id('slideId'),
+    /** A classifier in models/classifiers/ by name, or the absolute path of its manifest (.json beside the .onnx). */
+    model: z.string().min(1).max(4096),
+  }), "Runs a bring-your-own ONNX cell classifier on every cell of the slide, in a worker; its probabilities become the reader's suggestions"),
   assistSummary: op<AssistSummaryView>()(z.strictObject({ slideId: id('slideId') }),
     "The reader's assist model, estimated class counts with their spread, and whether a run is going"),
   flagCell: op<LabelResult>()(z.strictObject({ cellId: id('cellId'), flagged: z.boolean(), annotatorId: id('annotatorId') }),

@@ -22,6 +22,7 @@ export const OPERATION_NAMES = [
   'labelCells',
   'trainAssist',
   'assistSummary',
+  'runClassifier',
   'flagCell',
   'undo',
   'redo',

@@ -12,6 +12,7 @@ import { openStore, type Store } from '../store/index.ts';
 import { CELL_FEATURE_COUNT, CELL_FEATURE_NAMES, cellFeatures } from './cell-features.ts';
 import { predictAssist, trainAssistModel } from './classifier.ts';
 import { featureMatrix } from './feature-matrix.ts';
+import { OnnxClassifier } from './onnx-classifier.ts';
 
 /** Bumped whenever cell-features.ts changes what a vector means: older vectors are computed again. */
 export const FEATURE_VERSION = 1;
@@ -23,6 +24,8 @@ export interface AssistOptions {
   dbPath: string;
   slideId: number;
   annotatorId: number;
+  /** A classifier manifest (classifier-manifest.ts): its ONNX model gives the suggestions instead of training on labels. */
+  classifier?: string;
 }
 
 export interface AssistProgress { phase: 'features' | 'training' | 'predicting'; done: number; total: number }
@@ -66,9 +69,38 @@ async function computeFeatures(store: Store, reader: SlideReader, mpp: number, c
   return unreadable;
 }
 
+/** A loaded ONNX classifier's probabilities for every live cell, as the reader's suggestions. */
+async function runClassifier(store: Store, options: AssistOptions & { classifier: string }, hooks: JobHooks<AssistProgress>): Promise<AssistResult> {
+  const slide = store.getSlide(options.slideId);
+  const annotator = store.getAnnotator(options.annotatorId);
+  if (slide.kind !== 'scan') throw new RangeError(`${slide.smearId} has no scan for the classifier to look at`);
+  const t = performance.now();
+  const classifier = await OnnxClassifier.open(options.classifier);
+  const reader = await openSlide(slide.path);
+  try {
+    const cells = store.listCells(slide.id);
+    hooks.onProgress({ phase: 'predicting', done: 0, total: cells.length });
+    const p = await classifier.classify(reader, cells, slide.mppX ?? 0.25);
+    const modelId = store.saveAssistModel({
+      slideId: slide.id, annotatorId: annotator.id, kind: 'onnx', name: classifier.manifest.name, model: null, labels: 0,
+      report: { manifest: options.classifier, provider: classifier.provider, cropUm: classifier.manifest.input.cropUm },
+    });
+    const cellsSuggested = store.replaceSuggestions(annotator.id, slide.id, modelId, cells.map((c, i) => ({ cellId: c.id, p: p.subarray(i * 4, i * 4 + 4) })));
+    return {
+      slideId: slide.id, annotatorId: annotator.id, modelId, labels: 0, classes: [...CELL_CLASS_NAMES], featuresComputed: 0, cellsSuggested,
+      unreadable: 0, timings: { featuresMs: 0, trainMs: 0, predictMs: performance.now() - t },
+      message: `suggestions for ${cellsSuggested} cells from ${classifier.manifest.name} (${classifier.provider})`,
+    };
+  } finally {
+    reader.close();
+    await classifier.close();
+  }
+}
+
 export async function runAssist(options: AssistOptions, hooks: JobHooks<AssistProgress>): Promise<AssistResult> {
   const store = openStore(options.dbPath);
   try {
+    if (options.classifier !== undefined) return await runClassifier(store, { ...options, classifier: options.classifier }, hooks);
     const slide = store.getSlide(options.slideId);
     const annotator = store.getAnnotator(options.annotatorId);
     const mpp = slide.mppX ?? 0.25;

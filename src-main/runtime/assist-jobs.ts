@@ -7,6 +7,10 @@ import type { AssistControl, EventSink } from '../api/context.ts';
 import type { AssistChangedView } from '../api/views.ts';
 import { startAssistJob } from '../assist/assist-job.ts';
 import type { Store } from '../store/index.ts';
+import { isAbsolute, join } from 'node:path';
+import { ApiFailure } from '../api/errors.ts';
+import { readClassifierManifest } from '../assist/classifier-manifest.ts';
+import { MODELS_DIR } from '../files/app-layout.ts';
 
 export class AssistJobs implements AssistControl {
   readonly #store: Store;
@@ -20,13 +24,13 @@ export class AssistJobs implements AssistControl {
     this.#events = events;
   }
 
-  start(slideId: number, annotatorId: number): boolean {
+  start(slideId: number, annotatorId: number, classifier?: string): boolean {
     const key = `${slideId}/${annotatorId}`;
     if (this.#running.has(key)) {
-      this.#again.add(key);
+      if (classifier === undefined) this.#again.add(key);
       return false;
     }
-    const run = this.#run(slideId, annotatorId).finally(() => {
+    const run = this.#run(slideId, annotatorId, classifier).finally(() => {
       this.#running.delete(key);
       if (this.#again.delete(key)) this.start(slideId, annotatorId);
     });
@@ -38,6 +42,18 @@ export class AssistJobs implements AssistControl {
     return this.#running.has(`${slideId}/${annotatorId}`);
   }
 
+  /** The manifest path of a classifier by name (models/classifiers/<name>.json) or path; throws naming what is wrong. */
+  async classifierPath(model: string): Promise<string> {
+    const path = isAbsolute(model) ? model : join(MODELS_DIR, 'classifiers', `${model}.json`);
+    if (!/^[\w.-]+$/.test(model) && !isAbsolute(model)) throw new ApiFailure('bad-input', `model: "${model}" is neither a classifier name nor an absolute path`);
+    try {
+      await readClassifierManifest(path);
+    } catch (err) {
+      throw new ApiFailure('bad-input', `model: ${(err as Error).message}`);
+    }
+    return path;
+  }
+
   lastRun(slideId: number, annotatorId: number): AssistChangedView | null {
     return this.#last.get(`${slideId}/${annotatorId}`) ?? null;
   }
@@ -47,10 +63,10 @@ export class AssistJobs implements AssistControl {
     await Promise.allSettled([...this.#running.values()]);
   }
 
-  async #run(slideId: number, annotatorId: number): Promise<void> {
+  async #run(slideId: number, annotatorId: number, classifier: string | undefined): Promise<void> {
     let view: AssistChangedView;
     try {
-      const result = await startAssistJob({ dbPath: this.#store.path, slideId, annotatorId }).result;
+      const result = await startAssistJob({ dbPath: this.#store.path, slideId, annotatorId, ...(classifier ? { classifier } : {}) }).result;
       view = {
         slideId, annotatorId, ok: true, message: result.message, modelId: result.modelId, labels: result.labels,
         cellsSuggested: result.cellsSuggested, timings: result.timings,

@@ -16,13 +16,22 @@ function readerOf(ctx: ApiContext) {
   return me;
 }
 
-export const assistHandlers: Pick<Handlers, 'trainAssist' | 'assistSummary' | 'labelCells'> = {
+export const assistHandlers: Pick<Handlers, 'trainAssist' | 'assistSummary' | 'labelCells' | 'runClassifier'> = {
   trainAssist({ slideId }, ctx) {
     const slide = ctx.store.getSlide(slideId);
     const me = readerOf(ctx);
     if (!ctx.assist) throw new ApiFailure('unsupported', 'assist runs need a database file (this one is in memory)');
     const started = ctx.assist.start(slide.id, me.id);
     return { started, message: started ? `learning from ${me.name}'s labels on ${slide.smearId}` : 'a run for this slide is going; it will be followed by suggestions' };
+  },
+  async runClassifier({ slideId, model }, ctx) {
+    const slide = ctx.store.getSlide(slideId);
+    const me = readerOf(ctx);
+    if (!ctx.assist) throw new ApiFailure('unsupported', 'assist runs need a database file (this one is in memory)');
+    if (slide.kind !== 'scan') throw new ApiFailure('conflict', `${slide.smearId} was imported without its scan: a classifier has nothing to look at`);
+    const path = await ctx.assist.classifierPath(model);
+    const started = ctx.assist.start(slide.id, me.id, path);
+    return { started, message: started ? `running ${model} on ${slide.smearId}` : 'an assist run for this slide is going; try again when it ends' };
   },
   assistSummary({ slideId }, ctx) {
     const slide = ctx.store.getSlide(slideId);

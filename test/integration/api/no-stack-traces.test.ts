@@ -117,6 +117,7 @@ function conflicting(operation: OperationName): unknown[] {
     labelCells: [{ cellIds: [missing], label: 'healthy', annotatorId: 1 }, { cellIds: [1], label: 'healthy', annotatorId: missing }],
     trainAssist: [{ slideId: missing }, { slideId: f.slideId }],
     assistSummary: [{ slideId: missing }, { slideId: f.slideId }],
+    runClassifier: [{ slideId: f.slideId, model: '../../etc/passwd' }, { slideId: f.slideId, model: '/etc/passwd' }, { slideId: missing, model: 'smear-unet-tiny' }],
     locateScan: [{ slideId: missing }, { slideId: f.slideId }, { slideId: f.slideId, path: '/etc/passwd' }, { slideId: f.slideId, path: '/dev/zero' }],
     proposeCell: [{ slideId: missing, point: { x: 1, y: 1 } }, { slideId: f.slideId, point: { x: 1e12, y: 1e12 } }],
     addCell: [

@@ -123,6 +123,7 @@ const SPECIFIC: Record<OperationName, MalformedCase[]> = {
   ],
   trainAssist: [{ input: {}, names: 'slideId' }],
   assistSummary: [{ input: { slideId: 'x' }, names: 'slideId' }],
+  runClassifier: [{ input: { slideId: 1 }, names: 'model' }, { input: { slideId: 1, model: '' }, names: 'model' }],
   locateScan: [{ input: {}, names: 'slideId' }, { input: { slideId: 1, path: 'moved.mrxs' }, names: 'path' }],
   proposeCell: [
     { input: { slideId: 1 }, names: 'point' },
