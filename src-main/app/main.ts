@@ -96,6 +96,7 @@ async function boot(): Promise<void> {
     // Beside the database, like the CLI's: an installed app has no writable folder of its own.
     demoFolder: demoFolderFor(store.path),
     annotatorName: option('annotator') ?? null,
+    featuresAfterIngest: true,
   });
 
   handleTileProtocol(tiles);

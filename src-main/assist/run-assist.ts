@@ -23,7 +23,8 @@ const READS_IN_FLIGHT = 4;
 export interface AssistOptions {
   dbPath: string;
   slideId: number;
-  annotatorId: number;
+  /** The reader to learn from; null: only the features (the run after an ingest). */
+  annotatorId: number | null;
   /** A classifier manifest (classifier-manifest.ts): its ONNX model gives the suggestions instead of training on labels. */
   classifier?: string;
 }
@@ -70,7 +71,7 @@ async function computeFeatures(store: Store, reader: SlideReader, mpp: number, c
 }
 
 /** A loaded ONNX classifier's probabilities for every live cell, as the reader's suggestions. */
-async function runClassifier(store: Store, options: AssistOptions & { classifier: string }, hooks: JobHooks<AssistProgress>): Promise<AssistResult> {
+async function runClassifier(store: Store, options: AssistOptions & { classifier: string; annotatorId: number }, hooks: JobHooks<AssistProgress>): Promise<AssistResult> {
   const slide = store.getSlide(options.slideId);
   const annotator = store.getAnnotator(options.annotatorId);
   if (slide.kind !== 'scan') throw new RangeError(`${slide.smearId} has no scan for the classifier to look at`);
@@ -100,9 +101,9 @@ async function runClassifier(store: Store, options: AssistOptions & { classifier
 export async function runAssist(options: AssistOptions, hooks: JobHooks<AssistProgress>): Promise<AssistResult> {
   const store = openStore(options.dbPath);
   try {
-    if (options.classifier !== undefined) return await runClassifier(store, { ...options, classifier: options.classifier }, hooks);
+    const { annotatorId } = options;
+    if (options.classifier !== undefined && annotatorId !== null) return await runClassifier(store, { ...options, classifier: options.classifier, annotatorId }, hooks);
     const slide = store.getSlide(options.slideId);
-    const annotator = store.getAnnotator(options.annotatorId);
     const mpp = slide.mppX ?? 0.25;
     let t = performance.now();
     const missing = store.cellsWithoutFeatures(slide.id, FEATURE_VERSION);
@@ -117,6 +118,11 @@ export async function runAssist(options: AssistOptions, hooks: JobHooks<AssistPr
       }
     }
     const featuresMs = performance.now() - t;
+    if (annotatorId === null) {
+      return { slideId: slide.id, annotatorId: 0, modelId: null, labels: 0, classes: [], featuresComputed: missing.length - unreadable, cellsSuggested: 0,
+        unreadable, timings: { featuresMs, trainMs: 0, predictMs: 0 }, message: `features of ${missing.length - unreadable} cells of ${slide.smearId}` };
+    }
+    const annotator = store.getAnnotator(annotatorId);
     const rows = store.featureRows(slide.id, FEATURE_VERSION);
     const own = { kind: 'reader', readerId: annotator.id } as const;
     const labelOf = new Map(store.listCells(slide.id, { label: 'labelled' }, own).map((c) => [c.id, c.label as string]));

@@ -43,6 +43,8 @@ export interface ApiRuntimeOptions {
   ingestDefaults?: IngestDefaults;
   /** Injected in tests (see IngestJobsOptions.start). */
   startIngestJob?: IngestJobsOptions['start'];
+  /** Compute each ingested slide's cell features right after its ingest, in a worker (the app and `serve`; tests leave it off). */
+  featuresAfterIngest?: boolean;
   /** Annotator made current at startup (--annotator NAME), created on first use. */
   annotatorName?: string | null;
   log?: (message: string) => void;
@@ -74,6 +76,12 @@ export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
   });
   const exportJobs = new ExportJobs(options.store, events);
   const assistJobs = new AssistJobs(options.store, events);
+  if (options.featuresAfterIngest && options.store.path !== MEMORY_DATABASE) {
+    events.subscribe((event, payload) => {
+      const job = payload as { kind?: string; state?: string; slideId?: number | null };
+      if (event === 'job-progress' && job.kind === 'ingest' && job.state === 'done' && typeof job.slideId === 'number') assistJobs.features(job.slideId);
+    });
+  }
   const counts = createCountsCache((slideId, view) => options.store.classCounts(slideId, view));
   // An ingest adds and replaces cells slice by slice: counters of its slide are recounted.
   events.subscribe((event, payload) => {

@@ -38,6 +38,15 @@ export class AssistJobs implements AssistControl {
     return true;
   }
 
+  /** Features of the slide's new cells, after its ingest: the first suggestions then only train. */
+  features(slideId: number): void {
+    const key = `${slideId}/features`;
+    if (this.#running.has(key)) return;
+    const run = startAssistJob({ dbPath: this.#store.path, slideId, annotatorId: null }).result.then(() => undefined, () => undefined)
+      .finally(() => this.#running.delete(key));
+    this.#running.set(key, run);
+  }
+
   running(slideId: number, annotatorId: number): boolean {
     return this.#running.has(`${slideId}/${annotatorId}`);
   }

@@ -33,6 +33,7 @@ export interface BrowserModeOptions {
   /** Where the demo slide is kept; default: demo/ beside the database (none for an in-memory one). */
   demoFolder?: string | null;
   ingestDefaults?: ApiRuntimeOptions['ingestDefaults'];
+  featuresAfterIngest?: boolean;
   startIngestJob?: ApiRuntimeOptions['startIngestJob'];
   log?: (message: string) => void;
 }
@@ -74,6 +75,7 @@ export async function startBrowserMode(options: BrowserModeOptions = {}): Promis
     demoFolder: options.demoFolder !== undefined ? options.demoFolder : store.path === MEMORY_DATABASE ? null : demoFolderFor(store.path),
     ingestDefaults: options.ingestDefaults,
     startIngestJob: options.startIngestJob,
+    featuresAfterIngest: options.featuresAfterIngest,
     log: options.log,
   });
   server.router.mount(apiMount(runtime.invoke)).mount(eventsMount(runtime.events));

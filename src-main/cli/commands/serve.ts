@@ -94,6 +94,7 @@ export const serveCommand: CliCommand = {
     const paths = [...(values.slide ?? []), ...positionals];
 
     const mode = await startBrowserMode({
+      featuresAfterIngest: true,
       dbPath: values.db,
       port,
       rendererDir: values.renderer,

@@ -88,3 +88,28 @@ test('suggestions learnt from a reader\'s labels, ranked galleries, one key for 
   const other = await f.call<ApiError>('labelCells', { cellIds: [all[0]!.id, 9_999_999], label: 'rubbish', annotatorId: reader });
   assert.equal(other.body.code, 'not-found');
 });
+
+test('with featuresAfterIngest, an ingest through the app is followed by the features of its cells, in a worker', { timeout: 180_000 }, async () => {
+  const g = await startApiFixture({ featuresAfterIngest: true });
+  try {
+    const { openStore } = await import('../../../src-main/store/index.ts');
+    const { FEATURE_VERSION } = await import('../../../src-main/assist/run-assist.ts');
+    const missing = () => {
+      const store = openStore(g.dbPath);
+      try {
+        return store.cellsWithoutFeatures(g.slideId, FEATURE_VERSION).length;
+      } finally {
+        store.close();
+      }
+    };
+    assert.ok(missing() > 0, 'the fixture ingested outside the app: no features yet');
+    const started = await g.call<{ job: { id: number } | null }>('startIngest', { path: g.fixture.mrxsPath, force: true });
+    assert.equal(started.status, 200, JSON.stringify(started.body));
+    await g.call('waitForJob', { jobId: started.body.job!.id, timeoutMs: 60_000 });
+    const deadline = Date.now() + 90_000;
+    while (missing() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    assert.equal(missing(), 0, 'every live cell has its features');
+  } finally {
+    await g.dispose();
+  }
+});
