@@ -4,6 +4,8 @@
 // file picker (Electron, openSlideFile); and the dataset export dialog.
 // Several readers: each card says where the reading stands (in words), marks
 // a blind slide, holds the slide's reading settings and opens its agreement.
+// Between workstations: work packages written and merged, the scan folders,
+// and a card whose scan cannot be shown offers to find it.
 
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { SmearlabApi } from '../../src-main/api/client-types.ts';
@@ -16,6 +18,9 @@ import { AgreementDialog } from '../agreement/agreement-dialog.tsx';
 import { BLIND_STATUS_TEXT, readingStatusKey, readingStatusText } from '../model/reading-text.ts';
 import { DemoSlideButton } from './demo-slide-button.tsx';
 import { ExportDialog } from './export-dialog.tsx';
+import { ScanFinder } from './scan-finder.tsx';
+import { WorkPackages } from './work-packages.tsx';
+import { scanFoundText } from '../model/work-package-text.ts';
 
 const REFRESH_DEBOUNCE_MS = 250;
 
@@ -144,6 +149,7 @@ export function LibraryPane(props: {
         <DemoSlideButton api={api} onStarted={showStarted} onError={showError} />
         {message && <span className={message.error ? 'error' : 'muted'} data-testid="library-message">{message.text}</span>}
       </section>
+      {slides && <WorkPackages api={api} slides={slides} onMerged={refresh} />}
       {slides === null && <p className="muted pad">Loading…</p>}
       {slides?.length === 0 && <p className="muted pad">No slides yet: ingest one above, or try the demo slide.</p>}
       {exporting && slides && <ExportDialog api={api} slides={slides} onClose={() => setExporting(false)} />}
@@ -152,8 +158,8 @@ export function LibraryPane(props: {
       )}
       <div className="slide-grid">
         {slides?.map((slide) => (
-          <SlideCard key={slide.id} slide={slide} job={jobs.get(slide.id) ?? slide.latestJob} onOpen={() => onOpen(slide.id)}
-            onCancel={(jobId) => { void api.cancelJob({ jobId }).catch((e: unknown) => setMessage({ text: errorText(e), error: true })); }}>
+          <SlideCard key={slide.id} api={api} slide={slide} job={jobs.get(slide.id) ?? slide.latestJob} onOpen={() => onOpen(slide.id)}
+            onScanFound={refresh} onCancel={(jobId) => { void api.cancelJob({ jobId }).catch((e: unknown) => setMessage({ text: errorText(e), error: true })); }}>
             <ReadingLine api={api} slide={slide} onChanged={refresh} onAgreement={() => setAgreementOf(slide)} />
           </SlideCard>
         ))}
@@ -162,10 +168,14 @@ export function LibraryPane(props: {
   );
 }
 
-function SlideCard({ slide, job, onOpen, onCancel, children }: {
-  slide: SlideListEntry; job: JobView | null; onOpen: () => void; onCancel: (jobId: number) => void; children?: ReactNode;
+function SlideCard({ api, slide, job, onOpen, onCancel, onScanFound, children }: {
+  api: SmearlabApi; slide: SlideListEntry; job: JobView | null; onOpen: () => void; onCancel: (jobId: number) => void;
+  onScanFound: () => void; children?: ReactNode;
 }) {
   const [thumbFailed, setThumbFailed] = useState(false);
+  const [found, setFound] = useState<string | null>(null);
+  // The scan pointed somewhere else: the preview is asked for again.
+  useEffect(() => setThumbFailed(false), [slide.path]);
   const c = slide.counts;
   const running = job && (job.state === 'running' || job.state === 'queued');
   return (
@@ -173,7 +183,7 @@ function SlideCard({ slide, job, onOpen, onCancel, children }: {
       <button type="button" className="slide-open" onClick={onOpen} title={`Open ${slide.smearId}`}>
         <span className="thumb">
           {thumbFailed ? <span className="muted small">no preview</span> : (
-            <img src={slide.thumbnailUrl} alt="" loading="lazy" onError={() => setThumbFailed(true)} />
+            <img key={slide.path} src={slide.thumbnailUrl} alt="" loading="lazy" onError={() => setThumbFailed(true)} />
           )}
         </span>
         <span className="slide-card-body">
@@ -200,6 +210,14 @@ function SlideCard({ slide, job, onOpen, onCancel, children }: {
           </span>
         </span>
       </button>
+      {/* No preview of a scanned slide: most often its scan is not where the database says (another workstation's). */}
+      {thumbFailed && slide.kind === 'scan' && (
+        <div className="card-scan-missing">
+          <p className="small">No preview: the scan may have moved.</p>
+          <ScanFinder api={api} slide={slide} onFound={(entry) => { setFound(scanFoundText(entry)); onScanFound(); }} />
+        </div>
+      )}
+      {found && <p className="muted small card-scan-found" data-testid="scan-found">{found}</p>}
       {children}
       {job && <JobLine job={job} onCancel={onCancel} running={Boolean(running)} />}
     </article>

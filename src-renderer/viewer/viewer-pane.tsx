@@ -5,7 +5,9 @@
 
 import { useEffect, useRef, useState } from 'react';
 import OpenSeadragon from 'openseadragon';
-import type { SlideDetail } from '../../src-main/api/views.ts';
+import type { SlideDetail, SlideListEntry } from '../../src-main/api/views.ts';
+import type { SmearlabApi } from '../../src-main/api/client-types.ts';
+import { ScanFinder } from '../library/scan-finder.tsx';
 import type { WorkspaceController } from '../model/workspace-controller.ts';
 import { navigatorPlace as navigatorSetting } from '../model/navigator-place.ts';
 import { CellOverlay } from './cell-overlay.ts';
@@ -18,7 +20,13 @@ import { exposeDebug } from '../debug-hooks.ts';
 /** Zoom-to-cell shows this many box sizes around the cell (its surroundings matter). */
 const ZOOM_CONTEXT = 3;
 
-export function ViewerPane({ slide, controller }: { slide: SlideDetail; controller: WorkspaceController | null }) {
+export function ViewerPane({ api, slide, controller, onScanFound }: {
+  api: SmearlabApi;
+  slide: SlideDetail;
+  controller: WorkspaceController | null;
+  /** The missing scan was found (ScanFinder): the slide is opened again, with tiles. */
+  onScanFound: (slide: SlideListEntry) => void;
+}) {
   const hostRef = useRef<HTMLDivElement>(null);
   const scaleRef = useRef<HTMLDivElement>(null);
   const [viewer, setViewer] = useState<OpenSeadragon.Viewer | null>(null);
@@ -189,9 +197,10 @@ export function ViewerPane({ slide, controller }: { slide: SlideDetail; controll
 
   if (!slide.dziUrl) {
     return (
-      <div className="viewer viewer-unavailable">
-        <p>The scan cannot be shown: {slide.tileError?.message ?? 'no tiles'}.</p>
-        <p className="muted">Cells can still be labelled in the gallery (G).</p>
+      <div className="viewer viewer-unavailable" data-testid="viewer-unavailable">
+        <p data-testid="tile-error">The scan cannot be shown: {slide.tileError?.message ?? 'no tiles'}.</p>
+        <p className="muted">Cells can still be labelled in the gallery (G){slide.kind === 'scan' ? ', with the crops a work package brought' : ''}.</p>
+        {slide.kind === 'scan' && <ScanFinder api={api} slide={slide} onFound={onScanFound} />}
       </div>
     );
   }

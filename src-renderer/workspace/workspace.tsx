@@ -5,7 +5,7 @@
 
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SmearlabApi } from '../../src-main/api/client-types.ts';
-import type { AnnotatorRecord, SlideDetail } from '../../src-main/api/views.ts';
+import type { AnnotatorRecord, SlideDetail, SlideListEntry } from '../../src-main/api/views.ts';
 import type { AnnotatorRole } from '../../src-main/domain/reading.ts';
 import { errorText } from '../api/smearlab-api.ts';
 import { CropUrlCache } from '../gallery/crop-url-cache.ts';
@@ -14,6 +14,7 @@ import { chordLabel, KEYMAP, matchKey, type KeyAction, type KeyBinding } from '.
 import { Observable, useObservable } from '../model/observable.ts';
 import { SlideCells, type CellColumnsInput } from '../model/slide-cells.ts';
 import { EDIT_HINTS, EDIT_OFF, WorkspaceController, type WorkspaceState } from '../model/workspace-controller.ts';
+import { scanFoundText } from '../model/work-package-text.ts';
 import { CellPanel } from '../panel/cell-panel.tsx';
 import { ViewerPane } from '../viewer/viewer-pane.tsx';
 import { CountersBar } from './counters-bar.tsx';
@@ -49,6 +50,9 @@ export function Workspace(props: { api: SmearlabApi; annotator: AnnotatorRecord;
   const [slide, setSlide] = useState<SlideDetail | null>(null);
   const [cells, setCells] = useState<SlideCells | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Bumped when a missing scan is found: the slide is opened again, now with tiles.
+  const [opening, setOpening] = useState(0);
+  const [scanFound, setScanFound] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -89,7 +93,7 @@ export function Workspace(props: { api: SmearlabApi; annotator: AnnotatorRecord;
       clearTimeout(timer);
       unfollow?.();
     };
-  }, [api, slideId]);
+  }, [api, slideId, opening]);
 
   if (error) {
     return (
@@ -100,10 +104,17 @@ export function Workspace(props: { api: SmearlabApi; annotator: AnnotatorRecord;
     );
   }
   if (!slide) return <div className="centre-page muted">Opening slide…</div>;
-  return <OpenWorkspace {...props} slide={slide} cells={cells} />;
+  const onScanFound = (entry: SlideListEntry) => {
+    setScanFound(scanFoundText(entry));
+    setOpening((n) => n + 1);
+  };
+  return <OpenWorkspace {...props} slide={slide} cells={cells} scanFound={scanFound} onScanFound={onScanFound} />;
 }
 
-function OpenWorkspace(props: { api: SmearlabApi; annotator: AnnotatorRecord; slide: SlideDetail; cells: SlideCells | null; onClose: () => void }) {
+function OpenWorkspace(props: {
+  api: SmearlabApi; annotator: AnnotatorRecord; slide: SlideDetail; cells: SlideCells | null; onClose: () => void;
+  scanFound: string | null; onScanFound: (entry: SlideListEntry) => void;
+}) {
   const { api, annotator, slide, cells } = props;
   // New cells of the same slide (a running ingest's): the new controller keeps the view and the focus.
   const previous = useRef<WorkspaceController | null>(null);
@@ -150,6 +161,7 @@ function OpenWorkspace(props: { api: SmearlabApi; annotator: AnnotatorRecord; sl
         </div>
         {cells ? <CountersBar cells={cells} key={state.cellsVersion} /> : <span className="muted">loading cells…</span>}
         <div className="spacer" />
+        {props.scanFound && <span className="muted small" data-testid="scan-found">{props.scanFound}</span>}
         <span className="annotator" title="Labels are recorded under this name" data-testid="annotator-current" data-role={annotator.role}>
           {annotator.name} · {annotator.role}
         </span>
@@ -179,7 +191,7 @@ function OpenWorkspace(props: { api: SmearlabApi; annotator: AnnotatorRecord; sl
       </div>
       <main className="workspace-main">
         <section className="stage">
-          <ViewerPane slide={slide} controller={controller} />
+          <ViewerPane api={api} slide={slide} controller={controller} onScanFound={props.onScanFound} />
           {controller && <GalleryPane controller={controller} cache={cache} active={state.view === 'gallery'} />}
         </section>
         {controller ? <CellPanel api={api} controller={controller} /> : <aside className="cell-panel empty" />}

@@ -56,6 +56,20 @@ export async function launchBrowser(viewport = { width: 1400, height: 900 }): Pr
   // page.evaluate callback arrives wrapped in __name(...): give the page one.
   await context.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
   const page = context.pages()[0] ?? await context.newPage();
+  const pageErrors = collectPageErrors(page);
+  return {
+    context,
+    page,
+    pageErrors,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Messages a page logs as errors (uncaught exceptions, crashes, failed requests with their URL), as they come. */
+export function collectPageErrors(page: Page): string[] {
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(String(error)));
   page.on('crash', () => pageErrors.push('the page crashed'));
@@ -66,15 +80,7 @@ export async function launchBrowser(viewport = { width: 1400, height: 900 }): Pr
   page.on('response', (response) => {
     if (response.status() >= 400) pageErrors.push(`HTTP ${response.status()} for ${response.url()}`);
   });
-  return {
-    context,
-    page,
-    pageErrors,
-    async close() {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
-    },
-  };
+  return pageErrors;
 }
 
 /** A temporary folder removed by the returned function. */

@@ -22,10 +22,11 @@ export interface FixtureDb {
   manualCells: number;
 }
 
-export async function ingestedTinyDb(dir: string, minCells: number): Promise<FixtureDb> {
+/** `scanPath`: a copy of the tiny slide to ingest instead (a scan that will move); default the fixture itself. */
+export async function ingestedTinyDb(dir: string, minCells: number, scanPath?: string): Promise<FixtureDb> {
   const slide = await ensureFixtureSlide('tiny');
   const dbPath = join(dir, 'smearlab.db');
-  const result = await runIngest(parseIngestOptions({ slidePath: slide.mrxsPath, dbPath, segmenter: 'classical' }));
+  const result = await runIngest(parseIngestOptions({ slidePath: scanPath ?? slide.mrxsPath, dbPath, segmenter: 'classical' }));
   if (result.state !== 'done') throw new Error(`ingest of the tiny slide ended ${result.state}`);
   const store = openStore(dbPath);
   try {
