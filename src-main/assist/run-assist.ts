@@ -10,14 +10,31 @@ import { openSlide } from '../slide/openslide-reader.ts';
 import type { SlideReader } from '../slide/slide-reader.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { CELL_FEATURE_COUNT, CELL_FEATURE_NAMES, cellFeatures } from './cell-features.ts';
-import { predictAssist, trainAssistModel } from './classifier.ts';
+import { checkAssistModel, predictAssist, trainAssistModel, type AssistModel } from './classifier.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MODELS_DIR } from '../files/app-layout.ts';
 import { featureMatrix } from './feature-matrix.ts';
 import { OnnxClassifier } from './onnx-classifier.ts';
 
 /** Bumped whenever cell-features.ts changes what a vector means: older vectors are computed again. */
 export const FEATURE_VERSION = 1;
-/** Fewer labels than this and a classifier would mostly echo its prior. */
+/** Fewer labels than this and a classifier learnt from them alone would mostly echo its prior. */
 export const MIN_LABELS = 20;
+/**
+ * The shipped starting model (models/assist/, its card inside): learnt from public annotated smears;
+ * the reader's labels adjust it, and it gives suggestions before the first label.
+ */
+export const START_MODEL_PATH = join(MODELS_DIR, 'assist', 'cric-start.json');
+const START_PULL_LABELS = 500;
+
+/** The starting model when it is there and measures what these features measure; else null. */
+export function loadStartModel(path = START_MODEL_PATH): AssistModel | null {
+  if (!existsSync(path)) return null;
+  const model = checkAssistModel((JSON.parse(readFileSync(path, 'utf8')) as { model: unknown }).model);
+  const same = model.featureNames !== null && model.featureNames.length === CELL_FEATURE_NAMES.length && model.featureNames.every((n, i) => n === CELL_FEATURE_NAMES[i]);
+  return same ? model : null;
+}
 const READS_IN_FLIGHT = 4;
 
 export interface AssistOptions {
@@ -27,6 +44,8 @@ export interface AssistOptions {
   annotatorId: number | null;
   /** A classifier manifest (classifier-manifest.ts): its ONNX model gives the suggestions instead of training on labels. */
   classifier?: string;
+  /** The starting model's file (default START_MODEL_PATH); null: learn from the reader's labels alone. */
+  startModel?: string | null;
 }
 
 export interface AssistProgress { phase: 'features' | 'training' | 'predicting'; done: number; total: number }
@@ -128,21 +147,28 @@ export async function runAssist(options: AssistOptions, hooks: JobHooks<AssistPr
     const labelOf = new Map(store.listCells(slide.id, { label: 'labelled' }, own).map((c) => [c.id, c.label as string]));
     const trainRows = rows.cellIds.flatMap((id, i) => (labelOf.has(id) ? [i] : []));
     const base = { slideId: slide.id, annotatorId: annotator.id, featuresComputed: missing.length - unreadable, unreadable, labels: trainRows.length };
-    if (trainRows.length < MIN_LABELS || new Set(trainRows.map((i) => labelOf.get(rows.cellIds[i]!))).size < 2) {
+    const start = options.startModel === null ? null : loadStartModel(options.startModel);
+    if (!start && (trainRows.length < MIN_LABELS || new Set(trainRows.map((i) => labelOf.get(rows.cellIds[i]!))).size < 2)) {
       return { ...base, modelId: null, classes: [], cellsSuggested: 0, timings: { featuresMs, trainMs: 0, predictMs: 0 },
         message: `${trainRows.length} labels of ${annotator.name} on ${slide.smearId}: suggestions start at ${MIN_LABELS} labels of at least 2 classes` };
     }
     hooks.onProgress({ phase: 'training', done: 0, total: trainRows.length });
     t = performance.now();
     const all = featureMatrix(rows.vectors, CELL_FEATURE_COUNT);
-    const train = featureMatrix(trainRows.map((i) => rows.vectors[i]!), CELL_FEATURE_COUNT);
-    const model = trainAssistModel(train, trainRows.map((i) => labelOf.get(rows.cellIds[i]!)!), { reference: all, featureNames: CELL_FEATURE_NAMES });
+    // With the starting model: its suggestions before the first label, adjusted by every label after.
+    const model = trainRows.length === 0 && start ? start
+      : trainAssistModel(featureMatrix(trainRows.map((i) => rows.vectors[i]!), CELL_FEATURE_COUNT), trainRows.map((i) => labelOf.get(rows.cellIds[i]!)!), {
+        reference: all, featureNames: CELL_FEATURE_NAMES,
+        // Held near the starting model while labels are few (l2 10 at 50 labels gave the best held-out AUC, bench:assist), freer with hundreds.
+        ...(start ? { start, l2: Math.max(1, START_PULL_LABELS / trainRows.length) } : {}),
+      });
     const trainMs = performance.now() - t;
     hooks.onProgress({ phase: 'predicting', done: 0, total: rows.cellIds.length });
     t = performance.now();
     const p = predictAssist(model, all);
     const modelId = store.saveAssistModel({
-      slideId: slide.id, annotatorId: annotator.id, kind: 'in-app', name: `${annotator.name} on ${slide.smearId}`, model,
+      slideId: slide.id, annotatorId: annotator.id, kind: 'in-app',
+      name: `${start ? 'CRIC starting model + ' : ''}${trainRows.length} labels of ${annotator.name} on ${slide.smearId}`, model,
       labels: trainRows.length, report: { labelCounts: model.labelCounts, features: CELL_FEATURE_COUNT, featureVersion: FEATURE_VERSION },
     });
     const cellsSuggested = store.replaceSuggestions(annotator.id, slide.id, modelId,

@@ -43,6 +43,8 @@ export interface ApiRuntimeOptions {
   ingestDefaults?: IngestDefaults;
   /** Injected in tests (see IngestJobsOptions.start). */
   startIngestJob?: IngestJobsOptions['start'];
+  /** The assist starting model's file (default: the shipped one); null: learn from each reader's labels alone. */
+  assistStartModel?: string | null;
   /** Compute each ingested slide's cell features right after its ingest, in a worker (the app and `serve`; tests leave it off). */
   featuresAfterIngest?: boolean;
   /** Annotator made current at startup (--annotator NAME), created on first use. */
@@ -75,7 +77,7 @@ export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
     onLog: (message) => log(`[ingest] ${message}`),
   });
   const exportJobs = new ExportJobs(options.store, events);
-  const assistJobs = new AssistJobs(options.store, events);
+  const assistJobs = new AssistJobs(options.store, events, options.assistStartModel);
   if (options.featuresAfterIngest && options.store.path !== MEMORY_DATABASE) {
     events.subscribe((event, payload) => {
       const job = payload as { kind?: string; state?: string; slideId?: number | null };

@@ -19,9 +19,13 @@ export class AssistJobs implements AssistControl {
   readonly #again = new Set<string>();
   readonly #last = new Map<string, AssistChangedView>();
 
-  constructor(store: Store, events: EventSink) {
+  readonly #startModel: string | null | undefined;
+
+  /** startModel: the starting model's file (default: the shipped one), null for none. */
+  constructor(store: Store, events: EventSink, startModel?: string | null) {
     this.#store = store;
     this.#events = events;
+    this.#startModel = startModel;
   }
 
   start(slideId: number, annotatorId: number, classifier?: string): boolean {
@@ -75,7 +79,10 @@ export class AssistJobs implements AssistControl {
   async #run(slideId: number, annotatorId: number, classifier: string | undefined): Promise<void> {
     let view: AssistChangedView;
     try {
-      const result = await startAssistJob({ dbPath: this.#store.path, slideId, annotatorId, ...(classifier ? { classifier } : {}) }).result;
+      const result = await startAssistJob({
+        dbPath: this.#store.path, slideId, annotatorId, ...(classifier ? { classifier } : {}),
+        ...(this.#startModel !== undefined ? { startModel: this.#startModel } : {}),
+      }).result;
       view = {
         slideId, annotatorId, ok: true, message: result.message, modelId: result.modelId, labels: result.labels,
         cellsSuggested: result.cellsSuggested, timings: result.timings,

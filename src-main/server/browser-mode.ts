@@ -34,6 +34,7 @@ export interface BrowserModeOptions {
   demoFolder?: string | null;
   ingestDefaults?: ApiRuntimeOptions['ingestDefaults'];
   featuresAfterIngest?: boolean;
+  assistStartModel?: string | null;
   startIngestJob?: ApiRuntimeOptions['startIngestJob'];
   log?: (message: string) => void;
 }
@@ -76,6 +77,7 @@ export async function startBrowserMode(options: BrowserModeOptions = {}): Promis
     ingestDefaults: options.ingestDefaults,
     startIngestJob: options.startIngestJob,
     featuresAfterIngest: options.featuresAfterIngest,
+    ...(options.assistStartModel !== undefined ? { assistStartModel: options.assistStartModel } : {}),
     log: options.log,
   });
   server.router.mount(apiMount(runtime.invoke)).mount(eventsMount(runtime.events));

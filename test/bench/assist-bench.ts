@@ -71,7 +71,7 @@ const UNANNOTATED_NOTE: Record<Unannotated, string> = {
   exclude: 'candidates with no annotated nucleus are never labelled (the reader skips them); left out of the AUC, negatives in the screening gallery',
 };
 
-interface Args { labels: number; folds: number; repeats: number; mpp: number; segmenter: 'onnx' | 'classical'; unannotated: Unannotated; forest: boolean; start: boolean; startL2: number[] }
+interface Args { labels: number; folds: number; repeats: number; mpp: number; segmenter: 'onnx' | 'classical'; unannotated: Unannotated; forest: boolean; start: boolean; startL2: number[]; writeStart: string | null }
 
 function parseCliArgs(): Args {
   const { values } = parseArgs({
@@ -79,6 +79,7 @@ function parseCliArgs(): Args {
       labels: { type: 'string', default: '50' }, folds: { type: 'string', default: '5' }, repeats: { type: 'string', default: '3' },
       mpp: { type: 'string', default: '0.25' }, segmenter: { type: 'string', default: 'onnx' }, unannotated: { type: 'string', default: 'healthy' },
       forest: { type: 'boolean', default: false }, 'no-start': { type: 'boolean', default: false }, 'start-l2': { type: 'string', default: '10,1' },
+      'write-start': { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -93,7 +94,7 @@ function parseCliArgs(): Args {
   const un = values.unannotated;
   if (un !== 'healthy' && un !== 'rubbish' && un !== 'exclude') throw new Error('--unannotated must be healthy, rubbish or exclude');
   return { labels: int('labels', values.labels, 2), folds: int('folds', values.folds, 2), repeats: int('repeats', values.repeats, 1), mpp, segmenter: values.segmenter, unannotated: un, forest: values.forest,
-    start: !values['no-start'], startL2: values['start-l2'].split(',').map((v) => { const n = Number(v); if (!(n >= 0)) throw new Error(`--start-l2: "${v}" is not a number >= 0`); return n; }) };
+    start: !values['no-start'], writeStart: values['write-start'] ?? null, startL2: values['start-l2'].split(',').map((v) => { const n = Number(v); if (!(n >= 0)) throw new Error(`--start-l2: "${v}" is not a number >= 0`); return n; }) };
 }
 
 // ---------------------------------------------------------------- data
@@ -501,6 +502,18 @@ async function main(): Promise<void> {
     const start = trainStartModel(train);
     startInfo = { slide: train.slide.key, fields: train.slide.fields.length, annotated: train.truth.filter((v) => v !== 'none').length, labelCounts: start.labelCounts, seconds: (performance.now() - t1) / 1000 };
     console.log(`starting model: ${train.slide.fields.length} training fields, ${startInfo.annotated} annotated candidates (${start.labelCounts.unhealthy} unhealthy), ${startInfo.seconds.toFixed(1)} s`);
+    if (args.writeStart) {
+      // The app's starting model (models/assist/): learnt only from the training fields, never a held-out one.
+      const card = {
+        summary: 'Starting model of the in-app assist classifier: NILM-annotated cells -> healthy, other Bethesda classes -> unhealthy',
+        trainingData: `CRIC Cervix (CC BY 4.0), the ${train.slide.fields.length} CRICVA development fields not held out (models/training/cricva-heldout.json); ${startInfo.annotated} annotated candidates`,
+        credit: 'CRIC Cervix (Center for Recognition and Inspection of Cells, UFOP): Rezende MT et al., Scientific Data 8, 151 (2021), doi:10.1038/s41597-021-00933-8; data doi:10.6084/m9.figshare.c.4960286, CC BY 4.0 (the 1,280 px CRICVA copies)',
+        scale: `features at ${args.mpp} um/px, ${args.segmenter} candidates`,
+        notFor: 'diagnosis: it suggests, the reader decides',
+      };
+      writeFileSync(args.writeStart, `${JSON.stringify({ card, model: start }, null, 1)}\n`);
+      console.log(`starting model written to ${args.writeStart}`);
+    }
     options.push({ name: 'starting model alone (0 labels)', needsTwoClasses: false, train: () => (rows) => predictAssist(start, rows) });
     for (const l2 of args.startL2) options.push(softmax(`start + softmax (l2 ${l2})`, true, start, l2));
   }

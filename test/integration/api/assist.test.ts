@@ -12,10 +12,13 @@ import type {
 } from '../../../src-main/api/views.ts';
 import type { CellMarkers } from '../../../src-main/domain/cell.ts';
 import { readEvents, startApiFixture, type ApiFixture } from './api-fixture.ts';
+import { existsSync } from 'node:fs';
+import { START_MODEL_PATH } from '../../../src-main/assist/run-assist.ts';
 
 let f: ApiFixture;
 before(async () => {
-  f = await startApiFixture();
+  // Learning from the reader's labels alone here; the starting model has its own test below.
+  f = await startApiFixture({ assistStartModel: null });
 });
 after(async () => f?.dispose());
 
@@ -109,6 +112,27 @@ test('with featuresAfterIngest, an ingest through the app is followed by the fea
     const deadline = Date.now() + 90_000;
     while (missing() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
     assert.equal(missing(), 0, 'every live cell has its features');
+  } finally {
+    await g.dispose();
+  }
+});
+
+test('with the starting model, suggestions come before the first label and the labels adjust them', { skip: !existsSync(START_MODEL_PATH) && 'no starting model in models/assist/', timeout: 180_000 }, async () => {
+  const g = await startApiFixture();
+  try {
+    await g.call('chooseAnnotator', { name: 'Sam', role: 'reader' });
+    let view: AssistChangedView | undefined;
+    await readEvents(`${g.mode.server.baseUrl}events`, (seen) => {
+      const e = seen.find((x) => x.event === 'assist-changed');
+      if (e) view = fromWireJson(e.data) as AssistChangedView;
+      return e !== undefined;
+    }, async () => {
+      await g.call('trainAssist', { slideId: g.slideId });
+    });
+    assert.equal(view?.ok, true, view?.message);
+    assert.ok(view!.modelId !== null && view!.labels === 0 && view!.cellsSuggested > 0, 'suggestions with no label yet');
+    const summary = (await g.call<AssistSummaryView>('assistSummary', { slideId: g.slideId })).body;
+    assert.match(summary.model?.name ?? '', /^CRIC starting model \+ 0 labels/);
   } finally {
     await g.dispose();
   }
