@@ -24,8 +24,9 @@ type Def = {
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 const WRAPPERS = new Set(['optional', 'nullable', 'default', 'readonly', 'nonoptional', 'catch', 'prefault']);
-const WRITE_KEYS = new Set(['targetDir', 'dataDir']);
-const PATH_KEYS = new Set(['path', 'source', 'folder', 'model', 'ensemble']);
+// Everything an operation may write goes under the fault run's own folder (packWork's file too).
+const WRITE_KEYS = new Set(['targetDir', 'dataDir', 'file']);
+const PATH_KEYS = new Set(['path', 'source', 'folder', 'model', 'ensemble', 'files', 'folders']);
 
 /** Ids that exist (the seeded slide, its cells, the first jobs and annotators) far more often than not. */
 const idNumber = fc.oneof(
