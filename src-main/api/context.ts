@@ -165,6 +165,8 @@ export interface AssistControl {
 /** Looks for a moved scan (runtime/scan-locator.ts): a file under the folders with the slide's quickhash. */
 export interface ScanSearch {
   locate(slide: SlideRecord, folders: readonly string[]): Promise<string | null>;
+  /** Whether a file is at the slide's path now (no OpenSlide: a cheap check for the library). */
+  present(slide: SlideRecord): boolean;
 }
 
 /** The synthetic demo slide, kept in the user's data folder (src-main/demo/). */

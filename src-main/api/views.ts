@@ -89,6 +89,8 @@ export interface SlideListEntry
   latestJob: JobView | null;
   /** Damaged scan data the ingest read around: regions, share of the smear (any level), share no level could read. */
   damage: DamageSummary;
+  /** False when the scan is not where the slide says (moved, another workstation's, a stick not mounted): offer to find it. */
+  scanAvailable: boolean;
   /** Read blind (readers see only their own labels until they finish). */
   blind: boolean;
   /** Readers' progress, open disagreements and the status; null for a reader the slide is still blind to. */

@@ -10,6 +10,7 @@ import { createCountsCache } from '../api/counts-cache.ts';
 import { createWorkPackageFiles } from './work-package-files.ts';
 import { locateScan } from './scan-locator.ts';
 import { AssistJobs } from './assist-jobs.ts';
+import { existsSync } from 'node:fs';
 import { MEMORY_DATABASE } from '../store/index.ts';
 import { createEventBus } from '../api/event-bus.ts';
 import type { EventBus } from '../api/event-bus.ts';
@@ -122,6 +123,7 @@ export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
       locate: (slide, folders) => locateScan(slide, folders, {
         quickhashOf: (path) => context.tiles.info(path).then((info) => info.quickhash, () => null),
       }),
+      present: (slide) => existsSync(slide.path),
     },
   };
   return {

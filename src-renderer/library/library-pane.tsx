@@ -211,7 +211,7 @@ function SlideCard({ api, slide, job, onOpen, onCancel, onScanFound, children }:
         </span>
       </button>
       {/* No preview of a scanned slide: most often its scan is not where the database says (another workstation's). */}
-      {thumbFailed && slide.kind === 'scan' && (
+      {(thumbFailed || !slide.scanAvailable) && slide.kind === 'scan' && (
         <div className="card-scan-missing">
           <p className="small">No preview: the scan may have moved.</p>
           <ScanFinder api={api} slide={slide} onFound={(entry) => { setFound(scanFoundText(entry)); onScanFound(); }} />

@@ -39,6 +39,7 @@ export function slideEntry(ctx: ApiContext, summary: SlideSummary): SlideListEnt
     slices: summary.slices,
     latestJob: summary.latestJob ? jobView(ctx, summary.latestJob) : null,
     damage: ctx.store.damageSummary(slide.id),
+    scanAvailable: slide.kind === 'scan' && (ctx.scanSearch?.present(slide) ?? true),
     blind: ctx.store.readingSettings(slide.id).blind,
     // Disagreement counts would tell a blinded reader that others labelled differently.
     reading: isBlinded(ctx, slide.id) ? null : ctx.store.slideReading(slide.id),

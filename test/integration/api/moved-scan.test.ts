@@ -68,7 +68,9 @@ test('crops travel with the package; the moved scan is found by quickhash and ti
   const b = await serve(join(dir, 'B.db'));
   const merged = await b.call<WorkMerged>('mergeWork', { files: [written.body.file] });
   assert.equal(merged.status, 200, JSON.stringify(merged.body));
-  const slideId = (await b.call<SlideListEntry[]>('listSlides')).body[0]!.id;
+  const listed = (await b.call<SlideListEntry[]>('listSlides')).body[0]!;
+  assert.equal(listed.scanAvailable, false, 'the library knows the scan is not here');
+  const slideId = listed.id;
   const detail = await b.call<SlideDetail>('getSlide', { slideId });
   assert.equal(detail.body.dziUrl, null, 'the scan is not where the package says');
   const cell = (await b.call<{ cells: Array<CellView & { cropUrl: string }> }>('gallery', { slideId, limit: 1 })).body.cells[0]!;
@@ -88,6 +90,7 @@ test('crops travel with the package; the moved scan is found by quickhash and ti
   const found = await b.call<SlideListEntry>('locateScan', { slideId });
   assert.equal(found.status, 200, JSON.stringify(found.body));
   assert.equal(found.body.path, join(stick, 'smear-7.mrxs'));
+  assert.equal(found.body.scanAvailable, true);
   const back = await b.call<SlideDetail>('getSlide', { slideId });
   assert.ok(back.body.dziUrl, 'tiles come back from the found scan');
   assert.equal(dirname(found.body.path), stick);
