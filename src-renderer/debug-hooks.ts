@@ -16,6 +16,10 @@ export interface SmearlabDebug {
   focusedCellId(): number | null;
   /** The class the overlay draws for the cell (this session's view: a reader's own label, else the decision); null when unlabelled or unknown. */
   cellLabel(cellId: number): string | null;
+  /** The assist suggestion the overlay shows for the cell (none where the reader's label is): class and probability. */
+  cellSuggestion(cellId: number): { label: string; p: number } | null;
+  /** Bumped each time new suggestions arrive (after an assist run). */
+  suggestionsVersion(): number;
   overlayFrame(): OverlayFrameStats;
   /** The canvas the overlay draws on (OpenSeadragon's, tiles underneath). */
   overlayCanvas(): HTMLCanvasElement;
@@ -58,6 +62,12 @@ export function exposeDebug(parts: { viewer: OpenSeadragon.Viewer; overlay: Cell
       const index = cells.indexOf(cellId);
       return index === undefined ? null : CELL_CLASSES[cells.labels[index]!]?.name ?? null;
     },
+    cellSuggestion(cellId) {
+      const index = cells.indexOf(cellId);
+      const code = index === undefined ? -1 : cells.shownSuggestion(index);
+      return index === undefined || code < 0 ? null : { label: CELL_CLASSES[code]!.name, p: cells.suggestedP[index]! };
+    },
+    suggestionsVersion: () => cells.suggestionsVersion,
     overlayFrame: () => overlay.lastFrame,
     overlayCanvas: () => overlay.canvas,
     overlayEnabled: (on) => overlay.setEnabled(on),

@@ -8,6 +8,8 @@ import type { CellQueue } from '../src-main/domain/cell.ts';
 
 export type KeyAction =
   | { type: 'label'; label: CellClassName }
+  | { type: 'accept-suggestion' }
+  | { type: 'select-all' }
   | { type: 'next' }
   | { type: 'previous' }
   | { type: 'queue'; queue: CellQueue; direction: 'next' | 'previous' }
@@ -71,6 +73,16 @@ const editBindings: KeyBinding[] = [
 export const KEYMAP: readonly KeyBinding[] = Object.freeze([
   ...editBindings,
   ...classBindings,
+  {
+    chords: [{ key: 'y' }], action: { type: 'accept-suggestion' },
+    description: 'Accept the suggestion (dotted ring): label the cell its suggested class, go to the next unlabelled cell; on a gallery selection, accept each tile\'s',
+    group: 'Label', noRepeat: true,
+  },
+  {
+    chords: [{ key: 'a', ctrl: true }], action: { type: 'select-all' },
+    description: 'Gallery: select the listed tiles (up to 500; also click, Ctrl+click, Shift+click); a class key or Y then labels them all',
+    group: 'Label', noRepeat: true,
+  },
   { chords: [{ key: 'f' }], action: { type: 'flag' }, description: 'Flag / unflag for second assessment', group: 'Label', noRepeat: true },
   { chords: [{ key: 'z', ctrl: true }], action: { type: 'undo' }, description: 'Undo the last label or flag', group: 'Label', noRepeat: true },
   {

@@ -1,9 +1,12 @@
 // Crop URLs for the gallery, by cell id. URLs come from the contract, never
 // built here: the unfiltered gallery pages (reading order, which labelling
 // never reshuffles) are fetched around a cell's reading rank, and any id a
-// page did not hold is asked for on its own with getCell.
+// page did not hold is asked for on its own with getCell. The ranked
+// galleries' pages come through here too (rankedPage), their URLs kept.
 
 import type { SmearlabApi } from '../../src-main/api/client-types.ts';
+import type { Input } from '../../src-main/api/contract.ts';
+import type { GalleryPageView } from '../../src-main/api/views.ts';
 
 const PAGE = 120;
 
@@ -22,6 +25,14 @@ export class CropUrlCache {
 
   set onLoaded(listener: () => void) {
     this.#onLoaded = listener;
+  }
+
+  /** A page of the slide's gallery in the server's order (ranked by the reader's suggestions); its crop URLs are kept. */
+  async rankedPage(query: Omit<Input<'gallery'>, 'slideId'>): Promise<GalleryPageView> {
+    const page = await this.#api.gallery({ ...query, slideId: this.#slideId });
+    for (const cell of page.cells) this.#urls.set(cell.id, cell.cropUrl);
+    this.#onLoaded();
+    return page;
   }
 
   get(cellId: number): string | undefined {

@@ -4,6 +4,8 @@
 // place (no copies of 100,000 cells per keypress) and bump `version`. Cell
 // edits retire cells (they stay, marked, and pass no filter) and append the
 // cells they create (the columns grow; read them from this object each time).
+// A reader's assist suggestions ride along in two more columns (the class the
+// model suggests and its probability), replaced whole after each assist run.
 
 import { CELL_CLASSES } from '../../src-main/domain/cell-class.ts';
 import { passesFilter, UNLABELLED, type CellFilterMode } from './cell-filter.ts';
@@ -30,6 +32,17 @@ export interface CellColumnsInput {
   centres?: ArrayLike<number>;
   /** Top-left of each cell's slice (x, y per cell); derived from `slices` when absent. */
   sliceOrigins?: ArrayLike<number>;
+  /** The assistant's suggested class (APACC id, -1 none) for the session's reader; none when absent. */
+  suggested?: ArrayLike<number>;
+  /** Its probability. */
+  suggestedP?: ArrayLike<number>;
+}
+
+/** Suggestions as cellMarkers sends them: by cell id. */
+export interface SuggestionColumns {
+  ids: ArrayLike<number>;
+  suggested?: ArrayLike<number>;
+  suggestedP?: ArrayLike<number>;
 }
 
 export interface CellCounts {
@@ -64,6 +77,11 @@ export class SlideCells {
   centres: Float64Array;
   /** 1 where a cell edit retired the cell: it passes no filter. */
   retired: Uint8Array;
+  /** The suggested class (APACC id, -1 none) and its probability; a reader's own label always outranks it. */
+  suggested: Int8Array;
+  suggestedP: Float32Array;
+  /** Bumped when the suggestions are replaced (not on label changes). */
+  suggestionsVersion = 0;
   /** order[rank] = index; rank[index] = position in reading order. */
   order: Int32Array;
   rank: Int32Array;
@@ -97,6 +115,12 @@ export class SlideCells {
     const origins = input.sliceOrigins ? Int32Array.from(input.sliceOrigins) : sliceOriginsOf(this.centres, slices);
     this.#origins = origins;
     this.retired = new Uint8Array(n);
+    this.suggested = new Int8Array(n).fill(-1);
+    this.suggestedP = new Float32Array(n);
+    if (input.suggested && input.suggestedP && input.suggested.length === n && input.suggestedP.length === n) {
+      this.suggested.set(Int8Array.from(input.suggested));
+      this.suggestedP.set(Float32Array.from(input.suggestedP));
+    }
     this.order = readingOrder(this.ids, this.centres, origins);
     this.rank = new Int32Array(n);
     for (let r = 0; r < n; r++) this.rank[this.order[r]!] = r;
@@ -115,6 +139,34 @@ export class SlideCells {
 
   indexOf(cellId: number): number | undefined {
     return this.#indexOfId.get(cellId);
+  }
+
+  /**
+   * Replaces every suggestion with these (cells they do not name, or all when
+   * they carry none, have no suggestion). Returns how many cells have one.
+   */
+  applySuggestions(input: SuggestionColumns): number {
+    this.suggested.fill(-1);
+    this.suggestedP.fill(0);
+    let n = 0;
+    const { suggested, suggestedP } = input;
+    if (suggested && suggestedP) {
+      for (let k = 0; k < input.ids.length; k++) {
+        const i = this.#indexOfId.get(Number(input.ids[k]));
+        const code = Number(suggested[k]);
+        if (i === undefined || code < 0) continue;
+        this.suggested[i] = code;
+        this.suggestedP[i] = Number(suggestedP[k]);
+        n++;
+      }
+    }
+    this.suggestionsVersion++;
+    return n;
+  }
+
+  /** The suggestion shown for a cell: none where the reader's own label is (it wins) or where there is none. */
+  shownSuggestion(index: number): number {
+    return this.labels[index] === UNLABELLED ? this.suggested[index]! : UNLABELLED;
   }
 
   box(index: number): SliceRect {
@@ -171,7 +223,7 @@ export class SlideCells {
     // Columns grow by half again when full (a reader adds cells one at a time on 100,000); order and rank stay exact.
     if (n > this.ids.length) {
       const capacity = Math.max(16, Math.ceil(n * 1.5));
-      const grow = <T extends Uint32Array | Int32Array | Int8Array | Uint8Array | Float64Array>(a: T, per: number): T => {
+      const grow = <T extends Uint32Array | Int32Array | Int8Array | Uint8Array | Float32Array | Float64Array>(a: T, per: number): T => {
         const b = new (a.constructor as new (length: number) => T)(capacity * per);
         b.set(a.subarray(0, i * per));
         return b;
@@ -183,11 +235,15 @@ export class SlideCells {
       this.clusters = grow(this.clusters, 1);
       this.centres = grow(this.centres, 2);
       this.retired = grow(this.retired, 1);
+      this.suggested = grow(this.suggested, 1);
+      this.suggestedP = grow(this.suggestedP, 1);
       this.#origins = grow(this.#origins, 2);
     }
     this.ids[i] = cell.id;
     this.boxes.set([cell.box.x, cell.box.y, cell.box.width, cell.box.height], i * 4);
     this.labels[i] = -1;
+    this.suggested[i] = -1;
+    this.suggestedP[i] = 0;
     this.clusters[i] = cell.cluster ? 1 : 0;
     this.centres[i * 2] = cell.centre.x;
     this.centres[i * 2 + 1] = cell.centre.y;

@@ -8,17 +8,21 @@
 // an adjudicator's decisions), so changes made in another view are left out;
 // an adjudicator's label decides the cell and moves on along the server's
 // disagreement queue.
+// Assist: Y labels the focused cell with the suggestion the cells already hold
+// (no extra call before the label); in the gallery a selection of tiles is
+// labelled with one key (a class, or Y: each tile's suggestion) via labelCells.
 
-import { cellClassByName, type CellClassName } from '../../src-main/domain/cell-class.ts';
+import { CELL_CLASSES, cellClassByName, type CellClassName } from '../../src-main/domain/cell-class.ts';
 import type { CellQueue } from '../../src-main/domain/cell.ts';
 import type { SmearlabApi } from '../../src-main/api/client-types.ts';
 import type { AnnotatorRecord, CellView, CellsChangedView, EditResult, LabelChangeView, SlideDetail, UndoRedoState } from '../../src-main/api/views.ts';
 import { errorText } from '../api/smearlab-api.ts';
 import type { KeyAction } from '../keymap.ts';
 import { UNLABELLED, type CellFilterMode } from './cell-filter.ts';
+import { acceptGroups, nextInListing, NO_SELECTION, selectAll, SELECTION_MAX, selectionAfterClick, type ClickMods, type Selection } from './gallery-selection.ts';
 import { navigatorPlace } from './navigator-place.ts';
 import { Observable } from './observable.ts';
-import type { LiveCell, SlideCells } from './slide-cells.ts';
+import type { LiveCell, SlideCells, SuggestionColumns } from './slide-cells.ts';
 
 export type WorkspaceView = 'viewer' | 'gallery';
 
@@ -44,6 +48,10 @@ export interface WorkspaceState {
   undo: UndoRedoState | null;
   /** Cell editing (E): the tool in hand and what a split or merge has gathered so far. */
   edit: EditState;
+  /** Gallery tiles picked for one key (click, Ctrl/Shift+click, Ctrl+A). */
+  selection: Selection;
+  /** Bumped when the assist suggestions are replaced (overlay, tiles, panel). */
+  suggestionsVersion: number;
 }
 
 /** 'off': no editing; 'select': handles on the focused cell; the others: the tool a key picked. */
@@ -81,6 +89,8 @@ export interface ViewerCommands {
 /** Grid navigation of the gallery (arrows there move in the grid). */
 export interface GalleryNavigation {
   step(index: number | null, dx: number, dy: number): number | null;
+  /** The tiles listed, in gallery order (cell indices): what Ctrl+A and Shift+click select from. */
+  listed(): ArrayLike<number>;
 }
 
 type QueuedAction = () => Promise<void> | void;
@@ -131,7 +141,8 @@ export class WorkspaceController {
     this.state = new Observable<WorkspaceState>({
       focused: null, filter: 'all', view: 'viewer', showSliceGrid: false, showFov: false, showHelp: false,
       unlabelledFirst: true, status: null, queued: 0, cellsVersion: 0, undo: null, edit: EDIT_OFF,
-      ...(carried ? { ...carried.state, queued: 0, cellsVersion: cells.version } : {}),
+      selection: NO_SELECTION, suggestionsVersion: cells.suggestionsVersion,
+      ...(carried ? { ...carried.state, queued: 0, cellsVersion: cells.version, selection: NO_SELECTION, suggestionsVersion: cells.suggestionsVersion } : {}),
     });
     if (carried) {
       const index = carried.focusedCellId === null ? undefined : cells.indexOf(carried.focusedCellId);
@@ -166,21 +177,36 @@ export class WorkspaceController {
     const s = this.state.get();
     switch (action.type) {
       case 'toggle-help': return this.state.update({ showHelp: !s.showHelp });
-      case 'toggle-gallery': return this.state.update({ view: s.view === 'viewer' ? 'gallery' : 'viewer' });
+      case 'toggle-gallery': return this.state.update({ view: s.view === 'viewer' ? 'gallery' : 'viewer', selection: NO_SELECTION });
       case 'toggle-slice-grid': return this.state.update({ showSliceGrid: !s.showSliceGrid });
       case 'toggle-fov': return this.state.update({ showFov: !s.showFov });
       case 'cycle-navigator': return void navigatorPlace.cycle();
       case 'clear-focus':
         if (s.showHelp) return this.state.update({ showHelp: false });
+        if (s.selection.indices.length >= 2) return this.state.update({ selection: NO_SELECTION });
         return this.#enqueue(() => this.#focus(null));
-      case 'label': return this.#enqueue(() => this.#label(action.label));
+      case 'label': {
+        // The selection as it is now: a click made while the key waits in the queue does not change what it labels.
+        const picked = this.#activeSelection();
+        if (picked) return this.#enqueue(() => this.#labelSelection(picked, action.label));
+        return this.#enqueue(() => this.#label(action.label));
+      }
+      case 'accept-suggestion': {
+        const picked = this.#activeSelection();
+        if (picked) return this.#enqueue(() => this.#labelSelection(picked, 'suggested'));
+        return this.#enqueue(() => this.#acceptSuggestion());
+      }
+      case 'select-all':
+        if (s.view !== 'gallery' || !this.gallery) return this.#status('Ctrl+A selects gallery tiles: switch to the gallery (G) first');
+        return this.#selectAll(this.gallery.listed());
       case 'flag': return this.#enqueue(() => this.#flag());
       case 'undo': return this.#enqueue(() => this.#undoRedo('undo'));
       case 'redo': return this.#enqueue(() => this.#undoRedo('redo'));
-      case 'next': return this.#enqueue(() => this.#step(1));
-      case 'previous': return this.#enqueue(() => this.#step(-1));
-      case 'queue': return this.#enqueue(() => this.#queueStep(action.queue, action.direction));
-      case 'move': return this.#enqueue(() => this.#move(action.dx, action.dy));
+      // Focus moved by keys leaves the selection: a label key then labels the focused cell, as it says.
+      case 'next': return this.#dropSelection(() => this.#step(1));
+      case 'previous': return this.#dropSelection(() => this.#step(-1));
+      case 'queue': return this.#dropSelection(() => this.#queueStep(action.queue, action.direction));
+      case 'move': return this.#dropSelection(() => this.#move(action.dx, action.dy));
       // Viewer moves wait their turn too: a queued label's focus move must not undo them.
       case 'zoom-home': return this.#enqueue(() => this.viewer?.home());
       case 'zoom-to-focused': return this.#enqueue(() => {
@@ -198,6 +224,95 @@ export class WorkspaceController {
         if (s.edit.tool === 'merge') return this.#enqueue(() => this.#commitMerge());
         return this.dispatch({ type: 'zoom-to-focused' });
     }
+  }
+
+  #dropSelection(action: QueuedAction): void {
+    if (this.state.get().selection.indices.length > 0) this.state.update({ selection: NO_SELECTION });
+    this.#enqueue(action);
+  }
+
+  // ---- assist: suggestions and the gallery selection ----------------------
+
+  /** A gallery tile clicked: the selection follows the click (Shift: a run, Ctrl: one more or less), and the focus goes there. */
+  selectTile(index: number, mods: ClickMods): void {
+    const s = this.state.get();
+    const order = this.gallery?.listed() ?? [index];
+    const selection = selectionAfterClick(s.selection, order, index, mods);
+    this.state.update({ selection });
+    if (selection.indices.length >= SELECTION_MAX && (mods.shift || mods.toggle)) this.#status(`A selection holds at most ${SELECTION_MAX} tiles (one call labels them)`);
+    this.focusCell(index, true);
+  }
+
+  #selectAll(listed: ArrayLike<number>): void {
+    const selection = selectAll(listed);
+    this.state.update({ selection });
+    // One tile is no selection a key acts on (see #activeSelection): focus it, so the key labels it all the same.
+    if (selection.indices.length === 1) this.focusCell(selection.indices[0]!, true);
+    this.#status(listed.length > SELECTION_MAX
+      ? `Selected the first ${SELECTION_MAX} of ${listed.length} tiles: a class key or Y labels them`
+      : `Selected ${selection.indices.length} tile${selection.indices.length === 1 ? '' : 's'}: a class key or Y labels them`);
+  }
+
+  clearSelection(): void {
+    if (this.state.get().selection.indices.length > 0) this.state.update({ selection: NO_SELECTION });
+  }
+
+  /** New suggestions (cellMarkers after an assist run): the cells take them, the views redraw. */
+  applySuggestions(columns: SuggestionColumns): number {
+    const n = this.cells.applySuggestions(columns);
+    this.state.update({ suggestionsVersion: this.cells.suggestionsVersion });
+    return n;
+  }
+
+  /**
+   * The gallery selection a key acts on: two tiles or more, in the gallery;
+   * else null (a plain click selects the one tile it focuses, and a key then
+   * labels it and moves on as anywhere else).
+   */
+  #activeSelection(): number[] | null {
+    const { selection, view } = this.state.get();
+    return view === 'gallery' && selection.indices.length >= 2 ? [...selection.indices] : null;
+  }
+
+  /** Y: the focused cell gets the class suggested for it (held in the cells: no call before the label), then on like a label key. */
+  async #acceptSuggestion(): Promise<void> {
+    const index = this.#requireFocus();
+    if (index === null) return;
+    const own = this.cells.labels[index]!;
+    if (own !== UNLABELLED) {
+      this.#status(`Cell ${this.cells.ids[index]} is labelled ${CELL_CLASSES[own]?.name}: your label stands (a class key changes it)`);
+      return;
+    }
+    const cls = CELL_CLASSES[this.cells.suggested[index]!];
+    if (!cls) {
+      this.#status('No suggestion for this cell: label it with a class key (suggestions come after 20 labels of 2 classes)');
+      return;
+    }
+    await this.#label(cls.name);
+  }
+
+  /** One key on a gallery selection: a class for every tile, or ('suggested') each tile's suggestion; labelCells per class. */
+  async #labelSelection(picked: readonly number[], label: CellClassName | 'suggested'): Promise<void> {
+    const live = picked.filter((i) => this.cells.retired[i] === 0);
+    const groups = label === 'suggested' ? acceptGroups(live, this.cells.labels, this.cells.suggested) : [{ label, indices: live }];
+    if (groups.length === 0 || groups.every((g) => g.indices.length === 0)) {
+      this.#status(label === 'suggested'
+        ? 'None of the selected tiles has a suggestion to accept (tiles you labelled keep their label)'
+        : 'None of the selected cells is left on the slide');
+      return;
+    }
+    const done: string[] = [];
+    for (const group of groups) {
+      const result = await this.#api.labelCells({ cellIds: group.indices.map((i) => this.cells.ids[i]!), label: group.label, annotatorId: this.annotator.id });
+      for (const change of result.changes) this.applyChange(change);
+      this.state.update({ undo: result.undo });
+      done.push(`${result.changes.length} ${group.label}`);
+    }
+    // Cleared only when it is still the selection the key labelled (a new one made meanwhile stays).
+    const now = this.state.get().selection.indices;
+    if (now.length === picked.length && now.every((i, k) => i === picked[k])) this.state.update({ selection: NO_SELECTION });
+    const skipped = picked.length - groups.reduce((n, g) => n + g.indices.length, 0);
+    this.#status(`Labelled the selection: ${done.join(', ')}${skipped > 0 ? ` (${skipped} left as they were: your label, or no suggestion)` : ''}`);
   }
 
   // ---- cell editing -------------------------------------------------------
@@ -472,10 +587,18 @@ export class WorkspaceController {
     if (index === from) this.#status(`${QUEUE_NAMES[queue]}: this is the only cell left`);
   }
 
-  /** The next unlabelled cell in reading order (wrapping), else the next cell the filter shows. */
+  /**
+   * The next unlabelled cell in reading order (wrapping), else the next cell
+   * the filter shows. In the gallery: the same along its listing (a ranked
+   * gallery's order, which reading order would leave), else its next tile.
+   */
   #nextAfterLabel(index: number): number | null {
-    const { filter } = this.state.get();
+    const { filter, view } = this.state.get();
     const labels = this.cells.labels;
+    if (view === 'gallery' && this.gallery) {
+      const next = nextInListing(this.gallery.listed(), index, (i) => labels[i] === UNLABELLED && this.cells.passes(i, filter));
+      if (next !== null) return next;
+    }
     return this.cells.next(index, filter, (i) => labels[i] === UNLABELLED, true) ?? this.cells.next(index, filter);
   }
 

@@ -1,15 +1,19 @@
 // The focused cell: its image with surroundings at full resolution (the cell
 // box marked), its current label and flag, its measures, and its label
 // history (who, when), and every reader's label with the decision (for an
-// adjudicator, or a reader the slide is not blind to). Fetched after the
+// adjudicator, or a reader the slide is not blind to), and the assistant's
+// suggestion for the reader (class, probability, every class's share, the
+// model; marked overruled once the reader's own label differs). Fetched after the
 // focus settles, so fast labelling does not queue a request per keypress.
 
 import { useEffect, useState } from 'react';
 import type { SmearlabApi } from '../../src-main/api/client-types.ts';
 import type { CellDetail } from '../../src-main/api/views.ts';
+import type { CellSuggestion } from '../../src-main/domain/assist.ts';
 import type { CellReadings } from '../../src-main/domain/reading.ts';
 import { CELL_CLASSES, cellClassByName } from '../../src-main/domain/cell-class.ts';
 import { historyText } from '../model/history-text.ts';
+import { probabilityText, suggestionText } from '../model/assist-text.ts';
 import { errorCode, errorText } from '../api/smearlab-api.ts';
 import { decisionText } from '../model/reading-text.ts';
 import { useObservable } from '../model/observable.ts';
@@ -56,7 +60,7 @@ export function CellPanel({ api, controller }: { api: SmearlabApi; controller: W
       live = false;
       clearTimeout(timer);
     };
-  }, [api, cellId, state.cellsVersion]);
+  }, [api, cellId, state.cellsVersion, state.suggestionsVersion]);
 
   if (state.focused === null || cellId === null) {
     return (
@@ -68,6 +72,7 @@ export function CellPanel({ api, controller }: { api: SmearlabApi; controller: W
   }
   const code = cells.labels[state.focused]!;
   const flagged = cells.flagged[state.focused] === 1;
+  const hint = cells.shownSuggestion(state.focused);
   const shown = detail && detail.cell.id === cellId ? detail : null;
   const cls = code >= 0 ? CELL_CLASSES[code] : undefined;
   const mpp = controller.slide.mppX ?? controller.slide.mppY;
@@ -80,14 +85,45 @@ export function CellPanel({ api, controller }: { api: SmearlabApi; controller: W
           {cls?.name ?? 'unlabelled'}
         </span>
         {flagged && <span className="label-badge" style={{ background: FLAG_COLOUR, color: readableTextOn(FLAG_COLOUR) }}>⚑ flagged</span>}
+        {hint >= 0 && (
+          <span className="tile-suggestion inline" style={{ borderColor: CELL_CLASSES[hint]!.colour }} data-testid="cell-suggested">
+            {suggestionText(hint, cells.suggestedP[state.focused]!)}
+          </span>
+        )}
         <span className="muted">cell {cellId}</span>
       </div>
       {shown ? <CellImage detail={shown} mpp={mpp} /> : <div className="cell-image placeholder" />}
       {error && <p className="error">{error}</p>}
+      {shown?.suggestion && <Suggestion suggestion={shown.suggestion} ownLabel={cls?.name ?? null} />}
       {readings?.cellId === cellId && <Readers shown={readings} quorum={controller.slide.reading?.settings.quorum} />}
       {shown && <Measures detail={shown} mpp={mpp} />}
       {shown && <History detail={shown} />}
     </aside>
+  );
+}
+
+/** The assistant's suggestion: the class and its probability, each class's share as a bar, the model. */
+function Suggestion({ suggestion, ownLabel }: { suggestion: CellSuggestion; ownLabel: string | null }) {
+  const cls = cellClassByName(suggestion.label);
+  const overruled = ownLabel !== null && ownLabel !== suggestion.label;
+  return (
+    <section className={overruled ? 'cell-suggestion overruled' : 'cell-suggestion'} data-testid="cell-suggestion"
+      data-suggested={suggestion.label} data-p={suggestion.p} data-model-id={suggestion.modelId} style={{ borderColor: cls?.colour }}>
+      <h3>Suggested{ownLabel === null ? ' (Y accepts)' : overruled ? ': your label stands' : ': you agreed'}</h3>
+      <div>
+        <b>{suggestion.label}</b> {probabilityText(suggestion.p)} <span className="muted small">· model {suggestion.modelId}</span>
+      </div>
+      <div className="suggestion-bars">
+        {CELL_CLASSES.map((c) => {
+          const p = suggestion.probabilities[c.name] ?? 0;
+          return [
+            <span key={`${c.name}-name`}>{c.name}</span>,
+            <span key={`${c.name}-bar`} className="suggestion-bar"><span style={{ width: `${100 * p}%`, background: c.colour }} /></span>,
+            <span key={`${c.name}-p`} className="muted">{probabilityText(p)}</span>,
+          ];
+        })}
+      </div>
+    </section>
   );
 }
 

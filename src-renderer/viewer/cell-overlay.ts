@@ -5,7 +5,9 @@
 // grid for the boxes inside the visible rectangle and writes their outlines
 // into a pixel buffer blended on in one drawImage; zoomed far out it blits
 // the overview raster instead. No DOM element per cell, so 100,000 cells
-// cost what the visible ones cost.
+// cost what the visible ones cost. A reader's assist suggestions on cells
+// they have not labelled get a dotted ring in the suggested class's colour
+// outside the grey unlabelled line (overlay-style.ts): never a label's look.
 
 import OpenSeadragon from 'openseadragon';
 import type { CellFilterMode } from '../model/cell-filter.ts';
@@ -18,7 +20,9 @@ import { packColour, PixelBoxes } from './pixel-boxes.ts';
 import {
   BOX_LINE_CSS, CASING_COLOUR, CASING_CSS, CLUSTER_COLOUR, CODE_COLOURS, CODE_CUES, DAMAGE_COLOUR, DAMAGE_HATCH_CSS, FLAG_COLOUR, FLAG_HEIGHT_CSS,
   FLAG_OUTLINE, FOCUS_INNER, FOCUS_OUTER, FOV_COLOUR, LETTER_FONT_CSS, LETTER_MIN_BOX_CSS, RASTER_BELOW_CSS_PX, SLICE_GRID_COLOUR,
+  SUGGESTION_DASH_CSS, SUGGESTION_FONT_CSS, SUGGESTION_LINE_CSS,
 } from './overlay-style.ts';
+import { suggestionMark } from '../model/assist-text.ts';
 
 /** Level-0 -> CSS px of the viewer element: screen = offset + level0 * scale. */
 export interface ViewTransform {
@@ -42,6 +46,8 @@ export interface OverlayOptions {
 export interface OverlayFrameStats {
   mode: 'vector' | 'raster' | 'empty';
   drawn: number;
+  /** Boxes drawn with a suggestion ring (vector mode). */
+  suggested: number;
   /** Damaged boxes hatched in this frame. */
   damaged: number;
   ms: number;
@@ -65,7 +71,7 @@ export class CellOverlay {
   #viewerGone = false;
   #buckets: Int32Array[] = [];
   readonly #pixels = new PixelBoxes();
-  lastFrame: OverlayFrameStats = { mode: 'empty', drawn: 0, damaged: 0, ms: 0 };
+  lastFrame: OverlayFrameStats = { mode: 'empty', drawn: 0, suggested: 0, damaged: 0, ms: 0 };
 
   constructor(viewer: OpenSeadragon.Viewer, filter: CellFilterMode) {
     this.#viewer = viewer;
@@ -176,7 +182,7 @@ export class CellOverlay {
     const t = this.transform();
     const cells = this.#cells;
     if (!t) {
-      this.lastFrame = { mode: 'empty', drawn: 0, damaged: 0, ms: performance.now() - started };
+      this.lastFrame = { mode: 'empty', drawn: 0, suggested: 0, damaged: 0, ms: performance.now() - started };
       return;
     }
     // Device px per level-0 px, and the offset in device px.
@@ -184,6 +190,7 @@ export class CellOverlay {
     const ox = t.offsetX * dpr;
     const oy = t.offsetY * dpr;
     let drawn = 0;
+    let suggested = 0;
     let mode: OverlayFrameStats['mode'] = 'empty';
     if (cells && cells.count > 0) {
       if (cells.medianSide * t.scale < RASTER_BELOW_CSS_PX) {
@@ -204,20 +211,20 @@ export class CellOverlay {
         drawn = cells.count;
       } else {
         mode = 'vector';
-        drawn = this.#drawBoxes(ctx, cells, t.visible, s, ox, oy, dpr, width, height);
+        ({ drawn, suggested } = this.#drawBoxes(ctx, cells, t.visible, s, ox, oy, dpr, width, height));
       }
     }
     const damaged = this.#drawDamage(ctx, t.visible, s, ox, oy, dpr);
     if (this.#options.showSliceGrid) this.#drawSlices(ctx, t.visible, s, ox, oy, dpr);
     if (this.#options.showFov) this.#drawFov(ctx, s, ox, oy, dpr);
     if (cells && this.#focused !== null && this.#focused < cells.count) this.#drawFocus(ctx, cells, this.#focused, s, ox, oy, dpr);
-    this.lastFrame = { mode, drawn, damaged, ms: performance.now() - started };
+    this.lastFrame = { mode, drawn, suggested, damaged, ms: performance.now() - started };
   }
 
   #drawBoxes(
     ctx: CanvasRenderingContext2D, cells: SlideCells, visible: SliceRect, s: number, ox: number, oy: number, dpr: number,
     width: number, height: number,
-  ): number {
+  ): { drawn: number; suggested: number } {
     const lw = Math.max(1, Math.round(BOX_LINE_CSS * dpr));
     const boxes = cells.boxes;
     const labels = cells.labels;
@@ -243,6 +250,13 @@ export class CellOverlay {
     const dashes = CODE_CUES.map((cue) => cue.dash.map((d) => Math.max(1, Math.round(d * dpr))));
     const letterMin = LETTER_MIN_BOX_CSS * dpr;
     const letters: number[] = [];
+    // Suggestion rings: just outside the box's casing, on their own casing.
+    const suggestedCodes = cells.suggested;
+    const ringLine = Math.max(1, Math.round(SUGGESTION_LINE_CSS * dpr));
+    const ringOut = casing + ringLine;
+    const ringDash = SUGGESTION_DASH_CSS.map((d) => Math.max(1, Math.round(d * dpr)));
+    const marks: number[] = [];
+    let suggested = 0;
     const flagHeight = FLAG_HEIGHT_CSS * dpr;
     this.#pixels.begin(width, height);
     // Two passes: every casing first, then every stroke, so a neighbour's casing never cuts a line.
@@ -260,11 +274,19 @@ export class CellOverlay {
           const y0 = Math.round(oy + boxes[b + 1]! * s);
           const x1 = Math.max(x0 + 1, Math.round(ox + (boxes[b]! + boxes[b + 2]!) * s));
           const y1 = Math.max(y0 + 1, Math.round(oy + (boxes[b + 1]! + boxes[b + 3]!) * s));
+          // Bucket 0 holds the unlabelled cells: only they show a suggestion (a reader's label wins).
+          const hint = code === 0 ? suggestedCodes[i]! : -1;
           if (pass === 0) {
             this.#pixels.box(x0 - casing, y0 - casing, x1 + casing, y1 + casing, band + 2 * casing, PACKED_CASING);
+            if (hint >= 0) this.#pixels.box(x0 - ringOut - casing, y0 - ringOut - casing, x1 + ringOut + casing, y1 + ringOut + casing, ringLine + 2 * casing, PACKED_CASING);
             continue;
           }
           this.#pixels.dashedBox(x0, y0, x1, y1, lw, colour, dashes[code]!);
+          if (hint >= 0) {
+            this.#pixels.dashedBox(x0 - ringOut, y0 - ringOut, x1 + ringOut, y1 + ringOut, ringLine, PACKED_COLOURS[hint + 1]!, ringDash);
+            if (Math.min(x1 - x0, y1 - y0) >= letterMin) marks.push(i, x0 - ringOut, y0 - ringOut - casing);
+            suggested++;
+          }
           if (cue.double && x1 - x0 > 6 * lw && y1 - y0 > 6 * lw) this.#pixels.box(x0 + 2 * lw, y0 + 2 * lw, x1 - 2 * lw, y1 - 2 * lw, lw, colour);
           if (cue.letter && Math.min(x1 - x0, y1 - y0) >= letterMin) letters.push(code, x0, y0 - casing);
           const inset = band + casing + Math.round(2 * dpr);
@@ -297,6 +319,7 @@ export class CellOverlay {
       ctx.setLineDash([]);
     }
     if (letters.length > 0) this.#drawLetters(ctx, letters, dpr);
+    if (marks.length > 0) this.#drawSuggestionMarks(ctx, cells, marks, dpr);
     if (anyFlag) {
       ctx.fillStyle = FLAG_COLOUR;
       ctx.fill(flags);
@@ -305,7 +328,24 @@ export class CellOverlay {
       ctx.strokeStyle = FLAG_OUTLINE;
       ctx.stroke(flags);
     }
-    return drawn;
+    return { drawn, suggested };
+  }
+
+  /** "r? 0.87" above the rings of large suggested boxes (index, x, y triples): italic, in the suggested class's colour on a light halo. */
+  #drawSuggestionMarks(ctx: CanvasRenderingContext2D, cells: SlideCells, marks: readonly number[], dpr: number): void {
+    ctx.font = `italic 600 ${SUGGESTION_FONT_CSS * dpr}px system-ui, sans-serif`;
+    ctx.textBaseline = 'bottom';
+    ctx.lineJoin = 'round';
+    ctx.lineWidth = 3 * dpr;
+    ctx.strokeStyle = CASING_COLOUR;
+    for (let k = 0; k < marks.length; k += 3) {
+      const i = marks[k]!;
+      const code = cells.suggested[i]!;
+      const text = suggestionMark(code, cells.suggestedP[i]!);
+      ctx.fillStyle = CODE_COLOURS[code + 1]!;
+      ctx.strokeText(text, marks[k + 1]! + dpr, marks[k + 2]! - dpr);
+      ctx.fillText(text, marks[k + 1]! + dpr, marks[k + 2]! - dpr);
+    }
   }
 
   /** Class letters just above the top-left corners (code, x, y triples), in the class colour on a light halo. */

@@ -72,6 +72,18 @@ export function colourOfCode(code: number): string {
 
 /** Box stroke width in CSS px. */
 export const BOX_LINE_CSS = 2;
+
+/**
+ * A suggestion is not a label: the cell keeps its grey unlabelled line and
+ * gets a thin dotted ring just outside it (outside its casing) in the
+ * suggested class's colour, and, where the box is large, "r? 0.87" in
+ * italics (letter in lower case, a question mark, the probability) where a
+ * label's upper-case letter would stand. A labelled cell shows no suggestion.
+ */
+export const SUGGESTION_LINE_CSS = 1;
+/** Dots of the ring: on, off in CSS px (shorter than any class dash). */
+export const SUGGESTION_DASH_CSS: readonly number[] = [2, 2];
+export const SUGGESTION_FONT_CSS = 12;
 /**
  * Below this many CSS px for a typical box side the overlay stops drawing
  * vectors and shows the pre-rendered raster: boxes that small are colour

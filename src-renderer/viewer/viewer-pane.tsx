@@ -133,8 +133,14 @@ export function ViewerPane({ api, slide, controller, onScanFound }: {
     };
     viewer.addHandler('update-viewport', onViewport);
 
+    let suggestionsShown = controller.state.get().suggestionsVersion;
     const follow = () => {
       const s = controller.state.get();
+      // New assist suggestions: the rings are read from the cells each frame, so one redraw shows them.
+      if (s.suggestionsVersion !== suggestionsShown) {
+        suggestionsShown = s.suggestionsVersion;
+        overlay.invalidate();
+      }
       overlay.setFilter(s.filter);
       overlay.setFocus(s.focused);
       overlay.setOptions({ showSliceGrid: s.showSliceGrid, showFov: s.showFov });

@@ -13,6 +13,7 @@ import { GalleryPane } from '../gallery/gallery-pane.tsx';
 import { chordLabel, KEYMAP, matchKey, type KeyAction, type KeyBinding } from '../keymap.ts';
 import { Observable, useObservable } from '../model/observable.ts';
 import { SlideCells, type CellColumnsInput } from '../model/slide-cells.ts';
+import { NO_SELECTION } from '../model/gallery-selection.ts';
 import { EDIT_HINTS, EDIT_OFF, WorkspaceController, type WorkspaceState } from '../model/workspace-controller.ts';
 import { scanFoundText } from '../model/work-package-text.ts';
 import { CellPanel } from '../panel/cell-panel.tsx';
@@ -20,6 +21,7 @@ import { ViewerPane } from '../viewer/viewer-pane.tsx';
 import { CountersBar } from './counters-bar.tsx';
 import { followIngest } from './follow-ingest.ts';
 import { FilterBar } from './filter-bar.tsx';
+import { AssistBar } from './assist-bar.tsx';
 import { HelpOverlay } from './help-overlay.tsx';
 
 // The status-bar reminder, from the keymap like the help: first chord of each labelling and moving key
@@ -33,7 +35,7 @@ const HINTED = KEYMAP.filter((b) => !b.editOnly && (b.group !== 'View' || b.acti
   .filter((b) => b.action.type !== 'move' && b.action.type !== 'clear-focus');
 const STATUS_HINT: Record<AnnotatorRole, string> = {
   reader: HINTED.filter((b) => b.group !== 'Adjudicate').map(hintOf).join(' · '),
-  adjudicator: HINTED.filter((b) => b.action.type !== 'flag' && b.action.type !== 'next' && b.action.type !== 'previous').map(hintOf).join(' · '),
+  adjudicator: HINTED.filter((b) => !['flag', 'next', 'previous', 'accept-suggestion', 'select-all'].includes(b.action.type)).map(hintOf).join(' · '),
 };
 
 /** Longest wait for the first tile before the cells are asked for anyway. */
@@ -43,6 +45,7 @@ const MARKERS_AFTER_MS = 600;
 const LOADING_STATE = new Observable<WorkspaceState>({
   focused: null, filter: 'all', view: 'viewer', showSliceGrid: false, showFov: false, showHelp: false,
   unlabelledFirst: true, status: { text: 'Loading cells…', tone: 'info' }, queued: 0, cellsVersion: 0, undo: null, edit: EDIT_OFF,
+  selection: NO_SELECTION, suggestionsVersion: 0,
 });
 
 export function Workspace(props: { api: SmearlabApi; annotator: AnnotatorRecord; slideId: number; onClose: () => void }) {
@@ -189,6 +192,7 @@ function OpenWorkspace(props: {
         <button type="button" className="btn small" onClick={() => dispatch({ type: 'cycle-navigator' })} data-testid="navigator-place"
           title="Navigator: bottom right, top right, hidden (V)">Map</button>
       </div>
+      {controller && <AssistBar api={api} controller={controller} />}
       <main className="workspace-main">
         <section className="stage">
           <ViewerPane api={api} slide={slide} controller={controller} onScanFound={props.onScanFound} />

@@ -31,7 +31,9 @@ export interface PageDebug {
   cellScreenBox(cellId: number): PageRect | null;
   focusedCellId(): number | null;
   cellLabel(cellId: number): string | null;
-  overlayFrame(): { mode: string; drawn: number; ms: number };
+  cellSuggestion(cellId: number): { label: string; p: number } | null;
+  suggestionsVersion(): number;
+  overlayFrame(): { mode: string; drawn: number; suggested?: number; ms: number };
   overlayCanvas(): PageCanvas;
   overlayEnabled(on: boolean): void;
   fullyLoaded(): boolean;

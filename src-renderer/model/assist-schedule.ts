@@ -1,0 +1,35 @@
+// When the workspace asks for an assist run on its own: when a reader opens
+// a slide where they have no model yet (the shipped starting model gives
+// suggestions before the first label), once their labels on the slide reach
+// FIRST_TRAINING_AT, then every RETRAIN_EVERY more. A run that could not
+// train (labels of one class only) is tried again sooner, after RETRY_AFTER
+// more labels. Pure, so the rule is tested without a server; the workspace
+// calls it after each label change and never waits.
+
+/** The assist run refuses fewer labels than this (src-main/assist/run-assist.ts MIN_LABELS). */
+export const FIRST_TRAINING_AT = 20;
+export const RETRAIN_EVERY = 25;
+/** After a run that trained nothing (one class only), the next try comes this many labels later. */
+export const RETRY_AFTER = 5;
+
+/** Where the last run was asked for: the reader's label count then, and whether it gave a model. */
+export interface LastTraining {
+  labels: number;
+  trained: boolean;
+}
+
+/** The label count at which the next automatic run is due (a run on fewer labels than the first threshold does not move it). */
+export function nextTrainingAt(last: LastTraining | null): number {
+  if (!last || last.labels < FIRST_TRAINING_AT) return FIRST_TRAINING_AT;
+  return last.labels + (last.trained ? RETRAIN_EVERY : RETRY_AFTER);
+}
+
+/** On opening a slide: a first run when the reader has no model here, none has run and none is going. */
+export function startingRunDue(summary: { model: unknown; running: boolean; lastRun: unknown }): boolean {
+  return summary.model === null && summary.lastRun === null && !summary.running;
+}
+
+/** True when a run is due now: enough labels, and none going. */
+export function trainingDue(labels: number, last: LastTraining | null, running: boolean): boolean {
+  return !running && labels >= nextTrainingAt(last);
+}
