@@ -125,6 +125,17 @@ export async function runAssist(options: AssistOptions, hooks: JobHooks<AssistPr
     const slide = store.getSlide(options.slideId);
     const mpp = slide.mppX ?? 0.25;
     let t = performance.now();
+    const start = options.startModel === null ? null : loadStartModel(options.startModel);
+    if (annotatorId !== null && !start) {
+      // No model can come of this run: say so before reading a single cell.
+      const own = store.classCounts(slide.id, { kind: 'reader', readerId: annotatorId });
+      const classes = Object.values(own.byClass).filter((n) => n > 0).length;
+      if (own.labelled < MIN_LABELS || classes < 2) {
+        return { slideId: slide.id, annotatorId, modelId: null, labels: own.labelled, classes: [], featuresComputed: 0, cellsSuggested: 0, unreadable: 0,
+          timings: { featuresMs: 0, trainMs: 0, predictMs: 0 },
+          message: `${own.labelled} labels on ${slide.smearId}: suggestions start at ${MIN_LABELS} labels of at least 2 classes` };
+      }
+    }
     const missing = store.cellsWithoutFeatures(slide.id, FEATURE_VERSION);
     let unreadable = 0;
     if (missing.length > 0) {
@@ -147,7 +158,6 @@ export async function runAssist(options: AssistOptions, hooks: JobHooks<AssistPr
     const labelOf = new Map(store.listCells(slide.id, { label: 'labelled' }, own).map((c) => [c.id, c.label as string]));
     const trainRows = rows.cellIds.flatMap((id, i) => (labelOf.has(id) ? [i] : []));
     const base = { slideId: slide.id, annotatorId: annotator.id, featuresComputed: missing.length - unreadable, unreadable, labels: trainRows.length };
-    const start = options.startModel === null ? null : loadStartModel(options.startModel);
     if (!start && (trainRows.length < MIN_LABELS || new Set(trainRows.map((i) => labelOf.get(rows.cellIds[i]!))).size < 2)) {
       return { ...base, modelId: null, classes: [], cellsSuggested: 0, timings: { featuresMs, trainMs: 0, predictMs: 0 },
         message: `${trainRows.length} labels of ${annotator.name} on ${slide.smearId}: suggestions start at ${MIN_LABELS} labels of at least 2 classes` };

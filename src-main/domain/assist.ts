@@ -28,7 +28,7 @@ export interface AssistModelInfo {
   report: Record<string, unknown> | null;
 }
 
-/** Estimated class counts of a slide: the reader's labels plus, for the cells they have not labelled, the suggestions' expected counts. */
+/** What the suggestions expect of the cells the reader has not labelled yet (add their own labels for the slide's whole count). */
 export interface AssistSummary {
   slideId: number;
   model: AssistModelInfo | null;

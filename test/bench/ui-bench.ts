@@ -20,6 +20,8 @@ import { cpus } from 'node:os';
 import type { Page } from 'playwright-core';
 import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
+import { CELL_FEATURE_COUNT } from '../../src-main/assist/cell-features.ts';
+import { FEATURE_VERSION } from '../../src-main/assist/run-assist.ts';
 import { ensureFixtureSlide } from '../fixtures/fixture-slides.ts';
 import { startBrowserMode } from '../../src-main/server/browser-mode.ts';
 import { openStore } from '../../src-main/store/index.ts';
@@ -54,6 +56,15 @@ function seedOtherReaders(dbPath: string, slideId: number, readers: number): num
     const classes = ['healthy', 'rubbish', 'unhealthy', 'bothcells'];
     db.transaction(() => {
       for (const [r, annotatorId] of names.entries()) for (const [i, id] of ids.entries()) insert.run(id, classes[(i * (r + 1)) % 4], annotatorId, Date.now(), uuidv7());
+    })();
+    // As after an ingest in the app: every cell has its assist features, so a training run (the workspace starts
+    // one on open and after 20 labels) does not read the scan while we time the keys. Values are synthetic.
+    const feature = db.prepare('INSERT OR REPLACE INTO cell_features (cell_id, version, vector) VALUES (?, ?, ?)');
+    db.transaction(() => {
+      for (const [i, id] of ids.entries()) {
+        const v = Float32Array.from({ length: CELL_FEATURE_COUNT }, (_, k) => Math.sin(i * 0.37 + k) + (i % 7) * 0.1);
+        feature.run(id, FEATURE_VERSION, Buffer.from(v.buffer));
+      }
     })();
     return ids.length * readers;
   } finally {
