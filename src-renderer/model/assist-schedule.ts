@@ -11,11 +11,18 @@ export const FIRST_TRAINING_AT = 20;
 export const RETRAIN_EVERY = 25;
 /** After a run that trained nothing (one class only), the next try comes this many labels later. */
 export const RETRY_AFTER = 5;
+/**
+ * And never sooner than this after the last run ended: a run over 100,000 cells keeps a core busy for
+ * seconds, and a fast reader (or the UI benchmark) would otherwise keep one going all the time, beside the keys.
+ */
+export const AUTO_RUN_GAP_MS = 30_000;
 
 /** Where the last run was asked for: the reader's label count then, and whether it gave a model. */
 export interface LastTraining {
   labels: number;
   trained: boolean;
+  /** When that run ended (ms, Date.now()); absent before it has. */
+  endedAt?: number;
 }
 
 /** The label count at which the next automatic run is due (a run on fewer labels than the first threshold does not move it). */
@@ -29,7 +36,8 @@ export function startingRunDue(summary: { model: unknown; running: boolean; last
   return summary.model === null && summary.lastRun === null && !summary.running;
 }
 
-/** True when a run is due now: enough labels, and none going. */
-export function trainingDue(labels: number, last: LastTraining | null, running: boolean): boolean {
-  return !running && labels >= nextTrainingAt(last);
+/** True when a run is due now: enough labels, none going, and the last one ended long enough ago. */
+export function trainingDue(labels: number, last: LastTraining | null, running: boolean, now = Date.now()): boolean {
+  const rested = last?.endedAt === undefined || now - last.endedAt >= AUTO_RUN_GAP_MS;
+  return !running && rested && labels >= nextTrainingAt(last);
 }

@@ -100,7 +100,7 @@ export class AssistSession {
   async #ended(view: AssistChangedView): Promise<void> {
     const { slide, annotator } = this.#controller;
     if (this.#disposed || view.slideId !== slide.id || view.annotatorId !== annotator.id) return;
-    this.#last = { labels: this.#last?.labels ?? view.labels, trained: view.modelId !== null };
+    this.#last = { labels: this.#last?.labels ?? view.labels, trained: view.modelId !== null, endedAt: Date.now() };
     this.#say(view.ok ? view.message : `Assist run failed: ${view.message}`, view.ok ? 'info' : 'error');
     const asked = ++this.#markersAsked;
     try {

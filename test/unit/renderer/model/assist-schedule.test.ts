@@ -3,7 +3,7 @@
 // after a run that trained nothing; never while one is going.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIRST_TRAINING_AT, nextTrainingAt, RETRAIN_EVERY, startingRunDue, trainingDue } from '../../../../src-renderer/model/assist-schedule.ts';
+import { AUTO_RUN_GAP_MS, FIRST_TRAINING_AT, nextTrainingAt, RETRAIN_EVERY, startingRunDue, trainingDue } from '../../../../src-renderer/model/assist-schedule.ts';
 
 test('the first run is due at 20 labels, then at 45, 70, ... counted from where the last was asked for', () => {
   assert.equal(FIRST_TRAINING_AT, 20);
@@ -32,4 +32,11 @@ test('opening a slide runs the starting model once where the reader has nothing 
   assert.equal(startingRunDue({ model: null, lastRun: null, running: true }), false);
   assert.equal(nextTrainingAt({ labels: 0, trained: true }), 20, 'suggestions before the first label: still 20, then 45');
   assert.equal(nextTrainingAt({ labels: 12, trained: true }), 20);
+});
+
+test('automatic runs rest at least AUTO_RUN_GAP_MS after the last one ended, however fast the labels come', () => {
+  const last = { labels: 20, trained: true, endedAt: 1_000_000 };
+  assert.equal(trainingDue(45, last, false, 1_000_000 + AUTO_RUN_GAP_MS - 1), false, 'due by labels, but too soon');
+  assert.equal(trainingDue(45, last, false, 1_000_000 + AUTO_RUN_GAP_MS), true);
+  assert.equal(trainingDue(44, last, false, 1_000_000 + 10 * AUTO_RUN_GAP_MS), false, 'rested, but not enough labels');
 });
