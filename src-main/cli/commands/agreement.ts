@@ -2,22 +2,12 @@
 // (Cohen's kappa per pair, Fleiss' kappa, per class, confusion matrices,
 // bootstrap intervals), computed by the contract's `agreement` operation.
 import { parseArgs } from 'node:util';
-import type { CliApi } from '../cli-api.ts';
 import { withCliApi } from '../cli-api.ts';
+import { slideIdsOfSmears } from '../smear-ids.ts';
 import type { CliCommand, CliIo } from '../command.ts';
-import { CliError, CliUsageError, integerOption } from '../command.ts';
+import { CliUsageError, integerOption } from '../command.ts';
 import { agreementText } from '../agreement-text.ts';
 import { printableLines } from '../terminal-text.ts';
-
-async function slideIdsOf(api: CliApi, smears: string | undefined): Promise<number[] | undefined> {
-  if (smears === undefined) return undefined;
-  const library = await api.call('listSlides', {});
-  return smears.split(',').map((s) => s.trim()).filter(Boolean).map((smear) => {
-    const slide = library.find((s) => s.smearId === smear);
-    if (!slide) throw new CliError(`no slide with smear id "${smear}" in ${api.local.store.path}`);
-    return slide.id;
-  });
-}
 
 export const agreementCommand: CliCommand = {
   name: 'agreement',
@@ -37,7 +27,7 @@ export const agreementCommand: CliCommand = {
     if (positionals.length) throw new CliUsageError(`unexpected argument "${positionals[0]}"`);
     const report = await withCliApi({ ...(values.db ? { dbPath: values.db } : {}), flags: { slideIds: '--smears', rounds: '--rounds', seed: '--seed' } },
       async (api) => {
-        const slideIds = await slideIdsOf(api, values.smears);
+        const slideIds = await slideIdsOfSmears(api, values.smears);
         return api.call('agreement', {
           ...(slideIds ? { slideIds } : {}),
           ...(values.rounds !== undefined ? { rounds: integerOption('rounds', values.rounds, 0, 10_000) } : {}),

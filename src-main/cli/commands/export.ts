@@ -13,6 +13,7 @@ import { withCliApi } from '../cli-api.ts';
 import { CliError, CliUsageError, integerOption, numberFlag } from '../command.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { followJob } from '../follow-job.ts';
+import { slideIdsOfSmears } from '../smear-ids.ts';
 import { formatExportProgress } from '../progress-bar.ts';
 
 /** The formats the contract knows, in its order. */
@@ -134,16 +135,7 @@ export async function buildExportRequest(api: CliApi, targetDir: string, values:
     if (unknown.length) throw new CliUsageError(`unknown format "${unknown[0]}" (${FORMATS.join(', ')}, all)`);
     formats = Object.fromEntries(FORMATS.map((f) => [f, chosen.includes(f)]));
   }
-  let slideIds: number[] | undefined;
-  const smears = list(str('smears'));
-  if (smears) {
-    const library = await api.call('listSlides', {});
-    slideIds = smears.map((smear) => {
-      const slide = library.find((s) => s.smearId === smear);
-      if (!slide) throw new CliError(`no slide with smear id "${smear}" in ${api.local.store.path}`);
-      return slide.id;
-    });
-  }
+  const slideIds = await slideIdsOfSmears(api, str('smears'));
   return {
     targetDir,
     ...(slideIds ? { slideIds } : {}),

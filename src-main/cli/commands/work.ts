@@ -4,21 +4,11 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MergeReport } from '../../domain/work-package.ts';
-import type { CliApi } from '../cli-api.ts';
 import { withCliApi } from '../cli-api.ts';
+import { slideIdsOfSmears } from '../smear-ids.ts';
 import type { CliCommand, CliIo } from '../command.ts';
-import { CliError, CliUsageError } from '../command.ts';
+import { CliUsageError } from '../command.ts';
 import { printable } from '../terminal-text.ts';
-
-async function slideIdsOf(api: CliApi, smears: string | undefined): Promise<number[] | undefined> {
-  if (smears === undefined) return undefined;
-  const library = await api.call('listSlides', {});
-  return smears.split(',').map((s) => s.trim()).filter(Boolean).map((smear) => {
-    const slide = library.find((s) => s.smearId === smear);
-    if (!slide) throw new CliError(`no slide with smear id "${smear}" in ${api.local.store.path}`);
-    return slide.id;
-  });
-}
 
 export const packCommand: CliCommand = {
   name: 'pack',
@@ -32,7 +22,7 @@ export const packCommand: CliCommand = {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { db: { type: 'string' }, smears: { type: 'string' }, json: { type: 'boolean' } } });
     if (positionals.length !== 1) throw new CliUsageError('name exactly one package file');
     const written = await withCliApi({ ...(values.db ? { dbPath: values.db } : {}), flags: { file: '<file>', slideIds: '--smears' } }, async (api) => {
-      const slideIds = await slideIdsOf(api, values.smears);
+      const slideIds = await slideIdsOfSmears(api, values.smears);
       return api.call('packWork', { file: resolve(positionals[0] as string), ...(slideIds ? { slideIds } : {}) });
     });
     if (values.json) io.out(JSON.stringify(written, null, 2));
