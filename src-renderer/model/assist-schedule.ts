@@ -12,7 +12,7 @@ export const RETRAIN_EVERY = 25;
 /** After a run that trained nothing (one class only), the next try comes this many labels later. */
 export const RETRY_AFTER = 5;
 /**
- * And never sooner than this after the last run ended: a run over 100,000 cells keeps a core busy for
+ * And a retrain never sooner than this after the last run ended: a run over 100,000 cells keeps a core busy for
  * seconds, and a fast reader (or the UI benchmark) would otherwise keep one going all the time, beside the keys.
  */
 export const AUTO_RUN_GAP_MS = 30_000;
@@ -38,6 +38,7 @@ export function startingRunDue(summary: { model: unknown; running: boolean; last
 
 /** True when a run is due now: enough labels, none going, and the last one ended long enough ago. */
 export function trainingDue(labels: number, last: LastTraining | null, running: boolean, now = Date.now()): boolean {
-  const rested = last?.endedAt === undefined || now - last.endedAt >= AUTO_RUN_GAP_MS;
+  // The first training (at FIRST_TRAINING_AT) follows the opening run at once; retrains rest.
+  const rested = last?.endedAt === undefined || last.labels < FIRST_TRAINING_AT || now - last.endedAt >= AUTO_RUN_GAP_MS;
   return !running && rested && labels >= nextTrainingAt(last);
 }

@@ -39,4 +39,6 @@ test('automatic runs rest at least AUTO_RUN_GAP_MS after the last one ended, how
   assert.equal(trainingDue(45, last, false, 1_000_000 + AUTO_RUN_GAP_MS - 1), false, 'due by labels, but too soon');
   assert.equal(trainingDue(45, last, false, 1_000_000 + AUTO_RUN_GAP_MS), true);
   assert.equal(trainingDue(44, last, false, 1_000_000 + 10 * AUTO_RUN_GAP_MS), false, 'rested, but not enough labels');
+  // The opening run (starting model, 0 labels) ended a moment ago: the first training at 20 labels does not wait.
+  assert.equal(trainingDue(20, { labels: 0, trained: true, endedAt: 1_000_000 }, false, 1_000_001), true);
 });

@@ -4,12 +4,13 @@
 // again 25 labels later; when 'assist-changed' comes it fetches the new
 // suggestions into the cells and reads the summary again. Opening a slide
 // with no model asks for the starting suggestions. Nothing for an adjudicator.
-import { beforeEach, test } from 'node:test';
+import { beforeEach, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SmearlabApi } from '../../../../src-main/api/client-types.ts';
 import type { AssistChangedView, AssistSummaryView, LabelChangeView, SlideDetail } from '../../../../src-main/api/views.ts';
 import type { CellClassName } from '../../../../src-main/domain/cell-class.ts';
 import { AssistSession } from '../../../../src-renderer/model/assist-session.ts';
+import { AUTO_RUN_GAP_MS } from '../../../../src-renderer/model/assist-schedule.ts';
 import { SlideCells } from '../../../../src-renderer/model/slide-cells.ts';
 import { WorkspaceController } from '../../../../src-renderer/model/workspace-controller.ts';
 
@@ -133,11 +134,17 @@ test('the 20th label asks for a run by itself, without waiting for it; the next 
   assert.equal(controller.cells.suggested[0], -1);
   assert.equal(controller.state.get().suggestionsVersion, controller.cells.suggestionsVersion);
   assert.equal(session.state.get().running, false);
-  // 21 labels now; 44 is not yet due, 45 is.
-  for (let k = 21; k < 45; k++) {
-    controller.dispatch({ type: 'label', label: 'healthy' });
-  }
+  // 21 labels now; 44 is not yet due, 45 is, once the last run has rested AUTO_RUN_GAP_MS.
+  for (let k = 21; k < 44; k++) controller.dispatch({ type: 'label', label: 'healthy' });
   await settle(60);
+  assert.equal(fake.calls.filter((c) => c === 'trainAssist').length, 1, '44 labels: not yet');
+  mock.timers.enable({ apis: ['Date'], now: Date.now() + AUTO_RUN_GAP_MS });
+  try {
+    controller.dispatch({ type: 'label', label: 'healthy' });
+    await settle(60);
+  } finally {
+    mock.timers.reset();
+  }
   assert.equal(controller.cells.counts.labelled, 45);
   assert.equal(fake.calls.filter((c) => c === 'trainAssist').length, 2);
   session.dispose();
