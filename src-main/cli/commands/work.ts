@@ -14,19 +14,20 @@ export const packCommand: CliCommand = {
   name: 'pack',
   summary: 'Write a work package (cells, labels, edits; no pixels) to carry to another workstation',
   usage: [
-    'Usage: smearlab pack <file> [--smears ID,ID] [--db PATH] [--json]',
+    'Usage: smearlab pack <file> [--smears ID,ID] [--crops] [--db PATH] [--json]',
     '',
     'Writes <file>.smearlab-work (checksummed JSON lines) for `smearlab merge` on another workstation.',
+    '  --crops    small JPEG crops of the cells, shown where the scan is not (a few KB a cell)',
   ].join('\n'),
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { db: { type: 'string' }, smears: { type: 'string' }, json: { type: 'boolean' } } });
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { db: { type: 'string' }, smears: { type: 'string' }, crops: { type: 'boolean' }, json: { type: 'boolean' } } });
     if (positionals.length !== 1) throw new CliUsageError('name exactly one package file');
     const written = await withCliApi({ ...(values.db ? { dbPath: values.db } : {}), flags: { file: '<file>', slideIds: '--smears' } }, async (api) => {
       const slideIds = await slideIdsOfSmears(api, values.smears);
-      return api.call('packWork', { file: resolve(positionals[0] as string), ...(slideIds ? { slideIds } : {}) });
+      return api.call('packWork', { file: resolve(positionals[0] as string), ...(slideIds ? { slideIds } : {}), ...(values.crops ? { crops: true } : {}) });
     });
     if (values.json) io.out(JSON.stringify(written, null, 2));
-    else io.out(`${printable(written.file)}: ${written.slides} slides, ${written.cells} cells, ${written.events} events (${(written.bytes / 1e6).toFixed(2)} MB)`);
+    else io.out(`${printable(written.file)}: ${written.slides} slides, ${written.cells} cells, ${written.events} events, ${written.crops} crops (${(written.bytes / 1e6).toFixed(2)} MB)`);
     return 0;
   },
 };

@@ -53,7 +53,7 @@ test('ingest on A, merge on B, readers on both, packs both ways: identical datab
 
   const first = smearlab('pack', join(usb, 'from-a'), '--db', a);
   assert.equal(first.code, 0, first.stderr);
-  assert.match(first.stdout, /from-a\.smearlab-work: 1 slides, \d+ cells, 0 events/);
+  assert.match(first.stdout, /from-a\.smearlab-work: 1 slides, \d+ cells, 0 events, 0 crops/);
   const onB = smearlab('merge', join(usb, 'from-a.smearlab-work'), '--db', b);
   assert.equal(onB.code, 0, onB.stderr);
   assert.match(onB.stdout, /\(new slide\)/);
@@ -62,7 +62,9 @@ test('ingest on A, merge on B, readers on both, packs both ways: identical datab
   read(a, 'Ann', [[0, 'healthy'], [1, 'unhealthy'], [2, 'rubbish']]);
   read(b, 'Ben', [[0, 'healthy'], [1, 'healthy'], [3, 'bothcells']]);
   read(a, 'Ann', [[0, 'unhealthy']]); // a second thought on A
-  assert.equal(smearlab('pack', join(usb, 'a2'), '--db', a).code, 0);
+  const withCrops = smearlab('pack', join(usb, 'a2'), '--db', a, '--crops');
+  assert.equal(withCrops.code, 0, withCrops.stderr);
+  assert.match(withCrops.stdout, /, (\d+) cells, \d+ events, \1 crops/, 'a crop for every cell');
   assert.equal(smearlab('pack', join(usb, 'b2'), '--db', b).code, 0);
   const intoB = smearlab('merge', join(usb, 'a2.smearlab-work'), '--db', b, '--json');
   assert.equal(intoB.code, 0, intoB.stderr);
