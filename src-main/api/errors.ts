@@ -47,7 +47,7 @@ export const HTTP_STATUS_OF: Record<ApiErrorCode, number> = {
   unsupported: 501,
   'job-failed': 500,
   'store-failed': 500,
-  'file-failed': 500,
+  'file-failed': 422,
   internal: 500,
 };
 

@@ -53,7 +53,7 @@ test('crops travel with the package; the moved scan is found by quickhash and ti
   await runIngest(parseIngestOptions({ slidePath: scan, dbPath: aDb, segmenter: 'classical' }));
   const a = await serve(aDb);
   const missing = await a.call<ApiError>('packWork', { file: join(dir, 'usb', 'work'), crops: true });
-  assert.deepEqual([missing.status, missing.body.code], [500, 'file-failed'], 'the stick is not mounted yet');
+  assert.deepEqual([missing.status, missing.body.code], [422, 'file-failed'], 'the stick is not mounted yet');
   assert.ok(missing.body.message.includes(join(dir, 'usb', 'work.smearlab-work')), missing.body.message);
   await mkdir(join(dir, 'usb'));
   const written = await a.call<WorkPackWritten>('packWork', { file: join(dir, 'usb', 'work'), crops: true });
