@@ -19,10 +19,7 @@ export interface LabelSource {
 
 const DECISION_SOURCE: LabelSource = { join: '', label: 'st.label', flagged: 'st.flagged', eventId: 'st.label_event_id' };
 
-/**
- * The label source of a view. The reader id goes into the SQL text, checked as
- * an integer, so the statements stay cached per reader and the callers' parameter order is unchanged.
- */
+/** The majority: the adjudicator's label, else more than half of the readers' (an export choice). */
 const MAJORITY_SOURCE: LabelSource = {
   join: '',
   label: "(CASE WHEN st.adjudicated_label IS NOT NULL THEN st.adjudicated_label WHEN st.top_count * 2 > st.readers THEN st.top_label END)",
@@ -31,6 +28,10 @@ const MAJORITY_SOURCE: LabelSource = {
     (SELECT max(r.label_event_id) FROM reader_state r WHERE r.cell_id = c.id AND r.label = st.top_label) END)`,
 };
 
+/**
+ * The label source of a view. The reader id goes into the SQL text, checked as
+ * an integer, so the statements stay cached per reader and the callers' parameter order is unchanged.
+ */
 export function labelSource(view: LabelView = DECISION_VIEW): LabelSource {
   if (view.kind === 'decision') return DECISION_SOURCE;
   if (view.kind === 'majority') return MAJORITY_SOURCE;
