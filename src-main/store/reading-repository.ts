@@ -127,11 +127,14 @@ export function createReadingRepository(ctx: StoreContext): ReadingRepository {
       return rows;
     },
     readerFinished(slideId, annotatorId) {
-      const live = liveCells(checkId(slideId, 'slide id'));
-      const labelled = ctx.value(`SELECT count(*) FROM cells c JOIN reader_state rs ON rs.cell_id = c.id AND rs.annotator_id = ?
-        LEFT JOIN cell_state st ON st.cell_id = c.id WHERE c.slide_id = ? AND ${LIVE_CELL} AND rs.label IS NOT NULL`,
-      checkId(annotatorId, 'annotator id'), slideId) as number;
-      return live > 0 && labelled >= live;
+      // Asked on every read of a blind slide: stop at the first cell the reader has left, rather than counting the slide.
+      const id = checkId(slideId, 'slide id');
+      const left = ctx.sql(`SELECT 1 FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id
+        LEFT JOIN reader_state rs ON rs.cell_id = c.id AND rs.annotator_id = ?
+        WHERE c.slide_id = ? AND ${LIVE_CELL} AND rs.label IS NULL LIMIT 1`).get(checkId(annotatorId, 'annotator id'), id);
+      if (left) return false;
+      return ctx.sql(`SELECT 1 FROM cells c LEFT JOIN cell_state st ON st.cell_id = c.id WHERE c.slide_id = ? AND ${LIVE_CELL} LIMIT 1`)
+        .get(id) !== undefined;
     },
     adjudicationStarted(slideId) {
       return ctx.sql(`SELECT 1 FROM cells c JOIN cell_state st ON st.cell_id = c.id
