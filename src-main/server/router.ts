@@ -3,13 +3,27 @@
 // the renderer's static files will mount). Each mount lists the methods it
 // answers; others get 405. Handlers see raw path segments: nothing is
 // percent-decoded or normalised here, so each mount decides what it accepts.
+// A mount may answer synchronously (a value, not a promise): the server then
+// writes the reply in the same tick, which is how tiles from memory are
+// served without a promise hop per layer.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/** A value now or later: mounts answer synchronously where they can. */
+export type MaybePromise<T> = T | Promise<T>;
+
+export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
+  return value instanceof Promise;
+}
+
 export interface HttpReply {
   status: number;
-  /** Merged over the server's security defaults (a mount may set its own CSP). */
-  headers?: Record<string, string>;
+  /**
+   * Merged over the server's security defaults (a mount may set its own CSP).
+   * A frozen object is taken as a constant: the server merges it once and
+   * reuses the result for every reply that carries the same object.
+   */
+  headers?: Readonly<Record<string, string>>;
   body?: Buffer | string;
   /** A long-lived answer (server-sent events): called after the head is written; it owns the response from then on. */
   stream?: (response: ServerResponse) => void;
@@ -28,8 +42,8 @@ export interface Mount {
   /** First segment this mount owns, or null for the fallback mount. */
   prefix: string | null;
   methods: readonly string[];
-  /** The reply, or null when the mount has nothing at this path (404). */
-  handle(context: RequestContext): Promise<HttpReply | null>;
+  /** The reply, or null when the mount has nothing at this path (404); may throw or reject (500). */
+  handle(context: RequestContext): MaybePromise<HttpReply | null>;
 }
 
 export function jsonReply(status: number, value: unknown, headers: Record<string, string> = {}): HttpReply {
@@ -61,12 +75,22 @@ export class Router {
     return this;
   }
 
-  async dispatch(context: RequestContext): Promise<HttpReply> {
+  /** The mount's reply (a 404 / 405 of its own where none applies); throws or rejects when the mount does. */
+  dispatch(context: RequestContext): MaybePromise<HttpReply> {
     const mount = this.#mounts.get(context.segments[0] ?? '') ?? this.#fallback;
-    if (!mount) return errorReply(404, 'not-found', 'Nothing here');
+    if (!mount) return notFound();
     if (!mount.methods.includes(context.method)) {
       return errorReply(405, 'method-not-allowed', `${context.method} is not allowed here`, { Allow: mount.methods.join(', ') });
     }
-    return (await mount.handle(context)) ?? errorReply(404, 'not-found', 'Nothing here');
+    const reply = mount.handle(context);
+    return isPromise(reply) ? reply.then(orNotFound) : orNotFound(reply);
   }
+}
+
+function notFound(): HttpReply {
+  return errorReply(404, 'not-found', 'Nothing here');
+}
+
+function orNotFound(reply: HttpReply | null): HttpReply {
+  return reply ?? notFound();
 }

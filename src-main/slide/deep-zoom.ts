@@ -182,24 +182,28 @@ export function tileRegion(
   const limits = geometry.levelLimits[level.slideLevel];
   if (!slideLevel || !limits) throw new RangeError(`slide level ${level.slideLevel} does not exist`);
   const { tileSize, overlap } = geometry;
-
-  const axis = (t: number, tiles: number, dzSize: number, levelSize: number, origin: number) => {
-    const overlapBefore = t !== 0 ? overlap : 0;
-    const overlapAfter = t !== tiles - 1 ? overlap : 0;
-    const size = Math.min(tileSize, dzSize - tileSize * t) + overlapBefore + overlapAfter;
-    const levelStart = level.slideLevelToDz * (tileSize * t - overlapBefore);
-    const start0 = Math.trunc(slideLevel.downsample * levelStart + origin);
-    // At least one pixel: a read of nothing has no meaning to readRegion.
-    const levelRead = Math.max(1, Math.min(Math.ceil(level.slideLevelToDz * size), levelSize - Math.ceil(levelStart)));
-    return { size, start0, levelRead };
-  };
-  const x = axis(col, level.cols, level.width, limits[0], geometry.originX);
-  const y = axis(row, level.rows, level.height, limits[1], geometry.originY);
+  const x = tileAxis(col, level.cols, level.width, limits[0], geometry.originX, tileSize, overlap, level.slideLevelToDz, slideLevel.downsample);
+  const y = tileAxis(row, level.rows, level.height, limits[1], geometry.originY, tileSize, overlap, level.slideLevelToDz, slideLevel.downsample);
   return {
     x0: x.start0, y0: y.start0, slideLevel: level.slideLevel,
     levelWidth: x.levelRead, levelHeight: y.levelRead,
     tileWidth: x.size, tileHeight: y.size,
   };
+}
+
+/** One axis of tileRegion (a module function, not a closure: it runs for every tile served). */
+function tileAxis(
+  t: number, tiles: number, dzSize: number, levelSize: number, origin: number,
+  tileSize: number, overlap: number, slideLevelToDz: number, slideDownsample: number,
+): { size: number; start0: number; levelRead: number } {
+  const overlapBefore = t !== 0 ? overlap : 0;
+  const overlapAfter = t !== tiles - 1 ? overlap : 0;
+  const size = Math.min(tileSize, dzSize - tileSize * t) + overlapBefore + overlapAfter;
+  const levelStart = slideLevelToDz * (tileSize * t - overlapBefore);
+  const start0 = Math.trunc(slideDownsample * levelStart + origin);
+  // At least one pixel: a read of nothing has no meaning to readRegion.
+  const levelRead = Math.max(1, Math.min(Math.ceil(slideLevelToDz * size), levelSize - Math.ceil(levelStart)));
+  return { size, start0, levelRead };
 }
 
 /** The .dzi descriptor (same elements and attributes as DeepZoomGenerator.get_dzi). */

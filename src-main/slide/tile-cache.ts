@@ -81,15 +81,23 @@ export class TileCache {
     if (cached !== undefined) return Promise.resolve(cached);
     const pending = this.#inFlight.get(key);
     if (pending) return pending;
-    // load() starts on a later microtask, so even a load that throws at once
-    // finds its entry in #inFlight and removes it.
-    const started = Promise.resolve()
-      .then(load)
-      .then((value) => {
-        this.set(key, value);
-        return value;
-      })
-      .finally(() => this.#inFlight.delete(key));
+    let loading: Promise<Buffer>;
+    try {
+      loading = load();
+    } catch (error) {
+      loading = Promise.reject(error);
+    }
+    // One promise per load: its callbacks run on a later microtask, so the
+    // entry below is in #inFlight before either removes it, even when the
+    // load failed at once.
+    const started = loading.then((value) => {
+      this.#inFlight.delete(key);
+      this.set(key, value);
+      return value;
+    }, (error: unknown) => {
+      this.#inFlight.delete(key);
+      throw error;
+    });
     this.#inFlight.set(key, started);
     return started;
   }

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { createServer } from '../../../src-main/server/http-server.ts';
 import type { RunningServer } from '../../../src-main/server/http-server.ts';
@@ -121,6 +121,117 @@ test('malformed tile addresses are 400, missing tiles 404', async () => {
     assert.equal(response.status, status, path);
     assert.equal(response.headers['content-type'], 'application/json; charset=utf-8', path);
     assert.equal(response.headers['cache-control'], 'no-store', path);
+  }
+});
+
+test('out-of-range, oversized and garbled tile addresses are a 4xx saying why; the server keeps serving', async () => {
+  const base = `${prefix}/slides/${slideId}_files`;
+  const cases: Array<[string, number, RegExp]> = [
+    // The slide has DZ levels 0..10 and 4 x 3 tiles at level 10.
+    [`${base}/11/0_0.jpeg`, 404, /no tile 11\/0_0/],
+    [`${base}/999999999/0_0.jpeg`, 404, /no tile 999999999\/0_0/],
+    [`${base}/10/999999999_0.jpeg`, 404, /no tile 10\/999999999_0/],
+    [`${base}/10/0_999999999.jpeg`, 404, /no tile 10\/0_999999999/],
+    [`${base}/10/4_3.jpeg`, 404, /no tile 10\/4_3/],
+    // Past 9 digits, or not decimal, is not an index at all.
+    [`${base}/10000000000/0_0.jpeg`, 400, /not three non-negative integers/],
+    [`${base}/10/0_${'9'.repeat(400)}.jpeg`, 400, /not three non-negative integers/],
+    [`${base}/10/1e3_0.jpeg`, 400, /not three non-negative integers/],
+    [`${base}/10/0x1_0.jpeg`, 400, /not three non-negative integers/],
+    [`${base}/10/%31_0.jpeg`, 400, /not three non-negative integers/],
+    [`${base}/1.5/0_0.jpeg`, 400, /not three non-negative integers/],
+    [`${base}/10/0_0.jpeg.jpeg`, 400, /must look like/],
+    [`${base}/10/0_0.gif`, 400, /not one of jpeg, jpg, webp/],
+    [`${base}/10/_.jpeg`, 400, /must look like/],
+    [`${base}/10/0__0.jpeg`, 400, /must look like/],
+    [`${base}/10/0_0.${'x'.repeat(5000)}`, 400, /not one of jpeg/],
+    [`${prefix}/slides/${slideId.toUpperCase()}_files/10/0_0.jpeg`, 400, /Malformed slide id/],
+  ];
+  for (const [path, status, reason] of cases) {
+    const response = await raw(server, 'GET', path);
+    assert.equal(response.status, status, path.slice(0, 120));
+    const body = JSON.parse(response.body.toString()) as { code: string; message: string };
+    assert.match(body.message, reason, path.slice(0, 120));
+    assert.ok(body.message.length < 200, 'the message quotes long input cut short');
+    assert.equal(response.headers['cache-control'], 'no-store', path.slice(0, 120));
+  }
+  // A query string on a tile (a viewer's cache buster) is ignored, not an error.
+  assert.equal((await raw(server, 'GET', `${base}/10/0_0.jpeg?t=123`)).status, 200);
+  assert.equal((await raw(server, 'GET', `${base}/10/3_2.jpg`)).status, 200);
+});
+
+test('a token of the right length but other bytes, other characters or other case is 403', async () => {
+  const token = server.token;
+  const flipCase = token.replace(/[a-z]/, (c) => c.toUpperCase());
+  const wrong = [
+    token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A'),
+    flipCase === token ? `${token.slice(0, -1)}-` : flipCase,
+    // Same length in characters, more in UTF-8 bytes (percent-encoding sends them as ASCII; raw bytes as latin1).
+    `${token.slice(0, -1)}%C3`,
+    encodeURIComponent(`${token.slice(0, -1)}é`),
+    '%2e'.repeat(15).slice(0, token.length),
+  ];
+  for (const given of wrong) {
+    assert.notEqual(given, token);
+    const response = await raw(server, 'GET', `/t/${given}/slides`);
+    assert.equal(response.status, 403, given);
+  }
+  assert.equal((await raw(server, 'GET', `/t/${token}/slides`)).status, 200);
+});
+
+test('mounts may answer synchronously; a mount that throws at once is a 500 and the server keeps answering', async () => {
+  let reported = 0;
+  const other = await createServer({
+    mounts: [
+      { prefix: 'now', methods: ['GET'], handle: () => ({ status: 200, headers: Object.freeze({ 'Content-Type': 'text/plain' }), body: 'now' }) },
+      { prefix: 'none', methods: ['GET'], handle: () => null },
+      { prefix: 'throws', methods: ['GET'], handle: () => { throw new Error('at once'); } },
+    ],
+    onError: () => { reported += 1; },
+  });
+  try {
+    for (let i = 0; i < 3; i++) {
+      // The same frozen header object twice: the merged headers are reused, each reply with its own length.
+      const response = await raw(other, 'GET', `/t/${other.token}/now`);
+      assert.equal(response.status, 200);
+      assert.equal(response.body.toString(), 'now');
+      assert.equal(response.headers['content-length'], '3');
+      assert.equal(response.headers['content-type'], 'text/plain');
+      assert.equal(response.headers['x-frame-options'], 'DENY');
+    }
+    assert.equal((await raw(other, 'GET', `/t/${other.token}/none`)).status, 404);
+    const failed = await raw(other, 'GET', `/t/${other.token}/throws`);
+    assert.equal(failed.status, 500);
+    assert.ok(!failed.body.toString().includes('at once'));
+    assert.equal(reported, 1);
+    assert.equal((await raw(other, 'GET', `/t/${other.token}/now`)).status, 200);
+  } finally {
+    await other.close();
+  }
+});
+
+test('tiles and errors of different lengths on one keep-alive connection each carry their own length', async () => {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const paths = [`${prefix}/slides/${slideId}_files/10/0_0.jpeg`, `${prefix}/slides/${slideId}_files/10/9_9.jpeg`,
+      `${prefix}/slides/${slideId}_files/0/0_0.jpeg`, `${prefix}/slides/${slideId}.dzi`, `${prefix}/slides/${slideId}_files/10/3_2.jpeg`];
+    const sockets = new Set<unknown>();
+    for (const path of [...paths, ...paths]) {
+      const response = await new Promise<RawResponse & { socket: unknown }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: server.port, path, agent }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), socket: res.socket }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      sockets.add(response.socket);
+      assert.equal(response.headers['content-length'], String(response.body.length), path);
+    }
+    assert.equal(sockets.size, 1, 'one connection served them all');
+  } finally {
+    agent.destroy();
   }
 });
 

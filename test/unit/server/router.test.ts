@@ -24,6 +24,20 @@ test('a method the mount does not list is 405 with Allow', async () => {
   assert.equal((await new Router().dispatch(context('GET', 'x'))).status, 404);
 });
 
+test('a mount that answers synchronously is answered synchronously (no promise), null is 404, a throw propagates', () => {
+  const router = new Router()
+    .mount({ prefix: 'now', methods: ['GET'], handle: () => jsonReply(200, 'now') })
+    .mount({ prefix: 'none', methods: ['GET'], handle: () => null })
+    .mount({ prefix: 'throws', methods: ['GET'], handle: () => { throw new Error('at once'); } });
+  const now = router.dispatch(context('GET', 'now'));
+  assert.ok(!(now instanceof Promise));
+  assert.equal((now as { body: string }).body, '"now"');
+  const none = router.dispatch(context('GET', 'none'));
+  assert.ok(!(none instanceof Promise));
+  assert.equal((none as { status: number }).status, 404);
+  assert.throws(() => router.dispatch(context('GET', 'throws')), /at once/);
+});
+
 test('refuses duplicate and malformed mounts', () => {
   const handle = async () => null;
   const router = new Router().mount({ prefix: 'a', methods: ['GET'], handle }).mount({ prefix: null, methods: ['GET'], handle });
