@@ -5,10 +5,18 @@
 // whole 64 MiB heap once it empties) and the next decode faults it back in,
 // page by page. On the 2-core VM that made the first few hundred tiles after
 // opening a slide ~1.5x dearer in CPU (native/README.md has the numbers).
+// The ingest's instance step is the other churn: per slice it allocates a few
+// dozen typed arrays of 6-20 MB (V8 takes their memory from calloc) and frees
+// them at the end. Above the mmap threshold each was a fresh mapping, zeroed
+// by the kernel page by page: ~5,000 faults per 20 MB array, 116-176 ms of
+// system time per 0.5 um/px slice (12 real slices, test harness), 5 ms after.
 // So, for the whole process:
-// - trim threshold 32 MiB (one OpenSlide cache's worth of free memory stays);
-// - mmap threshold 4 MiB (tile-sized blocks come from the heap; setting
-//   either threshold stops glibc adjusting them itself);
+// - mmap threshold 32 MiB, glibc's largest (tile blocks and a slice's arrays
+//   come from the heap; setting either threshold stops glibc adjusting them
+//   itself);
+// - trim threshold 256 MiB (a slice's working set stays between slices, and
+//   with it one OpenSlide cache's worth of tiles); the cost is up to that much
+//   free memory kept per arena;
 // - at most 2 arenas: with one arena per libuv thread, a tile read that
 //   lands on a thread whose arena just emptied paid the faults again (a
 //   single client's reads hop between the 4 pool threads). Small blocks are
@@ -32,8 +40,8 @@ namespace smearlab {
 
 namespace {
 
-constexpr size_t kMmapThreshold = size_t{4} << 20;
-constexpr size_t kTrimThreshold = size_t{32} << 20;
+constexpr size_t kMmapThreshold = size_t{32} << 20;
+constexpr size_t kTrimThreshold = size_t{256} << 20;
 constexpr int kArenaMax = 2;
 
 AllocatorTuning Apply() {

@@ -94,11 +94,14 @@ export function findCellInstances(input: InstanceInput, config: CellInstanceConf
   const mask = input.cellMask.slice();
   const seeds = new Int32Array(mw * mh);
   const inflammatory = new Uint8Array(mw * mh);
+  const labels = map.labels;
   for (let y = 0; y < mh * factor; y++) {
+    const row = y * detail.width;
+    const maskRow = ((y / factor) | 0) * mw;
     for (let x = 0; x < mw * factor; x++) {
-      const l = map.labels[y * detail.width + x]!;
+      const l = labels[row + x]!;
       if (l === 0) continue;
-      const m = ((y / factor) | 0) * mw + ((x / factor) | 0);
+      const m = maskRow + ((x / factor) | 0);
       mask[m] = 1;
       if (seeding[l] === 1) seeds[m] = l;
       else inflammatory[m] = 1;

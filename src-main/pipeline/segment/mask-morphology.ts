@@ -66,8 +66,50 @@ function runColumns(src: Uint8Array, dst: Uint8Array, width: number, height: num
   }
 }
 
+// Radius 1 (the nucleus step's opening, on ~1.5 Mpx per slice) needs no running counts: each
+// pixel is the AND (erode) or OR (dilate) of its three neighbours, rows first. The column pass
+// combines whole rows, four bytes at a time when rows start on 4-byte boundaries. Pixels outside
+// the image do not count, as in the general passes.
+function rowsRadius1(src: Uint8Array, dst: Uint8Array, width: number, height: number, erode: boolean): void {
+  if (width === 1) { dst.set(src); return; }
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const end = row + width - 1;
+    if (erode) {
+      dst[row] = src[row]! & src[row + 1]!;
+      for (let i = row + 1; i < end; i++) dst[i] = src[i - 1]! & src[i]! & src[i + 1]!;
+      dst[end] = src[end - 1]! & src[end]!;
+    } else {
+      dst[row] = src[row]! | src[row + 1]!;
+      for (let i = row + 1; i < end; i++) dst[i] = src[i - 1]! | src[i]! | src[i + 1]!;
+      dst[end] = src[end - 1]! | src[end]!;
+    }
+  }
+}
+
+function columnsRadius1(src: Uint8Array, dst: Uint8Array, width: number, height: number, erode: boolean): void {
+  const words = width % 4 === 0 && src.byteOffset % 4 === 0 && dst.byteOffset % 4 === 0;
+  const s = words ? new Uint32Array(src.buffer, src.byteOffset, src.length >> 2) : src;
+  const d = words ? new Uint32Array(dst.buffer, dst.byteOffset, dst.length >> 2) : dst;
+  const w = words ? width >> 2 : width;
+  for (let y = 0; y < height; y++) {
+    const row = y * w;
+    const up = y > 0 ? row - w : row;
+    const down = y < height - 1 ? row + w : row;
+    if (erode) for (let x = 0; x < w; x++) d[row + x] = s[up + x]! & s[row + x]! & s[down + x]!;
+    else for (let x = 0; x < w; x++) d[row + x] = s[up + x]! | s[row + x]! | s[down + x]!;
+  }
+}
+
 function squareOp(mask: Uint8Array, width: number, height: number, radius: number, erode: boolean): Uint8Array {
   if (radius <= 0) return mask.slice();
+  if (radius === 1) {
+    const tmp = new Uint8Array(mask.length);
+    const out = new Uint8Array(mask.length);
+    rowsRadius1(mask, tmp, width, height, erode);
+    columnsRadius1(tmp, out, width, height, erode);
+    return out;
+  }
   const tmp = new Uint8Array(mask.length);
   const out = new Uint8Array(mask.length);
   runRows(mask, tmp, width, height, radius, erode);

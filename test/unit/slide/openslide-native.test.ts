@@ -313,7 +313,7 @@ test('the addon tunes glibc malloc at load unless told not to', () => {
   const tuned = probe({});
   const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
   if (process.platform === 'linux' && report.header?.glibcVersionRuntime) {
-    assert.deepEqual([tuned.applied, tuned.mmapThreshold, tuned.trimThreshold, tuned.arenaMax], [true, 4 << 20, 32 << 20, 2]);
+    assert.deepEqual([tuned.applied, tuned.mmapThreshold, tuned.trimThreshold, tuned.arenaMax], [true, 32 << 20, 256 << 20, 2]);
   } else {
     assert.equal(tuned.applied, false);
   }
