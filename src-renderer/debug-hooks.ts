@@ -30,6 +30,12 @@ export interface SmearlabDebug {
   cellIds(): number[];
   /** A level-0 point in CSS px relative to the overlay canvas. */
   screenPoint(x: number, y: number): { x: number; y: number } | null;
+  /** The level-0 point under CSS px (x, y) of the viewer, as a click there is read; null before the tiles open. */
+  levelZeroAt(x: number, y: number): { x: number; y: number } | null;
+  /** The viewport's centre in level-0 px (what navigation reads). */
+  centre(): { x: number; y: number } | null;
+  /** Level-0 position of the tiles' pixel (0, 0) (SlideDetail.dziOrigin). */
+  dziOrigin(): { x: number; y: number };
   /** The edit tool in hand ('off' outside edit mode). */
   editTool(): string;
 }
@@ -78,6 +84,12 @@ export function exposeDebug(parts: { viewer: OpenSeadragon.Viewer; overlay: Cell
       const t = overlay.transform();
       return t ? { x: t.offsetX + x * t.scale, y: t.offsetY + y * t.scale } : null;
     },
+    levelZeroAt(x, y) {
+      const item = viewer.world.getItemAt(0);
+      return item ? overlay.coords.elementToLevelZero(item, { x, y }) : null;
+    },
+    centre: () => controller.viewer?.centre() ?? null,
+    dziOrigin: () => ({ ...overlay.coords.origin }),
     editTool: () => controller.state.get().edit.tool,
   };
   window.smearlabDebug = debug;

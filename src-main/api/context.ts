@@ -92,8 +92,11 @@ export interface ResourceUrls {
 }
 
 export interface SlideTiles {
-  /** Opens the scan for tiles (once per run) and returns its DZI URL; throws (e.g. a SlideError) when it cannot. */
-  dziUrl(slide: SlideRecord): Promise<string>;
+  /**
+   * Opens the scan for tiles (once per run): its DZI URL and the level-0
+   * position of the DZI's pixel (0, 0); throws (e.g. a SlideError) when it cannot.
+   */
+  dzi(slide: SlideRecord): Promise<{ url: string; origin: Point }>;
   /** Opens a scan file only to read what OpenSlide sees, then closes it; throws a SlideError when it cannot. */
   info(path: string): Promise<SlideInfo>;
 }

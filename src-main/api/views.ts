@@ -10,7 +10,7 @@ import type { CellEditEvent, CellMeasures } from '../domain/cell-edit.ts';
 import type { JobRecord } from '../domain/job.ts';
 import type { ClassCounts, LabelChange, LabelHistoryEntry, UndoRedoState } from '../domain/label.ts';
 import type { DamageSummary, DamagedArea, SliceProgress, SliceRecord, SlideRecord } from '../domain/slide.ts';
-import type { Box } from '../domain/geometry.ts';
+import type { Box, Point } from '../domain/geometry.ts';
 import type { SlideReading } from '../domain/reading.ts';
 import type { MergeReport } from '../domain/work-package.ts';
 import type { AssistSummary, CellSuggestion } from '../domain/assist.ts';
@@ -104,6 +104,13 @@ export interface SlideDetail extends SlideListEntry {
   dziUrl: string | null;
   /** Why dziUrl is null. */
   tileError: ApiError | null;
+  /**
+   * Level-0 position of the Deep Zoom image's pixel (0, 0): the corner of the
+   * scanned bounds (openslide.bounds-*) the tiles are cut to; (0, 0) when
+   * they cover the whole level 0, or there are no tiles. The viewer's image
+   * coordinates plus this are level-0 px (src-renderer/viewer/slide-coords.ts).
+   */
+  dziOrigin: Point;
   /** Slice grid, reading order (y then x), level-0 px. */
   sliceGrid: SliceView[];
   /** Field-of-view mask, greyscale PNG (255 = smear) stretched over the whole slide; null before ingest planned it. */

@@ -16,6 +16,7 @@ import { createEventBus } from '../api/event-bus.ts';
 import type { EventBus } from '../api/event-bus.ts';
 import type { ShellMode } from '../api/views.ts';
 import { openSlide } from '../slide/openslide-reader.ts';
+import { SlideError } from '../slide/slide-error.ts';
 import type { SlideRegistry } from '../slide/slide-registry.ts';
 import type { TileService } from '../slide/tile-service.ts';
 import type { Store } from '../store/index.ts';
@@ -99,7 +100,13 @@ export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
     store: options.store,
     urls: mediaUrls(options.mediaBase),
     tiles: {
-      dziUrl: async (slide) => `${options.tileBase}slides/${(await scans.open(slide)).id}.dzi`,
+      dzi: async (slide) => {
+        const registered = await scans.open(slide);
+        const geometry = await options.tiles.geometry(registered).catch((error: unknown) => {
+          throw new SlideError('openslide', slide.path, `The scan has no usable image pyramid: ${error instanceof Error ? error.message : String(error)}`);
+        });
+        return { url: `${options.tileBase}slides/${registered.id}.dzi`, origin: { x: geometry.originX, y: geometry.originY } };
+      },
       info: async (path) => {
         const reader = await openSlide(path);
         try {

@@ -260,6 +260,8 @@ export function jpegSize(jpeg: Buffer): { width: number; height: number } | null
 
 class StoredTiles implements MiraxStoredTiles {
   readonly #fds: Array<Promise<number> | null>;
+  /** The same descriptors once open: a tile from an open file is one read and one promise. */
+  readonly #openFds: Array<number | null>;
   #closed = false;
   // Files close only when no read is in flight: a closed descriptor's number
   // may be reused at once, and a late read would then read another file.
@@ -275,11 +277,14 @@ class StoredTiles implements MiraxStoredTiles {
     readonly files: readonly string[],
   ) {
     this.#fds = files.map(() => null);
+    this.#openFds = files.map(() => null);
   }
 
   read(level: number, x0: number, y0: number): Promise<Buffer | null> | null {
     const image = this.#imageAt(level, x0, y0);
-    return image && !this.#closed ? this.#readImage(image) : null;
+    if (!image || this.#closed) return null;
+    const fd = this.#openFds[image.file];
+    return fd === null || fd === undefined ? this.#openAndRead(image) : this.#readAt(fd, image);
   }
 
   blank(level: number, x0: number, y0: number): boolean {
@@ -301,28 +306,46 @@ class StoredTiles implements MiraxStoredTiles {
     return byIndex.get(y * this.imagesX + x);
   }
 
-  async #readImage(image: StoredImage): Promise<Buffer | null> {
+  /** The first read of a file: opens it (counted as a read in flight, so close() waits), then reads. */
+  async #openAndRead(image: StoredImage): Promise<Buffer | null> {
     this.#reading += 1;
     try {
-      const fd = await this.#fd(image.file);
-      const buffer = Buffer.allocUnsafe(image.length);
-      const bytesRead = await new Promise<number>((resolve, reject) => {
-        readFd(fd, buffer, 0, image.length, image.offset, (error, n) => (error ? reject(error) : resolve(n)));
-      });
-      if (bytesRead !== image.length) return null;
-      const size = jpegSize(buffer);
-      return size && size.width === this.imageWidth && size.height === this.imageHeight ? buffer : null;
+      return await this.#readAt(await this.#fd(image.file), image);
     } finally {
-      this.#reading -= 1;
-      if (this.#closed && this.#reading === 0) this.#closeFiles();
+      this.#readDone();
     }
+  }
+
+  #readAt(fd: number, image: StoredImage): Promise<Buffer | null> {
+    this.#reading += 1;
+    const buffer = Buffer.allocUnsafe(image.length);
+    return new Promise((resolve, reject) => {
+      readFd(fd, buffer, 0, image.length, image.offset, (error, bytesRead) => {
+        this.#readDone();
+        if (error) reject(error);
+        else resolve(bytesRead === image.length && this.#isWholeImage(buffer) ? buffer : null);
+      });
+    });
+  }
+
+  #isWholeImage(jpeg: Buffer): boolean {
+    const size = jpegSize(jpeg);
+    return size !== null && size.width === this.imageWidth && size.height === this.imageHeight;
+  }
+
+  #readDone(): void {
+    this.#reading -= 1;
+    if (this.#closed && this.#reading === 0) this.#closeFiles();
   }
 
   #fd(file: number): Promise<number> {
     let fd = this.#fds[file];
     if (!fd) {
       fd = promisify(openFd)(this.files[file]!, 'r');
-      fd.catch(() => { this.#fds[file] = null; });
+      fd.then((n) => {
+        // Not after close(): #closeFiles closes what it finds in #fds, this one included.
+        if (this.#fds[file] === fd) this.#openFds[file] = n;
+      }, () => { this.#fds[file] = null; });
       this.#fds[file] = fd;
     }
     return fd;
@@ -336,5 +359,6 @@ class StoredTiles implements MiraxStoredTiles {
   #closeFiles(): void {
     for (const fd of this.#fds) void fd?.then((n) => closeFd(n, () => undefined), () => undefined);
     this.#fds.fill(null);
+    this.#openFds.fill(null);
   }
 }

@@ -58,9 +58,12 @@ export interface SlideSummary {
 
 export interface TileServiceOptions extends Partial<Omit<DeepZoomOptions, 'bounds'>> {
   /**
-   * Cut the DZI to the slide's scanned bounds (openslide.bounds-*). Off by
-   * default until the viewer adds the DZI's origin (listSlides' originX /
-   * originY) to its image coordinates: cells are in level-0 pixels.
+   * Cut the DZI to the slide's scanned bounds (openslide.bounds-*, where the
+   * slide has them; default on), as openslide-python's deepzoom_server does:
+   * glass outside them costs no tiles. The DZI's pixel (0, 0) is then the
+   * bounds' corner (geometry / listSlides originX, originY; getSlide's
+   * dziOrigin), which the viewer adds to its image coordinates, since cells
+   * are in level-0 pixels. false: the whole level 0, origin (0, 0).
    * tileSize / overlap, when given, apply to every slide; left out,
    * each slide gets its stored image size with no overlap where its stored
    * JPEGs line up (pass-through), else 254 + 1.
@@ -131,7 +134,7 @@ export class TileService {
     this.format = options.format ?? 'jpeg';
     this.#tileSize = options.tileSize;
     this.#overlap = options.overlap;
-    this.#limitBounds = options.limitBounds ?? false;
+    this.#limitBounds = options.limitBounds ?? true;
     this.#quality = {
       jpeg: checkQuality('JPEG quality', options.jpegQuality ?? DEFAULT_JPEG_QUALITY),
       webp: checkQuality('WebP quality', options.webpQuality ?? DEFAULT_WEBP_QUALITY),
@@ -183,7 +186,11 @@ export class TileService {
     return ok('application/xml; charset=utf-8', Buffer.from(dziXml(geometry, this.format)));
   }
 
-  async getTile(
+  /**
+   * One tile. Not an async function on purpose: a tile made once is answered
+   * from the cache without a promise hop per step (the HTTP server's hot path).
+   */
+  getTile(
     slideId: string,
     dzLevel: string | number,
     col: string | number,
@@ -191,38 +198,38 @@ export class TileService {
     format: string,
   ): Promise<ServiceResponse> {
     const found = this.#findSlide(slideId);
-    if ('status' in found) return found;
+    if ('status' in found) return Promise.resolve(found);
     const level = parseIndex(dzLevel);
     const c = parseIndex(col);
     const r = parseIndex(row);
     if (level === null || c === null || r === null) {
-      return tileError('bad-request', `Tile address ${echo(dzLevel)}/${echo(col)}_${echo(row)} is not three non-negative integers`);
+      return Promise.resolve(tileError('bad-request', `Tile address ${echo(dzLevel)}/${echo(col)}_${echo(row)} is not three non-negative integers`));
     }
     const tileFormat = parseFormat(format);
-    if (!tileFormat) return tileError('bad-request', `Tile format "${echo(format)}" is not one of jpeg, jpg, webp`);
+    if (!tileFormat) return Promise.resolve(tileError('bad-request', `Tile format "${echo(format)}" is not one of jpeg, jpg, webp`));
+    const layout = this.#ready.get(found.id);
+    if (layout) return this.#tile(found, layout, level, c, r, tileFormat);
+    return this.#layoutOrError(found).then((made) => ('status' in made ? made : this.#tile(found, made, level, c, r, tileFormat)));
+  }
 
-    let layout = this.#ready.get(found.id);
-    if (!layout) {
-      const made = await this.#layoutOrError(found);
-      if ('status' in made) return made;
-      layout = made;
+  #tile(slide: RegisteredSlide, layout: SlideLayout, level: number, c: number, r: number, format: TileFormat): Promise<ServiceResponse> {
+    if (!hasTile(layout.geometry, level, c, r)) {
+      return Promise.resolve(tileError('not-found', `Slide ${slide.name} has no tile ${level}/${c}_${r}`));
     }
-    const { geometry } = layout;
-    if (!hasTile(geometry, level, c, r)) {
-      return tileError('not-found', `Slide ${found.name} has no tile ${level}/${c}_${r}`);
-    }
-    const key = `${found.id}/${level}/${c}_${r}.${tileFormat}`;
-    try {
-      const cached = this.cache.get(key);
-      const body = cached ?? await this.cache.getOrLoad(key, () => this.#renderTile(found, layout, level, c, r, tileFormat));
-      return ok(TILE_CONTENT_TYPES[tileFormat], body);
-    } catch (error) {
-      if (error instanceof SlideError && error.code === 'closed') {
-        return tileError('not-found', `Slide ${found.name} was closed`);
-      }
-      const reason = error instanceof Error ? error.message : String(error);
-      return tileError('read-failed', `Could not read tile ${level}/${c}_${r} of slide ${found.name}: ${reason}`);
-    }
+    const key = `${slide.id}/${level}/${c}_${r}.${format}`;
+    const contentType = TILE_CONTENT_TYPES[format];
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return Promise.resolve(ok(contentType, cached));
+    return this.cache.getOrLoad(key, () => this.#renderTile(slide, layout, level, c, r, format)).then(
+      (body) => ok(contentType, body),
+      (error: unknown) => {
+        if (error instanceof SlideError && error.code === 'closed') {
+          return tileError('not-found', `Slide ${slide.name} was closed`);
+        }
+        const reason = error instanceof Error ? error.message : String(error);
+        return tileError('read-failed', `Could not read tile ${level}/${c}_${r} of slide ${slide.name}: ${reason}`);
+      },
+    );
   }
 
   #findSlide(slideId: string): RegisteredSlide | ServiceResponse {

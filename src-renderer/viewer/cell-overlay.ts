@@ -9,7 +9,7 @@
 // they have not labelled get a dotted ring in the suggested class's colour
 // outside the grey unlabelled line (overlay-style.ts): never a label's look.
 
-import OpenSeadragon from 'openseadragon';
+import type OpenSeadragon from 'openseadragon';
 import type { CellFilterMode } from '../model/cell-filter.ts';
 import type { SliceRect, SlideCells } from '../model/slide-cells.ts';
 import { boxesIntersect } from '../../src-main/domain/geometry.ts';
@@ -23,6 +23,7 @@ import {
   SUGGESTION_DASH_CSS, SUGGESTION_FONT_CSS, SUGGESTION_LINE_CSS,
 } from './overlay-style.ts';
 import { suggestionMark } from '../model/assist-text.ts';
+import { SlideCoords } from './slide-coords.ts';
 
 /** Level-0 -> CSS px of the viewer element: screen = offset + level0 * scale. */
 export interface ViewTransform {
@@ -73,9 +74,13 @@ export class CellOverlay {
   readonly #pixels = new PixelBoxes();
   lastFrame: OverlayFrameStats = { mode: 'empty', drawn: 0, suggested: 0, damaged: 0, ms: 0 };
 
-  constructor(viewer: OpenSeadragon.Viewer, filter: CellFilterMode) {
+  /** Level-0 <-> image coordinates of this slide's tiles (the DZI may start at the scanned bounds' corner). */
+  readonly coords: SlideCoords;
+
+  constructor(viewer: OpenSeadragon.Viewer, filter: CellFilterMode, coords: SlideCoords = new SlideCoords()) {
     this.#viewer = viewer;
     this.#filter = filter;
+    this.coords = coords;
     if (!(viewer.drawer.canvas instanceof HTMLCanvasElement)) throw new Error('the cell overlay needs OpenSeadragon\'s canvas drawer');
     this.#scratch = document.createElement('canvas');
     const scratch = this.#scratch.getContext('2d');
@@ -148,8 +153,8 @@ export class CellOverlay {
   transform(): ViewTransform | null {
     const item = this.#viewer.world.getItemAt(0);
     if (!item) return null;
-    const origin = item.imageToViewerElementCoordinates(new OpenSeadragon.Point(0, 0));
-    const unit = item.imageToViewerElementCoordinates(new OpenSeadragon.Point(1_000_000, 0));
+    const origin = this.coords.levelZeroToElement(item, 0, 0);
+    const unit = this.coords.levelZeroToElement(item, 1_000_000, 0);
     const scale = (unit.x - origin.x) / 1_000_000;
     if (!(scale > 0)) return null;
     const el = this.#viewer.canvas;

@@ -66,8 +66,7 @@ export class EditLayer {
   #image(position: OpenSeadragon.Point): Point | null {
     const item = this.#viewer.world.getItemAt(0);
     if (!item) return null;
-    const p = item.viewerElementToImageCoordinates(position);
-    return { x: p.x, y: p.y };
+    return this.#overlay.coords.elementToLevelZero(item, position);
   }
 
   #screenBox(b: Box): Box | null {

@@ -12,6 +12,7 @@ import type { WorkspaceController } from '../model/workspace-controller.ts';
 import { navigatorPlace as navigatorSetting } from '../model/navigator-place.ts';
 import { CellOverlay } from './cell-overlay.ts';
 import { EditLayer } from './edit-layer.ts';
+import { SlideCoords } from './slide-coords.ts';
 import { loadFovOutline } from './fov-loader.ts';
 import { OverlayLegend } from './overlay-legend.tsx';
 import { niceScaleBar } from './scale-bar.ts';
@@ -100,7 +101,8 @@ export function ViewerPane({ api, slide, controller, onScanFound }: {
     if (!viewer || !controller) return;
     const cells = controller.cells;
     const initial = controller.state.get();
-    const overlay = new CellOverlay(viewer, initial.filter);
+    const coords = new SlideCoords(slide.dziOrigin);
+    const overlay = new CellOverlay(viewer, initial.filter, coords);
     // After the overlay: its handlers run after the overlay's, so edits draw over the cells.
     const editLayer = new EditLayer(viewer, overlay, controller);
     overlay.setCells(cells, slide.width, slide.height);
@@ -111,7 +113,7 @@ export function ViewerPane({ api, slide, controller, onScanFound }: {
       if (!event.quick || editLayer.ownsClicks()) return;
       const item = viewer.world.getItemAt(0);
       if (!item) return;
-      const p = item.viewerElementToImageCoordinates(event.position);
+      const p = coords.elementToLevelZero(item, event.position);
       const filter = controller.state.get().filter;
       const hit = cells.grid.at(p.x, p.y).find((i) => cells.passes(i, filter));
       if (hit !== undefined) controller.focusCell(hit, false);
@@ -160,7 +162,7 @@ export function ViewerPane({ api, slide, controller, onScanFound }: {
       const side = Math.max(b.width, b.height) * grow;
       const cx = b.x + b.width / 2;
       const cy = b.y + b.height / 2;
-      return item.imageToViewportRectangle(cx - side / 2, cy - side / 2, side, side);
+      return coords.levelZeroToViewportRect(item, cx - side / 2, cy - side / 2, side, side);
     };
     controller.viewer = {
       reveal(index) {
@@ -183,8 +185,7 @@ export function ViewerPane({ api, slide, controller, onScanFound }: {
       centre() {
         const item = viewer.world.getItemAt(0);
         if (!item) return null;
-        const p = item.viewportToImageCoordinates(viewer.viewport.getCenter(true));
-        return { x: p.x, y: p.y };
+        return coords.viewportToLevelZero(item, viewer.viewport.getCenter(true));
       },
     };
     const removeDebug = SMEARLAB_TEST_HOOKS ? exposeDebug({ viewer, overlay, controller }) : () => undefined;

@@ -1,5 +1,5 @@
-// The library and the viewer's slide: summaries, the DZI URL (opening the
-// scan for tiles), the slice grid and the field-of-view mask.
+// The library and the viewer's slide: summaries, the DZI URL and origin
+// (opening the scan for tiles), the slice grid and the field-of-view mask.
 
 import { apiError, toApiError } from '../errors.ts';
 import type { Handlers } from './handler.ts';
@@ -15,12 +15,13 @@ export const libraryHandlers: Pick<Handlers, 'listSlides' | 'getSlide' | 'counts
     const slide = ctx.store.getSlide(slideId);
     const entry = slideEntry(ctx, summaryOf(ctx, slide));
     let dziUrl: string | null = null;
+    let dziOrigin = { x: 0, y: 0 };
     let tileError = null;
     if (slide.kind !== 'scan') {
       tileError = apiError('slide-unavailable', `${entry.name} was imported without its scan: there are no tiles to show`);
     } else {
       try {
-        dziUrl = await ctx.tiles.dziUrl(slide);
+        ({ url: dziUrl, origin: dziOrigin } = await ctx.tiles.dzi(slide));
       } catch (error) {
         tileError = toApiError(error);
       }
@@ -29,6 +30,7 @@ export const libraryHandlers: Pick<Handlers, 'listSlides' | 'getSlide' | 'counts
       ...entry,
       dziUrl,
       tileError,
+      dziOrigin,
       sliceGrid: ctx.store.listSlices(slideId).map(({ id, x, y, width, height, tissueFraction, state, cellCount }) => ({
         id, x, y, width, height, tissueFraction, state, cellCount,
       })),

@@ -39,6 +39,9 @@ export interface PageDebug {
   fullyLoaded(): boolean;
   cellIds(): number[];
   screenPoint(x: number, y: number): { x: number; y: number } | null;
+  levelZeroAt(x: number, y: number): { x: number; y: number } | null;
+  centre(): { x: number; y: number } | null;
+  dziOrigin(): { x: number; y: number };
   editTool(): string;
 }
 

@@ -107,6 +107,7 @@ test('library and viewer: counts, thumbnail, DZI, slice grid, FOV mask', async (
   assert.ok(Math.abs(detail.mppX! - f.fixture.mppX) < 1e-6);
   assert.equal(detail.sliceGrid.length, entry!.slices.total);
   assert.ok(detail.sliceGrid.every((s) => s.width > 0 && s.state === 'done'));
+  assert.deepEqual(detail.dziOrigin, { x: 0, y: 0 }, 'the tiny slide is scanned from its corner');
   const dzi = await fetch(detail.dziUrl!);
   assert.equal(dzi.status, 200);
   assert.match(await dzi.text(), new RegExp(`Width="${f.fixture.width}"`));

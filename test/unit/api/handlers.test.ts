@@ -8,6 +8,7 @@ import type { ApiRuntime } from '../../../src-main/runtime/api-runtime.ts';
 import { SlideRegistry } from '../../../src-main/slide/slide-registry.ts';
 import { openSlide } from '../../../src-main/slide/openslide-reader.ts';
 import { TileService } from '../../../src-main/slide/tile-service.ts';
+import { writeOffsetSlide } from '../../fixtures/offset-slide.ts';
 import { MEMORY_DATABASE, openStore } from '../../../src-main/store/index.ts';
 import type { Store } from '../../../src-main/store/index.ts';
 import type { NewCell } from '../../../src-main/store/types.ts';
@@ -137,6 +138,25 @@ test('a slide whose scan is gone still opens, with tileError saying why and the 
   assert.equal(detail.sliceGrid.length, 2);
   assert.equal(detail.counts.total, 5);
   assert.equal(detail.fovMaskUrl, null);
+  assert.deepEqual(detail.dziOrigin, { x: 0, y: 0 });
+});
+
+test('a scan with offset bounds gets a DZI cut to them and its origin, which the viewer adds to image coordinates', async () => {
+  const scan = await writeOffsetSlide();
+  try {
+    const offsetId = store.upsertSlide({ path: scan.mrxsPath, format: 'mirax', width: 3072, height: 2048 }).slide.id;
+    const detail = await ok<SlideDetail>('getSlide', { slideId: offsetId });
+    assert.equal(detail.tileError, null);
+    assert.deepEqual(detail.dziOrigin, { x: 1024, y: 1024 });
+    const [registered] = runtime.registry.list();
+    assert.equal(detail.dziUrl, `http://x/t/k/slides/${registered!.id}.dzi`);
+    const tiles = new TileService(runtime.registry);
+    const dzi = (await tiles.getDzi(registered!.id)).body.toString();
+    assert.match(dzi, /<Size Width="2048" Height="1024" \/>/, 'the DZI is the scanned bounds only');
+  } finally {
+    runtime.registry.closeAll();
+    await scan.dispose();
+  }
 });
 
 test("lastCellOf: the cell of the annotator's latest label event on that slide, not flags, other slides or other readers", async () => {

@@ -6,7 +6,7 @@
 import { boxesIntersect } from '../../../src-main/domain/geometry.ts';
 import type { Box } from '../../../src-main/domain/geometry.ts';
 import { SlideError } from '../../../src-main/slide/slide-error.ts';
-import type { RgbaImage, SlideInfo, SlideLevel, SlideReader } from '../../../src-main/slide/slide-reader.ts';
+import type { RgbaImage, SlideBounds, SlideInfo, SlideLevel, SlideReader } from '../../../src-main/slide/slide-reader.ts';
 
 export type PixelFn = (x0: number, y0: number) => [number, number, number, number];
 
@@ -23,6 +23,8 @@ export interface MemoryReaderOptions {
   failWith?: Error;
   /** Damaged tiles: a read at `level` touching level-0 `box` fails like OpenSlide's on a corrupt JPEG. */
   damaged?: Array<{ level: number; box: Box }>;
+  /** The scanned bounds (openslide.bounds-*); default none. */
+  bounds?: SlideBounds | null;
 }
 
 export const gradient: PixelFn = (x, y) => [x % 256, y % 256, (x + y) % 256, 255];
@@ -47,7 +49,7 @@ export class MemorySlideReader implements SlideReader {
       path: '/memory/test.mrxs', format: 'memory', levels, properties: {},
       mppX: 0.25, mppY: 0.25, objectivePower: 20,
       backgroundColor: options.background ?? [255, 255, 255],
-      bounds: null, quickhash: null, associatedImages: [],
+      bounds: options.bounds ?? null, quickhash: null, associatedImages: [],
     };
   }
 

@@ -54,6 +54,33 @@ test('tile pixels come from the right place of the slide', async () => {
   assert.ok(at(252)[2]! > 200 && at(252)[0]! < 60, `right of 500 is blue: ${at(252)}`);
 });
 
+test('by default the DZI is cut to the scanned bounds and its pixel (0, 0) is their corner; limitBounds: false keeps level 0', async () => {
+  // Red inside the bounds' first 100 px columns, blue elsewhere: tile (0, 0) at full resolution must start red.
+  const bounds = { x: 300, y: 200, width: 600, height: 400 };
+  const pixel = (x: number): [number, number, number, number] => (x >= 300 && x < 400 ? [255, 0, 0, 255] : [0, 0, 255, 255]);
+  const { service, slide, registry } = setup({ bounds, pixel });
+  assert.match((await service.getDzi(slide.id)).body.toString(), /<Size Width="600" Height="400" \/>/);
+  const geometry = await service.geometry(slide);
+  assert.deepEqual([geometry.originX, geometry.originY], [300, 200]);
+  const [summary] = await service.listSlides();
+  assert.deepEqual([summary?.originX, summary?.originY], [300, 200]);
+  const full = geometry.levels.length - 1;
+  const tile = await service.getTile(slide.id, full, 0, 0, 'jpeg');
+  const { data, info } = await sharp(tile.body).raw().toBuffer({ resolveWithObject: true });
+  const at = (x: number) => [...data.subarray((50 * info.width + x) * 3, (50 * info.width + x) * 3 + 3)];
+  assert.ok(at(10)[0]! > 200 && at(10)[2]! < 60, `DZ x 10 is level-0 x 310, red: ${at(10)}`);
+  assert.ok(at(150)[2]! > 200 && at(150)[0]! < 60, `DZ x 150 is level-0 x 450, blue: ${at(150)}`);
+  // Tiles beyond the bounds do not exist.
+  const last = geometry.levels[full]!;
+  assert.deepEqual([last.cols, last.rows], [3, 2]);
+  assert.equal((await service.getTile(slide.id, full, 3, 0, 'jpeg')).status, 404);
+
+  const whole = new TileService(registry, { limitBounds: false });
+  assert.match((await whole.getDzi(slide.id)).body.toString(), /<Size Width="1000" Height="700" \/>/);
+  const wholeGeometry = await whole.geometry(slide);
+  assert.deepEqual([wholeGeometry.originX, wholeGeometry.originY], [0, 0]);
+});
+
 test('repeated and concurrent requests for one tile read the slide once', async () => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => { release = resolve; });
