@@ -6,6 +6,8 @@ import type { SplitName } from './smear-split.ts';
 
 const smearList = z.array(z.string().min(1).max(128));
 
+const PNG_LEVEL_MESSAGE = 'PNG compression must be a whole number from 0 (fastest, largest files) to 9 (smallest, slowest); leave it out to choose from the target\'s speed';
+
 export const splitRequestSchema = z.discriminatedUnion('mode', [
   z.strictObject({
     mode: z.literal('auto'),
@@ -66,10 +68,12 @@ export const exportOptionsSchema = z.strictObject({
   /** Image reads and encodes in flight. */
   concurrency: z.number().int().min(1).max(16).default(3),
   /**
-   * zlib level of every PNG (0-9); default: chosen from the target's measured write speed
-   * (png-level.ts: level 1 on a local disk, up to 6 on a slow stick). The manifest records the level used.
+   * zlib level of every PNG (0-9: 0 stores the pixels, fastest and three bytes a pixel; 9 smallest and
+   * slowest); default: chosen from the target's measured write speed (png-level.ts: level 0 on a RAM or
+   * fast local disk, 1 on a USB 3 stick, up to 6 with adaptive filtering on a slow stick). The manifest
+   * records the setting used.
    */
-  pngCompression: z.number().int().min(0).max(9).optional(),
+  pngCompression: z.number({ error: PNG_LEVEL_MESSAGE }).int(PNG_LEVEL_MESSAGE).min(0, PNG_LEVEL_MESSAGE).max(9, PNG_LEVEL_MESSAGE).optional(),
   /** fsync each file before renaming it into place (what makes a pulled USB stick safe); off only for benchmarks. */
   fsync: z.boolean().default(true),
 });

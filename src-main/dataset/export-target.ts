@@ -189,7 +189,7 @@ export class ExportTarget {
   async measureWriteSpeed(maxBytes = SPEED_PROBE_BYTES): Promise<number> {
     const probe = join(this.root, `.speed-probe${TEMP_MARK}${process.pid}`);
     // Never more than an eighth of the room left: the export's files need it.
-    const free = await statfs(this.root).then((s) => s.bavail * s.bsize, () => Infinity);
+    const free = await this.freeBytes();
     const bytes = Math.floor(Math.min(maxBytes, free / 8));
     if (bytes < MIN_PROBE_BYTES) throw new Error(`only ${Math.round(free / 1024)} KiB free`);
     // Incompressible, so a compressing file system cannot flatter the figure.
@@ -204,6 +204,11 @@ export class ExportTarget {
       await unlink(probe).catch(() => undefined);
     }
     return bytes / Math.max(1e-6, (performance.now() - started) / 1000);
+  }
+
+  /** Bytes this process may still write under the root; Infinity when the file system does not say. */
+  async freeBytes(): Promise<number> {
+    return statfs(this.root).then((s) => s.bavail * s.bsize, () => Infinity);
   }
 
   /** Benchmarks only: waits as a device of the throttled speed would (one device, writes queue). */

@@ -37,7 +37,8 @@ export interface Manifest {
   version: number;
   createdAt: string;
   app: { name: 'smearlab'; version: string };
-  options: Pick<ExportOptions, 'labels' | 'flagged' | 'decision' | 'formats' | 'split' | 'pngCompression'>;
+  /** pngCompression: the zlib level used (the user's, or the one chosen from the target's speed); pngAdaptiveFiltering: row filters on. */
+  options: Pick<ExportOptions, 'labels' | 'flagged' | 'decision' | 'formats' | 'split' | 'pngCompression'> & { pngAdaptiveFiltering: boolean };
   classes: Array<{ apaccId: number; cocoId: number; name: string; colour: string }>;
   split: { mode: string; seed: number | null; testFraction: number | null; distance: number | null; train: string[]; test: string[] };
   smears: ManifestSmear[];
@@ -52,7 +53,7 @@ export interface Manifest {
   files: Array<{ path: string; bytes: number; sha256: string; key?: string }>;
 }
 
-export function buildManifest(plan: ExportPlan, options: ExportOptions, files: readonly WrittenFile[], version: string, createdAt: Date): Manifest {
+export function buildManifest(plan: ExportPlan, options: ExportOptions & { pngAdaptiveFiltering?: boolean }, files: readonly WrittenFile[], version: string, createdAt: Date): Manifest {
   const all = { healthy: 0, rubbish: 0, unhealthy: 0, bothcells: 0, unlabelled: 0 };
   for (const split of ['train', 'test'] as const) for (const [k, v] of Object.entries(plan.counts[split])) all[k as keyof typeof all] += v;
   // Models come from the cells (what made them) and the ingest runs (which execution provider ran them).
@@ -78,7 +79,7 @@ export function buildManifest(plan: ExportPlan, options: ExportOptions, files: r
     app: { name: 'smearlab', version },
     options: {
       labels: options.labels, flagged: options.flagged, decision: options.decision, formats: options.formats, split: options.split,
-      pngCompression: options.pngCompression,
+      pngCompression: options.pngCompression, pngAdaptiveFiltering: options.pngAdaptiveFiltering ?? false,
     },
     classes: CELL_CLASSES.map((c) => ({ apaccId: c.apaccId, cocoId: cocoCategoryId(c.apaccId), name: c.name, colour: c.colour })),
     split: {

@@ -9,7 +9,6 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Box } from '../domain/geometry.ts';
-import type { RgbaImage } from '../slide/slide-reader.ts';
 import { defaultDatabasePath, openStore, type Store } from '../store/index.ts';
 import { annotationSvg } from './annotate.ts';
 import { READERS_CSV, cocoJson, geoJson, readersCsv, yoloDataYaml } from './export-formats.ts';
@@ -19,8 +18,8 @@ import { ExportTarget, MANIFEST_NAME, type WrittenFile } from './export-target.t
 import { sha256Buffer } from './file-tree.ts';
 import { APP_VERSION } from '../files/app-layout.ts';
 import { buildManifest, README_NAME, readmeText, sha256Sums, SUMS_NAME } from './manifest.ts';
-import { encodePng, encodePngStream, openPixelSource, pixelIdentity, type PixelSource, type PngOptions } from './pixel-source.ts';
-import { pngLevelForSpeed } from './png-level.ts';
+import { encodePng, openPixelSource, pixelIdentity, type PixelRegion, type PixelSource, type PngOptions } from './pixel-source.ts';
+import { FALLBACK_PNG_SETTING, pngSettingForLevel, pngSettingForSpeed, type PngSetting } from './png-level.ts';
 import { ReadLimiter } from '../slide/read-limiter.ts';
 import { formatSliceLabels } from './slice-labels.ts';
 
@@ -30,9 +29,15 @@ import { formatSliceLabels } from './slice-labels.ts';
  */
 const IMAGE_RECIPE = 2;
 const PROGRESS_INTERVAL_MS = 250;
-/** When the target's speed cannot be measured: sharp's level 3, nearly as small as 6 and twice as fast. */
-const FALLBACK_PNG_LEVEL = 3;
 const JOB_PROGRESS_INTERVAL_MS = 1000;
+/** PNG encoders at once: one per core (sharp.concurrency() is 1 on glibc Linux: one thread per image), at most 3. */
+const ENCODERS = Math.max(1, Math.min(availableParallelism(), 3));
+/**
+ * Files being written at once. Each is a few libuv pool tasks, and an fsync holds its pool thread
+ * while the device works, so one file at a time leaves the device and the CPU waiting on each other;
+ * on the development machine's local disk 2, 4 and 6 files in flight each made the fsync'd export faster.
+ */
+const WRITES = 6;
 const TEXT_UNITS = 10_000;
 
 export interface ExportHooks {
@@ -86,8 +91,8 @@ export async function exportFromStore(store: Store, options: ExportOptions, hook
       fsync: options.fsync,
       ...(hooks.targetThrottleBytesPerSecond ? { throttleBytesPerSecond: hooks.targetThrottleBytesPerSecond } : {}),
     });
-    const level = await pngLevel(target, options, hooks, timings);
-    const run = new ExportRun(store, job.id, { ...options, pngCompression: level }, plan, target, hooks, started);
+    const png = await pngSetting(target, options, imagePixels(plan, options), hooks, timings);
+    const run = new ExportRun(store, job.id, { ...options, pngCompression: png.level, pngAdaptiveFiltering: png.adaptiveFiltering }, plan, target, hooks, started);
     const result = await run.execute(timings);
     await target.close(result.state === 'done');
     store.finishJob(job.id, result.state, { timings });
@@ -104,23 +109,27 @@ export async function exportFromStore(store: Store, options: ExportOptions, hook
   }
 }
 
-/** The user's PNG level, or one chosen from the target's measured write speed (png-level.ts). */
-async function pngLevel(target: ExportTarget, options: ExportOptions, hooks: ExportHooks, timings: Record<string, number>): Promise<number> {
-  if (options.pngCompression !== undefined) return options.pngCompression;
+/** The user's PNG level, or a setting chosen from the target's measured write speed (png-level.ts). */
+async function pngSetting(target: ExportTarget, options: ExportOptions, pixels: number, hooks: ExportHooks, timings: Record<string, number>): Promise<PngSetting> {
+  if (options.pngCompression !== undefined) return pngSettingForLevel(options.pngCompression);
   const t = performance.now();
   let speed: number | null;
   try {
     speed = await target.measureWriteSpeed();
   } catch (err) {
     // A target too full (or otherwise unwilling) for the probe: the files' own writes will say so, naming each.
-    hooks.onLog?.(`could not measure the target's write speed (${(err as Error).message}): PNG level ${FALLBACK_PNG_LEVEL}`);
-    return FALLBACK_PNG_LEVEL;
+    hooks.onLog?.(`could not measure the target's write speed (${(err as Error).message}): ${describePng(FALLBACK_PNG_SETTING)}`);
+    return FALLBACK_PNG_SETTING;
   } finally {
     timings.probe = performance.now() - t;
   }
-  const level = pngLevelForSpeed(speed, availableParallelism());
-  hooks.onLog?.(`the target writes ${(speed / 1e6).toFixed(0)} MB/s: PNG level ${level}`);
-  return level;
+  const setting = pngSettingForSpeed(speed, availableParallelism(), { pixels, freeBytes: await target.freeBytes() });
+  hooks.onLog?.(`the target writes ${(speed / 1e6).toFixed(0)} MB/s: ${describePng(setting)}`);
+  return setting;
+}
+
+function describePng(setting: PngSetting): string {
+  return `PNG level ${setting.level}${setting.adaptiveFiltering ? ' with adaptive filtering' : ''}`;
 }
 
 interface PlannedFile {
@@ -137,14 +146,18 @@ class ExportRun {
   readonly #unitsTotal: number;
   readonly #version: string;
   readonly #createdAt = new Date();
-  /** Encodes in flight over all slices: one per core keeps them busy (sharp runs each on the libuv pool). */
-  readonly #encoders = new ReadLimiter(Math.max(1, Math.min(availableParallelism(), 3)));
+  /** Encodes in flight over all slices: one per core keeps them busy (sharp runs each on the libuv pool, one thread each). */
+  readonly #encoders = new ReadLimiter(ENCODERS);
+  /** Images encoding, encoded or being written: bounds the PNGs held in memory when the target is slower than the encoders. */
+  readonly #pending = new ReadLimiter(ENCODERS + WRITES);
+  /** Files being written (open, write, fsync, rename: each a libuv pool task, and an fsync holds its thread while the device works). */
+  readonly #writers = new ReadLimiter(WRITES);
   #lastProgress = 0;
   #lastJobProgress = 0;
   #phase: ExportProgress['phase'] = 'planning';
 
   constructor(
-    readonly store: Store, readonly jobId: number, readonly options: ExportOptions & { pngCompression: number }, readonly plan: ExportPlan,
+    readonly store: Store, readonly jobId: number, readonly options: ExportOptions & { pngCompression: number; pngAdaptiveFiltering: boolean }, readonly plan: ExportPlan,
     readonly target: ExportTarget, readonly hooks: ExportHooks, readonly started: number,
   ) {
     this.#version = hooks.appVersion ?? APP_VERSION;
@@ -263,7 +276,6 @@ class ExportRun {
   async #writeGroup(slide: PlannedSlide, slice: PlannedSlice, source: () => Promise<PixelSource>): Promise<void> {
     const f = this.options.formats;
     const split = slide.split;
-    const compression = this.options.pngCompression;
     const hasParts = slice.parts.length > 0;
     const box: Box = { x: slice.x, y: slice.y, width: slice.width, height: slice.height };
     const parts = labelledParts(slice);
@@ -301,31 +313,31 @@ class ExportRun {
       return;
     }
     const px = await source();
-    let image: RgbaImage | null = null;
-    const png = (options: PngOptions): PngOptions => options;
+    const png: PngOptions = { compression: this.options.pngCompression, adaptiveFiltering: this.options.pngAdaptiveFiltering };
     const jobs: Promise<void>[] = [];
+    // One read serves the slice's own images and every due cell inside it: those cells are cut from it.
+    // Other cells are read one by one: measured on the demo slide, reading the box around a slice's
+    // crossing cells with it, or (cells only) around all its cells, costs more CPU than reading each
+    // (OpenSlide's tile cache already spares the tiles neighbouring reads share).
+    let image: PixelRegion | null = null;
     if (sliceTodo.length > 0 || annotatedTodo) {
       image = await px.readRegion(box);
       const slicePixels = image;
-      if (sliceTodo.length === 1) {
-        jobs.push(this.#encodeTo(sliceTodo[0]!, slicePixels, px.background, png({ compression }), sliceKey, slice.width * slice.height));
-      } else if (sliceTodo.length > 1) {
-        // The same bytes under two names (slices/ and yolo/images/): encoded once.
-        jobs.push(this.#encoders.run(() => encodePng(slicePixels, px.background, { compression })).then(async (plain) => {
-          for (const path of sliceTodo) await this.#writeImage(path, plain, sliceKey, slice.width * slice.height);
-        }));
+      if (sliceTodo.length > 0) {
+        // slices/ and yolo/images/ hold the same bytes: encoded once.
+        jobs.push(this.#encodeTo(sliceTodo, slicePixels, px.background, png, sliceKey, slice.width * slice.height));
       }
       if (annotatedTodo && annotatedPath && overlay) {
-        jobs.push(this.#encodeTo(annotatedPath, slicePixels, px.background, png({ compression, overlaySvg: overlay }), annotatedKey, slice.width * slice.height));
+        jobs.push(this.#encodeTo([annotatedPath], slicePixels, px.background, { ...png, overlaySvg: overlay }, annotatedKey, slice.width * slice.height));
       }
     }
     for (const { cell, key } of cellTodo) {
       const b = cell.cell.box;
-      const inside = image !== null && b.x >= box.x && b.y >= box.y && b.x + b.width <= box.x + box.width && b.y + b.height <= box.y + box.height;
+      const inside = image !== null && contains(box, b);
       const crop = { x: b.x - box.x, y: b.y - box.y, width: b.width, height: b.height };
       jobs.push((inside && image
-        ? this.#encodeTo(cell.imagePath, image, px.background, png({ compression, crop }), key, area(b))
-        : px.readRegion(b).then((pixels) => this.#encodeTo(cell.imagePath, pixels, px.background, png({ compression }), key, area(b))))
+        ? this.#encodeTo([cell.imagePath], image, px.background, { ...png, crop }, key, area(b))
+        : px.readRegion(b).then((pixels) => this.#encodeTo([cell.imagePath], pixels, px.background, png, key, area(b))))
         .then(() => { this.#counters.cellsDone++; }));
     }
     // Every image of the slice is encoded side by side (bounded by #encoders across slices); the first failure is the group's.
@@ -343,14 +355,18 @@ class ExportRun {
     return true;
   }
 
-  async #writeImage(path: string, png: Buffer, key: string, units: number): Promise<void> {
-    this.#done(await this.target.write(path, png, key), units, false);
-  }
-
-  /** Encodes one PNG and streams it to the target as it is made, holding an encoder slot meanwhile. */
-  async #encodeTo(path: string, image: RgbaImage, background: readonly [number, number, number], options: PngOptions, key: string, units: number): Promise<void> {
-    const file = await this.#encoders.run(() => this.target.writeStream(path, encodePngStream(image, background, options), key));
-    this.#done(file, units, false);
+  /**
+   * Encodes one PNG (holding an encoder slot) and writes it under each path (outside the slot, so
+   * the encoders go on while the target syncs). Files encoded but not yet written are bounded by
+   * #writers: a slow target holds back the encoders instead of filling memory with PNGs.
+   */
+  async #encodeTo(paths: readonly string[], image: PixelRegion, background: readonly [number, number, number], options: PngOptions, key: string, units: number): Promise<void> {
+    await this.#pending.run(async () => {
+      const data = await this.#encoders.run(() => encodePng(image, background, options));
+      await this.#writers.run(async () => {
+        for (const path of paths) this.#done(await this.target.write(path, data, key), units, false);
+      });
+    });
   }
 
   async #writeText(path: string, text: string): Promise<void> {
@@ -406,11 +422,21 @@ function area(b: Box): number {
   return b.width * b.height;
 }
 
+function contains(outer: Box, b: Box): boolean {
+  return b.x >= outer.x && b.y >= outer.y && b.x + b.width <= outer.x + outer.width && b.y + b.height <= outer.y + outer.height;
+}
+
+
 function imageKey(kind: string, identity: string, box: Box, overlay = ''): string {
   return createHash('sha256')
     .update(JSON.stringify([IMAGE_RECIPE, kind, identity, box.x, box.y, box.width, box.height]))
     .update(overlay)
     .digest('hex').slice(0, 32);
+}
+
+/** Pixels of every image the export will hold (what the PNG setting's size estimate is for). */
+function imagePixels(plan: ExportPlan, options: ExportOptions): number {
+  return plannedFiles(plan, options).reduce((n, f) => n + (f.path.endsWith('.png') ? f.units : 0), 0);
 }
 
 /** Every file the export will hold, with a cost estimate (pixels to encode) for the ETA. */

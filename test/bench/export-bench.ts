@@ -90,6 +90,7 @@ interface Run {
   cellsPerS: number;
   mbPerS: number;
   pngLevel: number | null;
+  pngAdaptiveFiltering: boolean | null;
   loadavg: string;
 }
 
@@ -105,17 +106,19 @@ async function run(name: string, dbPath: string, targetDir: string, input: Parti
   const r = await runExport(options, throttle ? { targetThrottleBytesPerSecond: throttle * 1e6 } : {});
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const png = r.manifestPath ? (JSON.parse(readFileSync(r.manifestPath, 'utf8')) as { options: { pngCompression: number; pngAdaptiveFiltering?: boolean } }).options : null;
   const result: Run = {
     name, target: targetDir, formats: Object.entries(options.formats).filter(([, on]) => on).map(([f]) => f).join(','),
     fsync: options.fsync, throttleMBps: throttle, wallS, cpuS: (cpu.user + cpu.system) / 1e6,
     cells: r.cells, slices: r.slices, files: r.files, filesWritten: r.filesWritten, mbWritten: r.bytesWritten / 1e6,
     cellsPerS: r.cells / wallS, mbPerS: r.bytesWritten / 1e6 / wallS,
-    pngLevel: r.manifestPath ? (JSON.parse(readFileSync(r.manifestPath, 'utf8')) as { options: { pngCompression: number } }).options.pngCompression : null,
+    pngLevel: png?.pngCompression ?? null,
+    pngAdaptiveFiltering: png?.pngAdaptiveFiltering ?? null,
     loadavg: loadBefore,
   };
   console.log(`${name.padEnd(34)} ${wallS.toFixed(1).padStart(6)} s  ${result.cellsPerS.toFixed(1).padStart(6)} cells/s  `
     + `${result.mbPerS.toFixed(2).padStart(6)} MB/s  ${result.mbWritten.toFixed(1).padStart(6)} MB  ${r.filesWritten}/${r.files} files written  cpu ${result.cpuS.toFixed(1)} s  `
-    + `PNG level ${result.pngLevel ?? '-'}  [load ${loadBefore}]`);
+    + `PNG level ${result.pngLevel ?? '-'}${result.pngAdaptiveFiltering ? ' adaptive' : ''}  [load ${loadBefore}]`);
   return result;
 }
 
