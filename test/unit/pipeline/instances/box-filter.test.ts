@@ -1,5 +1,5 @@
 // The box mean against its definition: a mean per row over the window clipped
-// to the row, then a mean of those per column, each rounded to float32 as the
+// to the row, then a mean of those per column (sums times 1/n), each rounded to float32 as the
 // images are stored. Bit-identical for every radius shape (radius 1 has its
 // own loop, wider ones a running sum).
 import { test } from 'node:test';
@@ -14,7 +14,7 @@ function definition(src: Float32Array, width: number, height: number, radius: nu
       const lo = Math.max(0, x - radius);
       const hi = Math.min(width - 1, x + radius);
       for (let u = lo; u <= hi; u++) sum += src[y * width + u]!;
-      rows[y * width + x] = sum / (hi - lo + 1);
+      rows[y * width + x] = sum * (1 / (hi - lo + 1));
     }
   }
   const out = new Float32Array(src.length);
