@@ -5,6 +5,8 @@
 // regression.ts): chosen over random forests by `npm run bench:assist`, which
 // keeps the comparison (as good or better AUC from 50 labels, and a forest
 // from ml-random-forest takes tens of seconds where this takes one).
+// A starting model may carry a hidden layer (hidden-layer.ts, learnt offline):
+// the reader's labels then refit the softmax on its units, still convex.
 // The model is plain JSON (AssistModel) so it can be trained in a worker,
 // stored with the suggestions it made, and checked when read back.
 // Pure: no I/O, deterministic (no random draws at all: same labels, same model).
@@ -14,7 +16,10 @@ import { checkFeatureMatrix } from './feature-matrix.ts';
 import type { FeatureMatrix } from './feature-matrix.ts';
 import { applyScaling, fitScaling } from './feature-scaling.ts';
 import type { FeatureScaling } from './feature-scaling.ts';
+import { fitHiddenSoftmax, hiddenActivations } from './hidden-layer.ts';
+import type { HiddenLayer } from './hidden-layer.ts';
 import { fitSoftmax, predictSoftmax } from './logistic-regression.ts';
+import { seededRng } from '../domain/random.ts';
 
 export const ASSIST_MODEL_FORMAT = 'smearlab-assist-model';
 export const ASSIST_MODEL_VERSION = 1;
@@ -29,7 +34,12 @@ export interface AssistModel {
   featureNames: string[] | null;
   features: number;
   scaling: FeatureScaling;
-  /** classes x (features + 1), row-major, bias last. */
+  /**
+   * A hidden layer of ReLU units on the scaled features (a starting model's, hidden-layer.ts), or
+   * null/absent: the softmax reads the scaled features directly.
+   */
+  hidden?: HiddenLayer | null;
+  /** classes x (inputs + 1), row-major, bias last; inputs = hidden units, or features without them. */
   weights: number[];
   l2: number;
   /** Labels per class it was trained on. */
@@ -111,7 +121,7 @@ export function trainAssistModel(x: FeatureMatrix, labels: readonly string[], op
   if (start) {
     scaling = start.scaling;
     // The starting model's rows, placed at this model's classes; a class it never knew starts at 0.
-    const stride = x.cols + 1;
+    const stride = (start.hidden?.units ?? x.cols) + 1;
     anchor = new Float64Array(present.length * stride);
     present.forEach((k, j) => {
       const from = start.classes.indexOf(CELL_CLASS_NAMES[k]!);
@@ -126,21 +136,60 @@ export function trainAssistModel(x: FeatureMatrix, labels: readonly string[], op
   const balanced = options.balanced ?? true;
   const labelled = counts.filter((c) => c > 0).length;
   const classWeights = balanced ? counts.map((c) => (c > 0 ? labels.length / (labelled * c) : 0)) : null;
-  const fit = fitSoftmax(applyScaling(x, scaling), y, present.length, { l2, maxIterations, classWeights, anchor });
+  const hidden = start?.hidden ?? null;
+  const scaled = applyScaling(x, scaling);
+  // With a starting model's hidden layer, its units are fixed features: only the softmax is refitted.
+  const inputs = hidden ? hiddenActivations(hidden, scaled) : scaled;
+  const fit = fitSoftmax(inputs, y, present.length, { l2, maxIterations, classWeights, anchor });
   const labelCounts = Object.fromEntries(CELL_CLASS_NAMES.map((c) => [c, 0])) as Record<CellClassName, number>;
   present.forEach((k, j) => { labelCounts[CELL_CLASS_NAMES[k]!] = counts[j]!; });
   return {
     format: ASSIST_MODEL_FORMAT, version: ASSIST_MODEL_VERSION, kind: 'softmax-regression',
     classes: present.map((k) => CELL_CLASS_NAMES[k]!), featureNames: options.featureNames ? [...options.featureNames] : null,
-    features: x.cols, scaling, weights: fit.weights, l2, labelCounts, iterations: fit.iterations,
+    features: x.cols, scaling, hidden, weights: fit.weights, l2, labelCounts, iterations: fit.iterations,
   };
+}
+
+export interface StartingModelOptions {
+  /** Hidden ReLU units (0: a plain softmax regression). */
+  units: number;
+  l2: number;
+  /** Rows to fit the feature scaling on (default the training rows). */
+  reference?: FeatureMatrix;
+  featureNames?: readonly string[];
+  balanced?: boolean;
+  maxIterations?: number;
+  /** Seed of the hidden layer's initial weights. */
+  seed?: number;
+}
+
+/**
+ * A starting model with a hidden layer, learnt offline from many annotated cells (not in the app:
+ * the fit is not convex and takes seconds to minutes). The app's trainAssistModel keeps its hidden
+ * layer and refits only the softmax on the reader's labels.
+ */
+export function trainStartingModel(x: FeatureMatrix, labels: readonly string[], options: StartingModelOptions): AssistModel {
+  if (!(Number.isInteger(options.units) && options.units >= 1)) fail(`units must be a whole number >= 1, got ${options.units}`);
+  const base = trainAssistModel(x, labels, {
+    l2: options.l2, featureNames: options.featureNames, balanced: options.balanced,
+    ...(options.reference ? { reference: options.reference } : {}),
+  });
+  const y = Int32Array.from(labels, (l) => base.classes.indexOf(l as CellClassName));
+  const counts = base.classes.map((_, j) => y.reduce((n, v) => n + (v === j ? 1 : 0), 0));
+  const classWeights = (options.balanced ?? true) ? counts.map((c) => labels.length / (base.classes.length * c)) : null;
+  const fit = fitHiddenSoftmax(applyScaling(x, base.scaling), y, base.classes.length, {
+    units: options.units, l2: options.l2, maxIterations: options.maxIterations ?? 500, classWeights, rng: seededRng(options.seed ?? 1),
+  });
+  return { ...base, hidden: fit.hidden, weights: fit.output, iterations: fit.iterations };
 }
 
 /** Class probabilities of every row; refuses vectors of another width or with values that are not finite. */
 export function predictAssist(model: AssistModel, x: FeatureMatrix): ClassProbabilities {
   checkFeatureMatrix(x, model.features);
   const k = model.classes.length;
-  const p = predictSoftmax({ classes: k, features: model.features, weights: model.weights }, applyScaling(x, model.scaling));
+  const scaled = applyScaling(x, model.scaling);
+  const inputs = model.hidden ? hiddenActivations(model.hidden, scaled) : scaled;
+  const p = predictSoftmax({ classes: k, features: inputs.cols, weights: model.weights }, inputs);
   const values = new Float64Array(x.rows * CELL_CLASS_NAMES.length);
   const slot = model.classes.map(classIndex);
   for (let r = 0; r < x.rows; r++) {
@@ -165,7 +214,12 @@ export function checkAssistModel(value: unknown): AssistModel {
   const numbers = (a: unknown, n: number, what: string) => {
     if (!Array.isArray(a) || a.length !== n || a.some((v) => typeof v !== 'number' || !Number.isFinite(v))) fail(`${what} must be ${n} finite numbers`);
   };
-  numbers(m.weights, classes.length * (f! + 1), 'weights');
+  const hidden = m.hidden ?? null;
+  if (hidden !== null) {
+    if (typeof hidden !== 'object' || !(Number.isInteger(hidden.units) && hidden.units >= 1)) fail('hidden.units must be a whole number >= 1');
+    numbers(hidden.weights, hidden.units * (f! + 1), 'hidden.weights');
+  }
+  numbers(m.weights, classes.length * ((hidden?.units ?? f!) + 1), 'weights');
   numbers(m.scaling?.centre, f!, 'scaling.centre');
   numbers(m.scaling?.scale, f!, 'scaling.scale');
   if (m.scaling!.scale.some((s) => !(s > 0))) fail('scaling.scale must be > 0');
