@@ -65,7 +65,7 @@ export const exportCommand: CliCommand = {
     '  --test-count N            auto split: exact number of test smears',
     '  --train IDS --test IDS    explicit split: smear ids of each subset',
     '  --concurrency N           images read and encoded at once (default 3)',
-    '  --png-compression N       zlib level 0-9 (default: from the target\'s measured write speed, 1 on a local disk, up to 6 on a slow stick)',
+    '  --png-compression N       zlib level 0-9 (default: from the target\'s measured write speed and free room: 0 on a fast disk with room, 1 on a USB 3 stick, 6 on a slow one)',
     '  --no-fsync                do not sync each file (faster; unsafe on removable media)',
     '  --json                    print the result as JSON',
     '',
