@@ -37,24 +37,36 @@ export interface NucleusMap {
   nuclei: Nucleus[];
 }
 
-/** Smoothed nuclear density and stain flags of an RGBA image (transparent = glass). */
-function densities(image: RgbaImage, radius: number, stainDensity: number): { nuclear: Float32Array; stained: Uint8Array } {
+/**
+ * Smoothed nuclear density of an RGBA image (transparent = glass), and on a 2x coarser grid the
+ * mean summed OD of each 2 x 2 block: the stain measure of the cytoplasm rings, which are
+ * measured on that grid anyway. It was a blurred full-resolution stain flag counted per block;
+ * this is 15 % less work for the whole nucleus step, and on the 31 held-out real fields
+ * (`npm run eval:cells`) one-box recall moved -0.1 / -0.3 points (0.25 / 0.5 um/px), abnormal
+ * one-box 0.0 / -1.0 (2 of 195 cells now share a box), boxes per annotated nucleus 2.93 -> 2.89.
+ */
+function densities(image: RgbaImage, radius: number): { nuclear: Float32Array; coarseTotal: Float32Array } {
   const { width, height, data } = image;
   const n = width * height;
+  const cw = Math.ceil(width / 2);
   const nuclear = new Float32Array(n);
-  const total = new Float32Array(n);
-  for (let i = 0, p = 0; i < n; i++, p += 4) {
-    if (data[p + 3] === 0) continue;
-    const r = OD_TABLE[data[p]!]!;
-    const g = OD_TABLE[data[p + 1]!]!;
-    nuclear[i] = r < g ? r : g;
-    total[i] = r + g + OD_TABLE[data[p + 2]!]!;
+  const coarseTotal = new Float32Array(cw * Math.ceil(height / 2));
+  for (let y = 0, i = 0, p = 0; y < height; y++) {
+    const row = (y >> 1) * cw;
+    for (let x = 0; x < width; x++, i++, p += 4) {
+      if (data[p + 3] === 0) continue;
+      const r = OD_TABLE[data[p]!]!;
+      const g = OD_TABLE[data[p + 1]!]!;
+      nuclear[i] = r < g ? r : g;
+      coarseTotal[row + (x >> 1)]! += r + g + OD_TABLE[data[p + 2]!]!;
+    }
   }
-  const smooth = boxMean(boxMean(nuclear, width, height, radius), width, height, radius);
-  const totalSmooth = boxMean(total, width, height, radius);
-  const stained = new Uint8Array(n);
-  for (let i = 0; i < n; i++) stained[i] = totalSmooth[i]! > stainDensity ? 1 : 0;
-  return { nuclear: smooth, stained };
+  // Blocks cut by the right or bottom edge hold fewer pixels.
+  for (let cy = 0; cy < coarseTotal.length / cw; cy++) {
+    const rows = Math.min(2, height - 2 * cy);
+    for (let cx = 0; cx < cw; cx++) coarseTotal[cy * cw + cx]! /= rows * Math.min(2, width - 2 * cx);
+  }
+  return { nuclear: boxMean(boxMean(nuclear, width, height, radius), width, height, radius), coarseTotal };
 }
 
 /**
@@ -116,7 +128,7 @@ export function detectNuclei(image: RgbaImage, config: CellInstanceConfig): Nucl
   const { width, height } = image;
   const um = config.nucleusUmPerPixel;
   const px = (lengthUm: number): number => Math.max(0, Math.round(lengthUm / um));
-  const { nuclear, stained } = densities(image, px(config.smoothRadiusUm), config.stainDensity);
+  const { nuclear, coarseTotal } = densities(image, px(config.smoothRadiusUm));
   const local = boxMean(nuclear, width, height, px(config.backgroundRadiusUm));
   let mask: Uint8Array = new Uint8Array(width * height);
   for (let i = 0; i < mask.length; i++) {
@@ -137,7 +149,7 @@ export function detectNuclei(image: RgbaImage, config: CellInstanceConfig): Nucl
     label: i + 1, area: b.area, cx: b.sumX / b.area, cy: b.sumY / b.area,
     minX: b.minX, minY: b.minY, maxX: b.maxX, maxY: b.maxY, ringCytoplasm: 0,
   }));
-  measureCytoplasmRings(labels, stained, width, height, nuclei, config.cytoplasmRingUm[0] / um, config.cytoplasmRingUm[1] / um);
+  measureCytoplasmRings(labels, coarseTotal, config.stainDensity, width, height, nuclei, config.cytoplasmRingUm[0] / um, config.cytoplasmRingUm[1] / um);
   return { width, height, labels, nuclei };
 }
 
@@ -147,20 +159,14 @@ export function detectNuclei(image: RgbaImage, config: CellInstanceConfig): Nucl
  * 2x coarser grid: the ring is several px wide either way, and it is a quarter of the work.
  */
 function measureCytoplasmRings(
-  labels: Int32Array, stained: Uint8Array, width: number, height: number, nuclei: Nucleus[], inner: number, outer: number,
+  labels: Int32Array, coarseTotal: Float32Array, stainDensity: number, width: number, height: number, nuclei: Nucleus[], inner: number, outer: number,
 ): void {
   const cw = Math.ceil(width / 2);
   const ch = Math.ceil(height / 2);
   const coarseLabels = new Int32Array(cw * ch);
-  const stainCount = new Uint8Array(cw * ch);
-  for (let y = 0; y < height; y++) {
+  for (let y = 0, i = 0; y < height; y++) {
     const row = (y >> 1) * cw;
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      const c = row + (x >> 1);
-      if (labels[i] !== 0) coarseLabels[c] = labels[i]!;
-      stainCount[c]! += stained[i]!;
-    }
+    for (let x = 0; x < width; x++, i++) if (labels[i] !== 0) coarseLabels[row + (x >> 1)] = labels[i]!;
   }
   const [lo, hi] = [Math.round(inner / 2), Math.round(outer / 2)];
   // Nearest nucleus of every coarse pixel up to the ring's outer edge (a flood not bound to any mask).
@@ -172,7 +178,7 @@ function measureCytoplasmRings(
     if (d <= lo || d > hi) continue;
     const o = owner[c]!;
     ring[o]!++;
-    if (stainCount[c]! >= 2) cytoplasm[o]!++;
+    if (coarseTotal[c]! > stainDensity) cytoplasm[o]!++;
   }
   for (const nu of nuclei) nu.ringCytoplasm = ring[nu.label]! > 0 ? cytoplasm[nu.label]! / ring[nu.label]! : 0;
 }
