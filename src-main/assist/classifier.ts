@@ -151,7 +151,7 @@ export function trainAssistModel(x: FeatureMatrix, labels: readonly string[], op
 }
 
 export interface StartingModelOptions {
-  /** Hidden ReLU units (0: a plain softmax regression). */
+  /** Hidden ReLU units (at least 1; a model without them comes from trainAssistModel). */
   units: number;
   l2: number;
   /** Rows to fit the feature scaling on (default the training rows). */

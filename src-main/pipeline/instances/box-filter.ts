@@ -11,7 +11,7 @@
 // candidates on 12 real slices were unchanged by it).
 
 /** Means of one row over windows of 2r+1 clipped to the row: src[srcAt..+width) -> out[outAt..+width). */
-export function boxRowMeans(src: Float32Array, srcAt: number, out: Float32Array, outAt: number, width: number, radius: number): void {
+function boxRowMeans(src: Float32Array, srcAt: number, out: Float32Array, outAt: number, width: number, radius: number): void {
   if (radius <= 0 || width === 1) {
     out.set(src.subarray(srcAt, srcAt + width), outAt);
     return;
