@@ -28,7 +28,7 @@ export interface CellInstanceConfig {
   cytoplasmRingUm: readonly [number, number];
   /** Share of that ring that must be stained non-nuclear material for a small nucleus to count as a cell's. */
   minRingCytoplasm: number;
-  /** Summed R+G+B optical density above which a pixel is stained (cytoplasm or nucleus), not glass. */
+  /** Summed R+G+B optical density (mean over a 2 x 2 px block) above which the block is stained (cytoplasm or nucleus), not glass. */
   stainDensity: number;
   /** A dark blob larger than this is several overlapping nuclei: one cluster candidate (um^2). */
   clusterNucleusAreaUm2: number;
