@@ -338,33 +338,20 @@ export class CellOverlay {
 
   /** "r? 0.87" above the rings of large suggested boxes (index, x, y triples): italic, in the suggested class's colour on a light halo. */
   #drawSuggestionMarks(ctx: CanvasRenderingContext2D, cells: SlideCells, marks: readonly number[], dpr: number): void {
-    ctx.font = `italic 600 ${SUGGESTION_FONT_CSS * dpr}px system-ui, sans-serif`;
-    ctx.textBaseline = 'bottom';
-    ctx.lineJoin = 'round';
-    ctx.lineWidth = 3 * dpr;
-    ctx.strokeStyle = CASING_COLOUR;
+    haloTextStyle(ctx, `italic 600 ${SUGGESTION_FONT_CSS * dpr}px system-ui, sans-serif`, dpr);
     for (let k = 0; k < marks.length; k += 3) {
       const i = marks[k]!;
       const code = cells.suggested[i]!;
-      const text = suggestionMark(code, cells.suggestedP[i]!);
-      ctx.fillStyle = CODE_COLOURS[code + 1]!;
-      ctx.strokeText(text, marks[k + 1]! + dpr, marks[k + 2]! - dpr);
-      ctx.fillText(text, marks[k + 1]! + dpr, marks[k + 2]! - dpr);
+      haloText(ctx, suggestionMark(code, cells.suggestedP[i]!), CODE_COLOURS[code + 1]!, marks[k + 1]!, marks[k + 2]!, dpr);
     }
   }
 
   /** Class letters just above the top-left corners (code, x, y triples), in the class colour on a light halo. */
   #drawLetters(ctx: CanvasRenderingContext2D, letters: readonly number[], dpr: number): void {
-    ctx.font = `bold ${LETTER_FONT_CSS * dpr}px system-ui, sans-serif`;
-    ctx.textBaseline = 'bottom';
-    ctx.lineJoin = 'round';
-    ctx.lineWidth = 3 * dpr;
-    ctx.strokeStyle = CASING_COLOUR;
+    haloTextStyle(ctx, `bold ${LETTER_FONT_CSS * dpr}px system-ui, sans-serif`, dpr);
     for (let k = 0; k < letters.length; k += 3) {
       const code = letters[k]!;
-      ctx.fillStyle = CODE_COLOURS[code]!;
-      ctx.strokeText(CODE_CUES[code]!.letter, letters[k + 1]! + dpr, letters[k + 2]! - dpr);
-      ctx.fillText(CODE_CUES[code]!.letter, letters[k + 1]! + dpr, letters[k + 2]! - dpr);
+      haloText(ctx, CODE_CUES[code]!.letter, CODE_COLOURS[code]!, letters[k + 1]!, letters[k + 2]!, dpr);
     }
   }
 
@@ -447,3 +434,18 @@ export class CellOverlay {
   }
 }
 
+/** Text drawn above a point on a light halo (the casing colour), so it reads on any stain: the font and halo. */
+function haloTextStyle(ctx: CanvasRenderingContext2D, font: string, dpr: number): void {
+  ctx.font = font;
+  ctx.textBaseline = 'bottom';
+  ctx.lineJoin = 'round';
+  ctx.lineWidth = 3 * dpr;
+  ctx.strokeStyle = CASING_COLOUR;
+}
+
+/** One such text in `colour`, its bottom-left corner one device px right of and above (x, y). */
+function haloText(ctx: CanvasRenderingContext2D, text: string, colour: string, x: number, y: number, dpr: number): void {
+  ctx.fillStyle = colour;
+  ctx.strokeText(text, x + dpr, y - dpr);
+  ctx.fillText(text, x + dpr, y - dpr);
+}

@@ -12,19 +12,19 @@
 // run in order and share one page. Screenshots go to test-artifacts/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
-import { startBrowserMode, type BrowserMode } from '../../../src-main/server/browser-mode.ts';
+import type { BrowserMode } from '../../../src-main/server/browser-mode.ts';
 import { openStore } from '../../../src-main/store/index.ts';
 import { CELL_CLASSES, type CellClassName } from '../../../src-main/domain/cell-class.ts';
 import type { CellView, GalleryPageView } from '../../../src-main/api/views.ts';
 import { boxesIntersect } from '../../../src-main/domain/geometry.ts';
 import { loadStartModel } from '../../../src-main/assist/run-assist.ts';
 import { UNLABELLED_COLOUR } from '../../../src-renderer/viewer/overlay-style.ts';
-import { ARTIFACTS_DIR, buildRendererOnce, chooseAnnotator, launchBrowser, tempDir, waitForViewerReady, type Browser } from './browser-harness.ts';
-import { ingestedTinyDb, type FixtureDb } from './fixture-db.ts';
+import { ARTIFACTS_DIR, chooseAnnotator, waitForViewerReady, type Browser } from './browser-harness.ts';
+import type { FixtureDb } from './fixture-db.ts';
+import { openWorkstationSession, type WorkstationSession } from './workstation-session.ts';
 import type { PageDocument, PageWindow, RequestAnimationFrame } from './page-types.ts';
 
 // Page-side globals (this file compiles without the DOM library).
@@ -37,7 +37,6 @@ const TYPED = 20;
 /** Keys for the two classes, digits and letters mixed. */
 const KEYS: Record<'healthy' | 'unhealthy', readonly string[]> = { healthy: ['1', 'h'], unhealthy: ['3', 'u'] };
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
 let fixture: FixtureDb;
 let mode: BrowserMode;
 let browser: Browser;
@@ -48,20 +47,15 @@ let modelId = 0;
 /** The shipped starting model is there (and fits the features): the first suggestions come before any label. */
 const withStartModel = loadStartModel() !== null;
 
+let session: WorkstationSession | undefined;
+
 before(async () => {
-  dir = await tempDir('smearlab-e2e-assist-');
-  const rendererDir = await buildRendererOnce();
-  fixture = await ingestedTinyDb(dir.path, 40);
-  mode = await startBrowserMode({ dbPath: fixture.dbPath, rendererDir, ingestDefaults: { segmenter: 'classical' }, log: () => undefined });
-  browser = await launchBrowser();
-  page = browser.page;
-  await mkdir(ARTIFACTS_DIR, { recursive: true });
+  session = await openWorkstationSession('smearlab-e2e-assist-', 40);
+  ({ fixture, mode, browser, page } = session);
 });
 
 after(async () => {
-  await browser?.close();
-  await mode?.close();
-  await dir?.remove();
+  await session?.close();
 });
 
 /** Read-only SQL on the workstation's database. */

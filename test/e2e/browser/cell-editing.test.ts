@@ -7,18 +7,19 @@
 // manual) and none of the retired ones. Tests run in order on one page.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
-import { startBrowserMode, type BrowserMode } from '../../../src-main/server/browser-mode.ts';
+import type { BrowserMode } from '../../../src-main/server/browser-mode.ts';
 import { openStore } from '../../../src-main/store/index.ts';
 import type { CellView } from '../../../src-main/domain/cell.ts';
 import type { Box } from '../../../src-main/domain/geometry.ts';
 import {
-  ARTIFACTS_DIR, buildRendererOnce, chooseAnnotator, launchBrowser, tempDir, waitForViewerReady, type Browser,
+  ARTIFACTS_DIR, chooseAnnotator, waitForViewerReady,
 } from './browser-harness.ts';
-import { ingestedTinyDb, type FixtureDb } from './fixture-db.ts';
+import type { FixtureDb } from './fixture-db.ts';
+import { openWorkstationSession, type WorkstationSession } from './workstation-session.ts';
 import type { PageWindow } from './page-types.ts';
 
 declare const window: PageWindow;
@@ -27,26 +28,20 @@ const ANNOTATOR = 'Dr Edit';
 
 interface EditDetail { kind: string; action: string; created: number[]; retired: number[] }
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
+let dir: WorkstationSession['dir'];
 let fixture: FixtureDb;
 let mode: BrowserMode;
-let browser: Browser;
 let page: Page;
 
+let session: WorkstationSession | undefined;
+
 before(async () => {
-  dir = await tempDir('smearlab-e2e-edit-');
-  const rendererDir = await buildRendererOnce();
-  fixture = await ingestedTinyDb(dir.path, 12);
-  mode = await startBrowserMode({ dbPath: fixture.dbPath, rendererDir, ingestDefaults: { segmenter: 'classical' }, log: () => undefined });
-  browser = await launchBrowser();
-  page = browser.page;
-  await mkdir(ARTIFACTS_DIR, { recursive: true });
+  session = await openWorkstationSession('smearlab-e2e-edit-', 12);
+  ({ dir, fixture, mode, page } = session);
 });
 
 after(async () => {
-  await browser?.close();
-  await mode?.close();
-  await dir?.remove();
+  await session?.close();
 });
 
 function readCell(id: number): CellView {

@@ -11,15 +11,16 @@
 // and share one page. Screenshots go to test-artifacts/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { startBrowserMode, type BrowserMode } from '../../../src-main/server/browser-mode.ts';
+import type { BrowserMode } from '../../../src-main/server/browser-mode.ts';
 import { openStore } from '../../../src-main/store/index.ts';
 import { CELL_CLASSES, type CellClassName } from '../../../src-main/domain/cell-class.ts';
 import type { AnnotatorRole } from '../../../src-main/domain/reading.ts';
-import { ARTIFACTS_DIR, buildRendererOnce, launchBrowser, tempDir, waitForViewerReady, type Browser } from './browser-harness.ts';
-import { ingestedTinyDb, type FixtureDb } from './fixture-db.ts';
+import { ARTIFACTS_DIR, waitForViewerReady, type Browser } from './browser-harness.ts';
+import type { FixtureDb } from './fixture-db.ts';
+import { openWorkstationSession, type WorkstationSession } from './workstation-session.ts';
 import type { PageDocument, PageWindow } from './page-types.ts';
 
 // Page-side globals (this file compiles without the DOM library).
@@ -39,7 +40,7 @@ const A_FLAGS_AT = 2;
 const DECISION_KEY = '4';
 const DECISION: CellClassName = 'bothcells';
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
+let dir: WorkstationSession['dir'];
 let fixture: FixtureDb;
 let mode: BrowserMode;
 let browser: Browser;
@@ -48,20 +49,15 @@ let page: Page;
 let order: number[] = [];
 const labelsOf: Record<string, Map<number, CellClassName>> = { [READER_A]: new Map(), [READER_B]: new Map() };
 
+let session: WorkstationSession | undefined;
+
 before(async () => {
-  dir = await tempDir('smearlab-e2e-readers-');
-  const rendererDir = await buildRendererOnce();
-  fixture = await ingestedTinyDb(dir.path, 10);
-  mode = await startBrowserMode({ dbPath: fixture.dbPath, rendererDir, ingestDefaults: { segmenter: 'classical' }, log: () => undefined });
-  browser = await launchBrowser();
-  page = browser.page;
-  await mkdir(ARTIFACTS_DIR, { recursive: true });
+  session = await openWorkstationSession('smearlab-e2e-readers-', 10);
+  ({ dir, fixture, mode, browser, page } = session);
 });
 
 after(async () => {
-  await browser?.close();
-  await mode?.close();
-  await dir?.remove();
+  await session?.close();
 });
 
 function readDb<T>(fn: (store: ReturnType<typeof openStore>) => T): T {

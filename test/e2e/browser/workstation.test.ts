@@ -8,17 +8,17 @@
 // go to test-artifacts/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { startBrowserMode, type BrowserMode } from '../../../src-main/server/browser-mode.ts';
+import type { BrowserMode } from '../../../src-main/server/browser-mode.ts';
 import { openStore } from '../../../src-main/store/index.ts';
 import { CELL_CLASSES, cellClassByName } from '../../../src-main/domain/cell-class.ts';
 import {
-  ARTIFACTS_DIR, buildRendererOnce, chooseAnnotator, launchBrowser, tempDir, waitForViewerReady, type Browser,
+  ARTIFACTS_DIR, chooseAnnotator, waitForViewerReady, type Browser,
 } from './browser-harness.ts';
-import { ingestedTinyDb, type FixtureDb } from './fixture-db.ts';
+import type { FixtureDb } from './fixture-db.ts';
+import { openWorkstationSession, type WorkstationSession } from './workstation-session.ts';
 import { ensureFixtureSlide } from '../../fixtures/fixture-slides.ts';
 import type { PageDocument, PageWindow } from './page-types.ts';
 
@@ -31,7 +31,7 @@ const LABELS_TO_TYPE = 20;
 // Digits and letters mixed, every class several times.
 const LABEL_KEYS = ['1', '2', '3', '4', 'h', 'r', 'u', 'b', '1', '1', '2', '3', '2', '4', 'h', 'h', 'r', 'u', '1', 'b'];
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
+let dir: WorkstationSession['dir'];
 let fixture: FixtureDb;
 let mode: BrowserMode;
 let browser: Browser;
@@ -39,20 +39,15 @@ let page: Page;
 /** Cell ids in the order the keys labelled them, with the class each got. */
 const typed: Array<{ cellId: number; label: string }> = [];
 
+let session: WorkstationSession | undefined;
+
 before(async () => {
-  dir = await tempDir('smearlab-e2e-');
-  const rendererDir = await buildRendererOnce();
-  fixture = await ingestedTinyDb(dir.path, LABELS_TO_TYPE + 4);
-  mode = await startBrowserMode({ dbPath: fixture.dbPath, rendererDir, ingestDefaults: { segmenter: 'classical' }, log: () => undefined });
-  browser = await launchBrowser();
-  page = browser.page;
-  await mkdir(ARTIFACTS_DIR, { recursive: true });
+  session = await openWorkstationSession('smearlab-e2e-', LABELS_TO_TYPE + 4);
+  ({ dir, fixture, mode, browser, page } = session);
 });
 
 after(async () => {
-  await browser?.close();
-  await mode?.close();
-  await dir?.remove();
+  await session?.close();
 });
 
 function readDb<T>(fn: (store: ReturnType<typeof openStore>) => T): T {
