@@ -20,7 +20,7 @@ import fc from 'fast-check';
 import { API_ERROR_CODES, HTTP_STATUS_OF, isApiError } from '../../src-main/api/errors.ts';
 import type { ApiError, ApiErrorCode } from '../../src-main/api/errors.ts';
 import { OPERATION_NAMES } from '../../src-main/api/operation-names.ts';
-import { copyMiraxSlide } from '../fixtures/corrupt-slide.ts';
+import { copyMiraxSlide, restampCreationTime } from '../fixtures/corrupt-slide.ts';
 import type { MiraxCopy } from '../fixtures/corrupt-slide.ts';
 import { startApiFixture } from '../integration/api/api-fixture.ts';
 import type { ApiFixture } from '../integration/api/api-fixture.ts';
@@ -58,8 +58,10 @@ before(async () => {
   sandbox = join(f.dir, 'sandbox');
   await mkdir(sandbox, { recursive: true });
   // The seeded slide stays out of the fuzz's reach (a forced re-ingest may replace its unlabelled cells by design);
-  // a copy is what ingests may run on.
+  // a copy is what ingests may run on. Restamped, so it is another scan: a plain copy has the seeded slide's
+  // quickhash, and locateScan rightly moves the seeded slide onto it, which is no fault.
   victim = await copyMiraxSlide(f.fixture.mrxsPath);
+  await restampCreationTime(victim);
   const fifo = join(sandbox, 'pipe.mrxs');
   execFileSync('mkfifo', [fifo]);
   await mkdir(join(sandbox, 'folder.mrxs'));
@@ -140,6 +142,13 @@ async function fuzzGroup(group: string, runs: number, arbitrary: fc.Arbitrary<[s
   assert.equal((await call('listSlides', '{}')).status, 200);
   assertDatabaseIntact(f.dbPath, seeded, seededIds, group);
 }
+
+test('the victim copy is another scan: locateScan will not move the seeded slide onto it', async () => {
+  const { status, text } = await call('locateScan', JSON.stringify({ slideId: f.slideId, path: victim.mrxsPath }));
+  assert.equal(status, HTTP_STATUS_OF['bad-input'], text);
+  assert.match(text, /is not the scan of/);
+  assertDatabaseIntact(f.dbPath, seeded, seededIds, 'locateScan onto the victim');
+});
 
 test('arbitrary JSON inputs', async () => {
   await fuzzGroup('arbitrary JSON', 500, fc.tuple(operation, fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v) ?? 'null')));
