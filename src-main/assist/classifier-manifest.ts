@@ -1,6 +1,6 @@
 // Bring your own classifier: an ONNX model that takes a cell's crop and gives
 // class scores, with a manifest beside it (models/classifiers/<name>.json):
-// the crop's side in um around the cell's centre (so the model sees cells at
+// the crop's side in um around the cell's centre or nucleus (so the model sees cells at
 // the scale it was trained at, whatever the scan's mpp), the input size and
 // normalisation, and what each output means as one of APACC's four classes
 // (or null: ignored, the rest renormalised). Validated with zod: a wrong
@@ -21,6 +21,8 @@ export const classifierManifestSchema = z.strictObject({
     height: z.number().int().min(8).max(1024),
     /** Side of the square crop around the cell's centre, um. */
     cropUm: z.number().positive().max(500),
+    /** What the crop is centred on: the cell's centre, or its nucleus (the cell's centre where it has none). */
+    centreOn: z.enum(['cell', 'nucleus']).default('cell'),
     colorOrder: z.enum(['RGB', 'BGR']),
     divideBy: z.number().positive().default(255),
     mean: z.tuple([z.number(), z.number(), z.number()]).default([0, 0, 0]),

@@ -1,16 +1,32 @@
 // A bring-your-own ONNX cell classifier (manifest: classifier-manifest.ts)
 // run on cells: each cell's crop of the manifest's side in um around its
-// centre, resized to the model's input, normalised as the manifest says, in
+// centre or nucleus, resized to the model's input, normalised as the manifest says, in
 // batches; the outputs mapped to APACC's four classes (outputs mapped to no
 // class dropped, the rest renormalised to sum to 1).
 
 import * as ort from 'onnxruntime-node';
-import sharp from 'sharp';
 import { CELL_CLASS_NAMES } from '../domain/cell-class.ts';
 import type { CellView } from '../domain/cell.ts';
+import type { Box } from '../domain/geometry.ts';
 import { DEFAULT_PROVIDERS, createSession } from '../pipeline/segment/execution-providers.ts';
 import type { SlideReader } from '../slide/slide-reader.ts';
+import { areaResampleRgb } from './crop-resample.ts';
 import { ClassifierError, readClassifierManifest, type ClassifierManifest } from './classifier-manifest.ts';
+
+/** cropUm square (level-0 px) on the cell's centre or nucleus, as the manifest says. */
+export function classifierCropBox(cell: Pick<CellView, 'centre' | 'nucleus'>, mpp: number, input: Pick<ClassifierManifest['input'], 'cropUm' | 'centreOn'>): Box {
+  const side = Math.max(8, Math.round(input.cropUm / mpp));
+  const at = input.centreOn === 'nucleus' && cell.nucleus ? cell.nucleus : cell.centre;
+  return { x: Math.round(at.x - side / 2), y: Math.round(at.y - side / 2), width: side, height: side };
+}
+
+/**
+ * The crop's RGB bytes at the model's input size (area-averaged: crop-resample.ts).
+ * Training exports read crops through this same function, so a model sees in the app what it learnt from.
+ */
+export async function readClassifierCrop(reader: SlideReader, box: Box, width: number, height: number): Promise<Buffer> {
+  return areaResampleRgb(await reader.readRegion(box.x, box.y, 0, box.width, box.height), width, height);
+}
 
 export class OnnxClassifier {
   private constructor(
@@ -49,10 +65,9 @@ export class OnnxClassifier {
     await this.session.release();
   }
 
-  /** Level-0 box the model sees around a cell: cropUm square on the cell's centre. */
-  cropBox(cell: CellView, mpp: number): { x: number; y: number; width: number; height: number } {
-    const side = Math.max(8, Math.round(this.manifest.input.cropUm / mpp));
-    return { x: Math.round(cell.centre.x - side / 2), y: Math.round(cell.centre.y - side / 2), width: side, height: side };
+  /** Level-0 box the model sees around a cell. */
+  cropBox(cell: CellView, mpp: number): Box {
+    return classifierCropBox(cell, mpp, this.manifest.input);
   }
 
   /** APACC probabilities (rows x 4, CELL_CLASS_NAMES order) for the cells, read from the scan. */
@@ -63,11 +78,7 @@ export class OnnxClassifier {
       const batch = cells.slice(start, start + this.manifest.maxBatch);
       const input = new Float32Array(batch.length * 3 * width * height);
       for (const [b, cell] of batch.entries()) {
-        const box = this.cropBox(cell, mpp);
-        const region = await reader.readRegion(box.x, box.y, 0, box.width, box.height);
-        const rgb = await sharp(region.data, { raw: { width: region.width, height: region.height, channels: 4 } })
-          .removeAlpha().resize(width, height, { fit: 'fill' }).raw().toBuffer();
-        this.write(rgb, input, b);
+        this.write(await readClassifierCrop(reader, this.cropBox(cell, mpp), width, height), input, b);
       }
       const scores = await this.run(input, batch.length);
       const per = this.manifest.output.classes.length;

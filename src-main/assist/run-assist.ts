@@ -9,7 +9,9 @@ import type { JobHooks } from '../jobs/job-worker.ts';
 import { openSlide } from '../slide/openslide-reader.ts';
 import type { SlideReader } from '../slide/slide-reader.ts';
 import { openStore, type Store } from '../store/index.ts';
-import { CELL_FEATURE_COUNT, CELL_FEATURE_NAMES, cellFeatures } from './cell-features.ts';
+import { CELL_FEATURE_COUNT, cellFeatures } from './cell-features.ts';
+import { ASSIST_FEATURE_COUNT, ASSIST_FEATURE_NAMES, CROP_MODEL_PATH, CropScorer } from './assist-features.ts';
+import type { CellView } from '../domain/cell.ts';
 import { checkAssistModel, predictAssist, trainAssistModel, type AssistModel } from './classifier.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +20,7 @@ import { featureMatrix } from './feature-matrix.ts';
 import { OnnxClassifier } from './onnx-classifier.ts';
 
 /** Bumped whenever cell-features.ts changes what a vector means: older vectors are computed again. */
-export const FEATURE_VERSION = 1;
+export const FEATURE_VERSION = 2;
 /** Fewer labels than this and a classifier learnt from them alone would mostly echo its prior. */
 export const MIN_LABELS = 20;
 /**
@@ -32,7 +34,7 @@ const START_PULL_LABELS = 500;
 export function loadStartModel(path = START_MODEL_PATH): AssistModel | null {
   if (!existsSync(path)) return null;
   const model = checkAssistModel((JSON.parse(readFileSync(path, 'utf8')) as { model: unknown }).model);
-  const same = model.featureNames !== null && model.featureNames.length === CELL_FEATURE_NAMES.length && model.featureNames.every((n, i) => n === CELL_FEATURE_NAMES[i]);
+  const same = model.featureNames !== null && model.featureNames.length === ASSIST_FEATURE_NAMES.length && model.featureNames.every((n, i) => n === ASSIST_FEATURE_NAMES[i]);
   return same ? model : null;
 }
 const READS_IN_FLIGHT = 4;
@@ -46,6 +48,8 @@ export interface AssistOptions {
   classifier?: string;
   /** The starting model's file (default START_MODEL_PATH); null: learn from the reader's labels alone. */
   startModel?: string | null;
+  /** The crop model's manifest (default CROP_MODEL_PATH): its scores are part of every feature vector. */
+  cropModel?: string;
 }
 
 export interface AssistProgress { phase: 'features' | 'training' | 'predicting'; done: number; total: number }
@@ -64,29 +68,57 @@ export interface AssistResult {
   message: string;
 }
 
-async function computeFeatures(store: Store, reader: SlideReader, mpp: number, cellIds: number[], hooks: JobHooks<AssistProgress>): Promise<number> {
+/** Cells measured and crop-scored together: one crop-model batch. */
+const FEATURE_CHUNK = 64;
+
+async function computeFeatures(store: Store, reader: SlideReader, mpp: number, cellIds: number[], cropModel: string, hooks: JobHooks<AssistProgress>): Promise<number> {
+  const scorer = await CropScorer.open(cropModel);
   let unreadable = 0;
-  let done = 0;
-  const batch: Array<{ cellId: number; vector: Float64Array }> = [];
-  const flush = () => {
-    store.saveCellFeatures(FEATURE_VERSION, batch.splice(0));
-  };
-  for (let i = 0; i < cellIds.length && !hooks.cancel.cancelled; i += READS_IN_FLIGHT) {
-    await Promise.all(cellIds.slice(i, i + READS_IN_FLIGHT).map(async (cellId) => {
-      const cell = store.getCell(cellId);
-      try {
-        const image = await reader.readRegion(cell.box.x, cell.box.y, 0, cell.box.width, cell.box.height);
-        batch.push({ cellId, vector: cellFeatures({ crop: { data: image.data, width: image.width, height: image.height, channels: 4 }, cell, mpp }) });
-      } catch {
-        unreadable++;
+  try {
+    for (let start = 0; start < cellIds.length && !hooks.cancel.cancelled; start += FEATURE_CHUNK) {
+      const measured: Array<{ cell: CellView; vector: Float64Array }> = [];
+      const chunk = cellIds.slice(start, start + FEATURE_CHUNK);
+      for (let i = 0; i < chunk.length; i += READS_IN_FLIGHT) {
+        await Promise.all(chunk.slice(i, i + READS_IN_FLIGHT).map(async (cellId) => {
+          const cell = store.getCell(cellId);
+          try {
+            const image = await reader.readRegion(cell.box.x, cell.box.y, 0, cell.box.width, cell.box.height);
+            const vector = new Float64Array(ASSIST_FEATURE_COUNT);
+            cellFeatures({ crop: { data: image.data, width: image.width, height: image.height, channels: 4 }, cell, mpp }, vector.subarray(0, CELL_FEATURE_COUNT));
+            measured.push({ cell, vector });
+          } catch {
+            unreadable++;
+          }
+        }));
       }
-    }));
-    done = Math.min(cellIds.length, i + READS_IN_FLIGHT);
-    if (batch.length >= 500) flush();
-    if (done % 200 < READS_IN_FLIGHT) hooks.onProgress({ phase: 'features', done, total: cellIds.length });
+      const scored = await scoreCrops(scorer, reader, mpp, measured);
+      unreadable += measured.length - scored.length;
+      store.saveCellFeatures(FEATURE_VERSION, scored.map(({ cell, vector }) => ({ cellId: cell.id, vector })));
+      hooks.onProgress({ phase: 'features', done: Math.min(cellIds.length, start + FEATURE_CHUNK), total: cellIds.length });
+    }
+  } finally {
+    await scorer.close();
   }
-  flush();
   return unreadable;
+}
+
+/** Crop scores for a chunk; where the chunk fails (a damaged tile), cell by cell, dropping the cells that cannot be read. */
+async function scoreCrops<T extends { cell: CellView; vector: Float64Array }>(scorer: CropScorer, reader: SlideReader, mpp: number, items: T[]): Promise<T[]> {
+  try {
+    await scorer.score(reader, items.map((m) => m.cell), mpp, items.map((m) => m.vector));
+    return items;
+  } catch {
+    const ok: T[] = [];
+    for (const m of items) {
+      try {
+        await scorer.score(reader, [m.cell], mpp, [m.vector]);
+        ok.push(m);
+      } catch {
+        // Unreadable: counted by the caller.
+      }
+    }
+    return ok;
+  }
 }
 
 /** A loaded ONNX classifier's probabilities for every live cell, as the reader's suggestions. */
@@ -142,7 +174,7 @@ export async function runAssist(options: AssistOptions, hooks: JobHooks<AssistPr
       if (slide.kind !== 'scan') throw new RangeError(`${slide.smearId} has no scan to measure its cells on`);
       const reader = await openSlide(slide.path);
       try {
-        unreadable = await computeFeatures(store, reader, mpp, missing, hooks);
+        unreadable = await computeFeatures(store, reader, mpp, missing, options.cropModel ?? CROP_MODEL_PATH, hooks);
       } finally {
         reader.close();
       }
@@ -164,11 +196,11 @@ export async function runAssist(options: AssistOptions, hooks: JobHooks<AssistPr
     }
     hooks.onProgress({ phase: 'training', done: 0, total: trainRows.length });
     t = performance.now();
-    const all = featureMatrix(rows.vectors, CELL_FEATURE_COUNT);
+    const all = featureMatrix(rows.vectors, ASSIST_FEATURE_COUNT);
     // With the starting model: its suggestions before the first label, adjusted by every label after.
     const model = trainRows.length === 0 && start ? start
-      : trainAssistModel(featureMatrix(trainRows.map((i) => rows.vectors[i]!), CELL_FEATURE_COUNT), trainRows.map((i) => labelOf.get(rows.cellIds[i]!)!), {
-        reference: all, featureNames: CELL_FEATURE_NAMES,
+      : trainAssistModel(featureMatrix(trainRows.map((i) => rows.vectors[i]!), ASSIST_FEATURE_COUNT), trainRows.map((i) => labelOf.get(rows.cellIds[i]!)!), {
+        reference: all, featureNames: ASSIST_FEATURE_NAMES,
         // Held near the starting model while labels are few (l2 10 at 50 labels gave the best held-out AUC, bench:assist), freer with hundreds.
         ...(start ? { start, l2: Math.max(1, START_PULL_LABELS / trainRows.length) } : {}),
       });
@@ -179,7 +211,7 @@ export async function runAssist(options: AssistOptions, hooks: JobHooks<AssistPr
     const modelId = store.saveAssistModel({
       slideId: slide.id, annotatorId: annotator.id, kind: 'in-app',
       name: `${start ? 'CRIC starting model + ' : ''}${trainRows.length} labels of ${annotator.name} on ${slide.smearId}`, model,
-      labels: trainRows.length, report: { labelCounts: model.labelCounts, features: CELL_FEATURE_COUNT, featureVersion: FEATURE_VERSION },
+      labels: trainRows.length, report: { labelCounts: model.labelCounts, features: ASSIST_FEATURE_COUNT, featureVersion: FEATURE_VERSION },
     });
     const cellsSuggested = store.replaceSuggestions(annotator.id, slide.id, modelId,
       rows.cellIds.map((cellId, i) => ({ cellId, p: p.values.subarray(i * 4, i * 4 + 4) })));

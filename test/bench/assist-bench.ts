@@ -2,9 +2,10 @@
 // The CRICVA dev fields held out of training (models/training/cricva-heldout.json)
 // are composed into one MIRAX slide (test/fixtures/cricva-slide.ts), the real
 // ingest runs on it (cached under .cache/assist-bench/), and every candidate
-// gets its feature vector (src-main/assist/cell-features.ts) from the slide's
-// own pixels. Ground truth per candidate: its nucleus on an annotated point
-// (see matchTruth) -> NILM = healthy, any other Bethesda class = unhealthy;
+// gets its feature vector (src-main/assist/assist-features.ts: the measures
+// and the crop CNN's scores) from the slide's own pixels (assist-dataset.ts).
+// Ground truth per candidate: its nucleus on an annotated point (see
+// matchTruth) -> NILM = healthy, any other Bethesda class = unhealthy;
 // no annotated nucleus -> --unannotated (default rubbish, as the starting model
 // learnt them; see UNANNOTATED_NOTE).
 // A simulated reader labels --labels cells of the slide, the classifier learns
@@ -15,12 +16,13 @@
 //   --labels 50 --folds 5 --repeats 3 --mpp 0.25 --segmenter onnx
 //   --unannotated healthy|rubbish|exclude   --forest   (also ml-random-forest, if installed)
 //   --start-units 8 (hidden units of the starting model; 0: linear)   --start-unannotated rubbish|healthy|exclude
-//   --write-start models/assist/cric-start.json (the app's starting model)
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+//   --write-start models/assist/cric-start.json (the app's starting model)   --measures-only (no crop CNN scores)
+//   --crop-oof PATH (the crop CNN's out-of-fold scores of the training fields, for the starting model)
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CELL_FEATURE_COUNT, CELL_FEATURE_NAMES, cellFeatures } from '../../src-main/assist/cell-features.ts';
+import { ASSIST_FEATURE_NAMES } from '../../src-main/assist/assist-features.ts';
+import { CELL_FEATURE_NAMES } from '../../src-main/assist/cell-features.ts';
 import type { AssistModel, ClassProbabilities } from '../../src-main/assist/classifier.ts';
 import { predictAssist, trainAssistModel, trainStartingModel } from '../../src-main/assist/classifier.ts';
 import type { FeatureMatrix } from '../../src-main/assist/feature-matrix.ts';
@@ -29,31 +31,19 @@ import { recallInTop, rocAuc } from '../../src-main/assist/metrics.ts';
 import { leastCertainFirst, mostSuspiciousFirst, suggestionsByClass } from '../../src-main/assist/ranking.ts';
 import { CELL_CLASS_NAMES } from '../../src-main/domain/cell-class.ts';
 import type { CellClassName } from '../../src-main/domain/cell-class.ts';
-import type { CellView } from '../../src-main/domain/cell.ts';
 import type { Rng } from '../../src-main/domain/random.ts';
 import { seededRng } from '../../src-main/domain/random.ts';
-import type { IngestResult } from '../../src-main/pipeline/ingest/ingest-options.ts';
-import { parseIngestOptions } from '../../src-main/pipeline/ingest/ingest-options.ts';
-import { runIngest } from '../../src-main/pipeline/ingest/run-ingest.ts';
-import { flattenOnto } from '../../src-main/pipeline/ingest/slice-image.ts';
-import { openSlide } from '../../src-main/slide/openslide-reader.ts';
-import { openStore } from '../../src-main/store/index.ts';
-import { NILM, quantile } from '../fixtures/cell-recall-score.ts';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { REPO_ROOT } from '../fixtures/cric-fields.ts';
-import { loadCricvaDev } from '../fixtures/cricva-dev.ts';
-import type { CricvaSlide } from '../fixtures/cricva-slide.ts';
-import { EVAL_SLIDE_MPPS, ensureCricvaSlide } from '../fixtures/cricva-slide.ts';
+import { EVAL_SLIDE_MPPS } from '../fixtures/cricva-slide.ts';
+import { MATCH_MIN_UM, MATCH_SLACK_UM, loadAssistDataset } from './assist-dataset.ts';
+import type { AssistDataset as Dataset, Truth } from './assist-dataset.ts';
 
-type Truth = 'abnormal' | 'nilm' | 'none';
 type Unannotated = 'healthy' | 'rubbish' | 'exclude';
 type Strategy = 'reading' | 'random' | 'active';
 const STRATEGIES: readonly Strategy[] = ['reading', 'random', 'active'];
 const HEADLINE: Strategy = 'active';
 
-/** A candidate's nucleus is on an annotated point when the point lies within its equivalent radius plus this (um) ... */
-const MATCH_SLACK_UM = 1.5;
-/** ... or within this (um), for small nuclei and candidates without one. */
-const MATCH_MIN_UM = 3;
 /** Abnormal cells as a share of a screening slide's candidates. */
 const SCREENING_PREVALENCE = 0.02;
 const SCREENING_DRAWS = 50;
@@ -80,6 +70,10 @@ const UNANNOTATED_NOTE: Record<Unannotated, string> = {
 interface Args {
   labels: number; folds: number; repeats: number; mpp: number; segmenter: 'onnx' | 'classical'; unannotated: Unannotated; forest: boolean;
   start: boolean; startL2: number[]; writeStart: string | null; startUnits: number; startUnannotated: Unannotated;
+  /** Leave the crop model's scores out (the measures alone, for comparison). */
+  measuresOnly: boolean;
+  /** Out-of-fold crop scores of the training fields (train_crop_model.py --folds), for the starting model. */
+  cropOof: string;
 }
 
 function parseCliArgs(): Args {
@@ -89,7 +83,8 @@ function parseCliArgs(): Args {
       mpp: { type: 'string', default: '0.25' }, segmenter: { type: 'string', default: 'onnx' }, unannotated: { type: 'string', default: 'rubbish' },
       'start-units': { type: 'string', default: '8' }, 'start-unannotated': { type: 'string', default: 'rubbish' },
       forest: { type: 'boolean', default: false }, 'no-start': { type: 'boolean', default: false }, 'start-l2': { type: 'string', default: '10,1' },
-      'write-start': { type: 'string' },
+      'write-start': { type: 'string' }, 'measures-only': { type: 'boolean', default: false },
+      'crop-oof': { type: 'string', default: '.cache/assist-crops/cric-crop-cnn.oof.json' },
     },
     allowPositionals: false,
   });
@@ -107,109 +102,21 @@ function parseCliArgs(): Args {
   };
   const un = unannotated('unannotated', values.unannotated);
   return { labels: int('labels', values.labels, 2), folds: int('folds', values.folds, 2), repeats: int('repeats', values.repeats, 1), mpp, segmenter: values.segmenter, unannotated: un, forest: values.forest,
+    measuresOnly: values['measures-only'], cropOof: values['crop-oof'],
     start: !values['no-start'], writeStart: values['write-start'] ?? null, startUnits: int('start-units', values['start-units'], 0),
     startUnannotated: unannotated('start-unannotated', values['start-unannotated']), startL2: values['start-l2'].split(',').map((v) => { const n = Number(v); if (!(n >= 0)) throw new Error(`--start-l2: "${v}" is not a number >= 0`); return n; }) };
 }
 
-// ---------------------------------------------------------------- data
+/** The feature names in use: measures and crop scores, or measures only (--measures-only). */
+let featureNames: readonly string[] = ASSIST_FEATURE_NAMES;
+let startCropScores = 'no starting model';
 
-interface Dataset {
-  slide: CricvaSlide;
-  cells: CellView[];
-  x: FeatureMatrix;
-  truth: Truth[];
-  /** Field index of each candidate (by its centre), -1 outside every field. */
-  field: number[];
-  featureUs: { mean: number; p95: number };
-  ingest: { cached: boolean; wallMs: number | null; state: string; slicesDone: number };
-}
-
-async function ingestOnce(slide: CricvaSlide, segmenter: Args['segmenter']): Promise<{ dbPath: string; result: IngestResult; cached: boolean; wallMs: number | null }> {
-  const runDir = join(REPO_ROOT, '.cache', 'assist-bench', 'runs', `${slide.key}-${segmenter}`);
-  const dbPath = join(runDir, 'smearlab.sqlite');
-  const resultPath = join(runDir, 'ingest.json');
-  if (existsSync(resultPath) && existsSync(dbPath)) return { dbPath, result: JSON.parse(readFileSync(resultPath, 'utf8')) as IngestResult, cached: true, wallMs: null };
-  mkdirSync(runDir, { recursive: true });
-  const t = performance.now();
-  const result = await runIngest(parseIngestOptions({ slidePath: slide.mrxsPath, dbPath, segmenter, force: true }), {});
-  const wallMs = performance.now() - t;
-  if (result.state !== 'done') throw new Error(`ingest of ${slide.key} ${result.state}: ${result.message ?? ''}`);
-  writeFileSync(resultPath, `${JSON.stringify(result)}\n`);
-  return { dbPath, result, cached: false, wallMs };
-}
-
-/**
- * Each annotated point goes to at most one candidate and each candidate takes at most one point:
- * over every (point, candidate) pair where the point lies on the candidate's nucleus (within its
- * equivalent radius + MATCH_SLACK_UM, at least MATCH_MIN_UM), nearest first. Unlike eval-cells'
- * box containment, a neighbour whose padded box holds the point does not take it.
- */
-function matchTruth(cells: readonly CellView[], slide: CricvaSlide, mpp: number): Truth[] {
-  const pairs: Array<{ p: number; c: number; d: number }> = [];
-  const byX = cells.map((_, i) => i).sort((a, b) => centreOf(cells[a]!).x - centreOf(cells[b]!).x);
-  const maxReach = Math.max(MATCH_MIN_UM, ...cells.map((c) => reachUm(c, mpp))) / mpp;
-  slide.points.forEach((pt, p) => {
-    for (const c of byX) {
-      const q = centreOf(cells[c]!);
-      if (q.x < pt.x - maxReach) continue;
-      if (q.x > pt.x + maxReach) break;
-      const d = Math.hypot(q.x - pt.x, q.y - pt.y) * mpp;
-      if (d <= reachUm(cells[c]!, mpp)) pairs.push({ p, c, d });
-    }
-  });
-  pairs.sort((a, b) => a.d - b.d || a.p - b.p || a.c - b.c);
-  const truth: Truth[] = cells.map(() => 'none');
-  const used = new Set<number>();
-  for (const { p, c } of pairs) {
-    if (used.has(p) || truth[c] !== 'none') continue;
-    used.add(p);
-    truth[c] = slide.points[p]!.bethesda === NILM ? 'nilm' : 'abnormal';
-  }
-  return truth;
-}
-
-function centreOf(c: CellView): { x: number; y: number } {
-  return c.nucleus ?? c.centre;
-}
-
-function reachUm(c: CellView, mpp: number): number {
-  const area = (c.nucleusArea ?? 0) * mpp * mpp;
-  return Math.max(MATCH_MIN_UM, Math.sqrt(area / Math.PI) + MATCH_SLACK_UM);
-}
-
-async function loadDataset(args: Args, set: 'heldout' | 'train'): Promise<Dataset> {
-  const dev = await loadCricvaDev();
-  const slide = await ensureCricvaSlide(set, dev.filter((d) => d.heldOut === (set === 'heldout')), args.mpp);
-  const run = await ingestOnce(slide, args.segmenter);
-  const store = openStore(run.dbPath);
-  let cells: CellView[];
-  try {
-    cells = store.listCells(run.result.slideId); // reading order
-  } finally {
-    store.close();
-  }
-  const reader = await openSlide(slide.mrxsPath);
-  const data = new Float64Array(cells.length * CELL_FEATURE_COUNT);
-  const us: number[] = [];
-  try {
-    for (const [i, c] of cells.entries()) {
-      const image = await reader.readRegion(c.box.x, c.box.y, 0, c.box.width, c.box.height);
-      flattenOnto(image, reader.info.backgroundColor);
-      const t = performance.now();
-      cellFeatures({ crop: { data: image.data, width: image.width, height: image.height, channels: 4 }, cell: c, mpp: args.mpp }, data.subarray(i * CELL_FEATURE_COUNT, (i + 1) * CELL_FEATURE_COUNT));
-      us.push((performance.now() - t) * 1000);
-    }
-  } finally {
-    reader.close();
-  }
-  const inField = (x: number, y: number) => slide.fields.findIndex((f) => x >= f.x && x < f.x + f.width && y >= f.y && y < f.y + f.height);
-  return {
-    slide, cells, x: { rows: cells.length, cols: CELL_FEATURE_COUNT, data }, truth: matchTruth(cells, slide, args.mpp),
-    field: cells.map((c) => inField(c.centre.x, c.centre.y)),
-    // The first cells include the JIT's warm-up: the mean is over the whole slide, as a worker would see it.
-    featureUs: { mean: us.reduce((a, b) => a + b, 0) / Math.max(1, us.length), p95: quantile(us, 0.95) ?? 0 },
-    ingest: { cached: run.cached, wallMs: run.wallMs, state: run.result.state, slicesDone: run.result.slicesDone },
-  };
+/** The dataset with only its first `cols` features. */
+function withColumns(ds: Dataset, cols: number): Dataset {
+  if (cols === ds.x.cols) return ds;
+  const data = new Float64Array(ds.x.rows * cols);
+  for (let r = 0; r < ds.x.rows; r++) data.set(ds.x.data.subarray(r * ds.x.cols, r * ds.x.cols + cols), r * cols);
+  return { ...ds, x: { rows: ds.x.rows, cols, data } };
 }
 
 // ---------------------------------------------------------------- classifiers
@@ -226,7 +133,7 @@ const softmax = (name: string, balanced: boolean, start: AssistModel | null = nu
   name,
   needsTwoClasses: start === null,
   train(x, labels, reference) {
-    const model: AssistModel = trainAssistModel(x, labels, { reference, balanced, featureNames: CELL_FEATURE_NAMES, ...(start ? { start } : {}), ...(l2 !== undefined ? { l2 } : {}) });
+    const model: AssistModel = trainAssistModel(x, labels, { reference, balanced, featureNames, ...(start ? { start } : {}), ...(l2 !== undefined ? { l2 } : {}) });
     return (rows) => predictAssist(model, rows);
   },
 });
@@ -239,6 +146,8 @@ const softmax = (name: string, balanced: boolean, start: AssistModel | null = nu
  * candidates left out (it never saw debris, so debris ranked as suspicious) and AUC 0.85 / 69 %
  * with them as healthy; 8 hidden units with them as rubbish gave AUC 0.90 / 69 %; 16 or 32 units
  * no better, nor the mean logits of 5 such models from other initial weights (AUC 0.896, 69 %).
+ * Those were the measures alone (--measures-only); with the crop CNN's out-of-fold scores as three
+ * more features, AUC 0.94 and 86 % (models/README.md, "Assist crop model").
  */
 function trainStartModel(train: Dataset, args: Args): AssistModel {
   const mode = args.startUnannotated;
@@ -247,9 +156,26 @@ function trainStartModel(train: Dataset, args: Args): AssistModel {
     if (train.truth[i] === 'abnormal') return 'unhealthy';
     return train.truth[i] === 'none' && mode === 'rubbish' ? 'rubbish' : 'healthy';
   });
-  const common = { reference: train.x, featureNames: CELL_FEATURE_NAMES };
+  const common = { reference: train.x, featureNames };
   if (args.startUnits > 0) return trainStartingModel(selectRows(train.x, rows), labels, { ...common, units: args.startUnits, l2: START_HIDDEN_L2, seed: SEED });
   return trainAssistModel(selectRows(train.x, rows), labels, { ...common, l2: START_L2 });
+}
+
+/** The crop model's own probabilities (the last three features), with no measures and no labels. */
+function cropModelAlone(): ClassifierOption {
+  const at = (name: string) => ASSIST_FEATURE_NAMES.indexOf(name as (typeof ASSIST_FEATURE_NAMES)[number]);
+  const columns = { unhealthy: at('cropAbnormalLogP'), healthy: at('cropNilmLogP'), rubbish: at('cropOtherLogP') };
+  return {
+    name: 'crop model alone (0 labels)',
+    needsTwoClasses: false,
+    train: () => (rows) => {
+      const values = new Float64Array(rows.rows * CELL_CLASS_NAMES.length);
+      for (let r = 0; r < rows.rows; r++) {
+        for (const [c, k] of Object.entries(columns)) values[r * CELL_CLASS_NAMES.length + CELL_CLASS_NAMES.indexOf(c as CellClassName)] = Math.exp(rows.data[r * rows.cols + k]!);
+      }
+      return { rows: rows.rows, values };
+    },
+  };
 }
 
 /** ml-random-forest, when installed (`npm i --no-save ml-random-forest`): the library option the choice was made against. */
@@ -479,7 +405,7 @@ interface SpeedResult { classifier: string; trainRows: number; predictRows: numb
 
 /** Class-dependent Gaussian features in the real vectors' width (seeded). */
 function syntheticSet(rows: number, rng: Rng): { x: FeatureMatrix; labels: CellClassName[] } {
-  const cols = CELL_FEATURE_COUNT;
+  const cols = featureNames.length;
   const centres = CELL_CLASS_NAMES.map(() => Array.from({ length: cols }, () => rng.normal()));
   const data = new Float64Array(rows * cols);
   const labels: CellClassName[] = [];
@@ -513,7 +439,8 @@ async function main(): Promise<void> {
   const load0 = loadavg();
   console.log(`assist bench: ${args.labels} labels per slide, ${args.folds}-fold CV over fields x ${args.repeats}, mpp ${args.mpp}, ${args.segmenter}; load ${load0.map((l) => l.toFixed(2)).join(' ')}`);
   const t = performance.now();
-  const ds = await loadDataset(args, 'heldout');
+  featureNames = args.measuresOnly ? CELL_FEATURE_NAMES : ASSIST_FEATURE_NAMES;
+  const ds = withColumns(await loadAssistDataset({ ...args, cropOutOfFold: null }, 'heldout'), featureNames.length);
   const count = (t0: Truth) => ds.truth.filter((t1) => t1 === t0).length;
   console.log(`slide ${ds.slide.key}: ${ds.slide.fields.length} fields, ${ds.cells.length} candidates (${count('abnormal')} on abnormal points, ${count('nilm')} on NILM points, `
     + `${count('none')} on none; ${ds.slide.points.length} points); ingest ${ds.ingest.cached ? 'cached' : `${((ds.ingest.wallMs ?? 0) / 1000).toFixed(1)} s`}; `
@@ -523,7 +450,11 @@ async function main(): Promise<void> {
   const options: ClassifierOption[] = [softmax('softmax regression (balanced)', true), softmax('softmax regression (unweighted)', false)];
   if (args.start) {
     const t1 = performance.now();
-    const train = await loadDataset(args, 'train');
+    if (args.writeStart && !args.measuresOnly && !existsSync(args.cropOof)) {
+      throw new Error(`--write-start needs the crop model's out-of-fold scores ${args.cropOof} (models/README.md: train_crop_model.py --folds 3)`);
+    }
+    const train = withColumns(await loadAssistDataset({ ...args, cropOutOfFold: args.cropOof }, 'train'), featureNames.length);
+    startCropScores = `starting model learnt from ${train.cropScores === 'out of fold' ? 'out-of-fold crop scores' : 'the crop model\'s own scores on its training fields (no out-of-fold file)'}`;
     const start = trainStartModel(train, args);
     startInfo = { slide: train.slide.key, fields: train.slide.fields.length, annotated: train.truth.filter((v) => v !== 'none').length, labelCounts: start.labelCounts, seconds: (performance.now() - t1) / 1000 };
     console.log(`starting model: ${train.slide.fields.length} training fields, ${startInfo.annotated} annotated candidates (${start.labelCounts.unhealthy} unhealthy), ${startInfo.seconds.toFixed(1)} s`);
@@ -533,6 +464,8 @@ async function main(): Promise<void> {
         summary: 'Starting model of the in-app assist classifier: NILM-annotated cells -> healthy, other Bethesda classes -> unhealthy, '
           + `candidates on no annotated nucleus -> ${args.startUnannotated === 'exclude' ? 'left out' : args.startUnannotated}`
           + (args.startUnits > 0 ? `; ${args.startUnits} hidden ReLU units (refitted on a reader's labels: the softmax only)` : '; softmax regression'),
+        features: `${featureNames.length}: the measures of src-main/assist/cell-features.ts`
+          + (args.measuresOnly ? '' : ` and the crop model's log-probabilities (models/classifiers/cric-crop-cnn; ${startCropScores})`),
         trainingData: `CRIC Cervix (CC BY 4.0), the ${train.slide.fields.length} CRICVA development fields not held out (models/training/cricva-heldout.json); `
           + `${startInfo.annotated} annotated candidates of ${train.truth.length}`,
         limits: 'CRIC marks abnormal cells and some normal ones: unannotated candidates (debris, inflammatory cells, unmarked normal and overlapping cells) are one class here, '
@@ -547,6 +480,7 @@ async function main(): Promise<void> {
     options.push({ name: 'starting model alone (0 labels)', needsTwoClasses: false, train: () => (rows) => predictAssist(start, rows) });
     for (const l2 of args.startL2) options.push(softmax(`start + softmax (l2 ${l2})`, true, start, l2));
   }
+  if (!args.measuresOnly) options.push(cropModelAlone());
   const forest = args.forest ? await forestOption() : null;
   if (args.forest && !forest) console.log('--forest: ml-random-forest is not installed (npm i --no-save ml-random-forest); skipped');
   if (forest) options.push(forest);
@@ -568,28 +502,30 @@ async function main(): Promise<void> {
   const rng = seededRng(SEED);
   const synthetic = syntheticSet(SYNTHETIC_ROWS, rng);
   const speed: SpeedResult[] = [];
+  // The app's classifier: the starting model refitted on the labels (run-assist.ts: l2 = 500 / labels, so 10 at 50), or labels alone without one.
+  const appOption = options.find((o) => o.name.startsWith('start + ')) ?? options[0]!;
   for (const option of options) {
-    // Synthetic vectors are not what a starting model learnt from: only the label-only models train on all 100k.
-    const sizes = options.indexOf(option) < 2 ? [1000, SYNTHETIC_ROWS] : [1000];
+    // Synthetic vectors are not what a starting model learnt from, but the time to fit its last layer on them is the time it takes.
+    const sizes = options.indexOf(option) < 2 || option === appOption ? [1000, SYNTHETIC_ROWS] : [1000];
     for (const n of sizes) speed.push(timeOption(option, n, synthetic));
   }
-  console.log(`\ntrain + predict on ${SYNTHETIC_ROWS.toLocaleString('en')} synthetic ${CELL_FEATURE_COUNT}-feature vectors (4 classes):`);
+  console.log(`\ntrain + predict on ${SYNTHETIC_ROWS.toLocaleString('en')} synthetic ${featureNames.length}-feature vectors (4 classes):`);
   for (const s of speed) console.log(`  ${s.classifier.padEnd(32)} train on ${String(s.trainRows).padStart(6)}: ${s.trainMs.toFixed(0).padStart(6)} ms, predict ${s.predictRows}: ${s.predictMs.toFixed(0).padStart(5)} ms, total ${(s.totalMs / 1000).toFixed(2)} s`);
 
-  const headline = results.find((r) => r.classifier === options[0]!.name && r.strategy === HEADLINE)!;
-  const withStart = results.find((r) => r.classifier.startsWith('start + ') && r.strategy === HEADLINE) ?? null;
-  if (withStart) {
-    console.log(`with the starting model (${withStart.classifier}, ${HEADLINE}): AUC ${f3(withStart.auc)}, recall@10% ${pctS(withStart.screening.recallTop10)}, `
-      + `${withStart.screening.foundTop5.toFixed(1)} of ${withStart.screening.abnormal.toFixed(1)} in the first 5%, keys saved ${pctS(withStart.keys.savedShare)}`);
+  const headline = results.find((r) => r.classifier === appOption.name && r.strategy === HEADLINE)!;
+  const labelsOnly = results.find((r) => r.classifier === options[0]!.name && r.strategy === HEADLINE)!;
+  if (labelsOnly !== headline) {
+    console.log(`from the labels alone (${labelsOnly.classifier}, ${HEADLINE}): AUC ${f3(labelsOnly.auc)}, recall@10% ${pctS(labelsOnly.screening.recallTop10)}, `
+      + `${labelsOnly.screening.foundTop5.toFixed(1)} of ${labelsOnly.screening.abnormal.toFixed(1)} in the first 5%, keys saved ${pctS(labelsOnly.keys.savedShare)}`);
   }
-  const fullSpeed = speed.find((s) => s.classifier === options[0]!.name && s.trainRows === SYNTHETIC_ROWS)!;
+  const fullSpeed = speed.find((s) => s.classifier === appOption.name && s.trainRows === SYNTHETIC_ROWS)!;
   const targets = {
     aucAtLeast090: headline.auc >= 0.9, recallTop10AtLeast080: headline.screening.recallTop10 >= 0.8, trainPredict100kUnder5s: fullSpeed.totalMs < 5000,
   };
-  console.log(`\nheadline (${headline.classifier}, ${HEADLINE} labelling): AUC ${f3(headline.auc)} (target 0.90: ${targets.aucAtLeast090 ? 'met' : 'NOT met'}), `
+  console.log(`\nheadline (the app's classifier: ${headline.classifier}, ${HEADLINE} labelling): AUC ${f3(headline.auc)} (target 0.90: ${targets.aucAtLeast090 ? 'met' : 'NOT met'}), `
     + `recall@10% ${pctS(headline.screening.recallTop10)} (target 80%: ${targets.recallTop10AtLeast080 ? 'met' : 'NOT met'}), `
     + `${headline.screening.foundTop5.toFixed(1)} of ${headline.screening.abnormal.toFixed(1)} abnormal in the first 5%, keys saved ${pctS(headline.keys.savedShare)}, `
-    + `train+predict 100k ${(fullSpeed.totalMs / 1000).toFixed(2)} s (target < 5 s: ${targets.trainPredict100kUnder5s ? 'met' : 'NOT met'})`);
+    + `train on 100k + predict 100k ${(fullSpeed.totalMs / 1000).toFixed(2)} s (target < 5 s: ${targets.trainPredict100kUnder5s ? 'met' : 'NOT met'})`);
 
   const report = {
     when: new Date().toISOString(), node: process.version, cpus: cpus().length, loadavgAtStart: load0, loadavgAtEnd: loadavg(), args,
@@ -602,7 +538,7 @@ async function main(): Promise<void> {
       mapping: 'NILM -> healthy, ASC-US / LSIL / ASC-H / HSIL / SCC -> unhealthy',
       unannotated: UNANNOTATED_NOTE[args.unannotated],
     },
-    features: { count: CELL_FEATURE_COUNT, names: CELL_FEATURE_NAMES, usPerCell: ds.featureUs },
+    features: { count: featureNames.length, names: featureNames, usPerCell: ds.featureUs, cropScores: args.measuresOnly ? 'left out' : `crop model (held out); ${startCropScores}` },
     protocol: {
       crossValidation: `${args.folds} folds over the ${ds.slide.fields.length} fields, repeated ${args.repeats} times with seeds ${SEED}..${SEED + args.repeats - 1}; labels only from the other folds' fields, every figure on the held-out fold`,
       strategies: {
@@ -617,8 +553,8 @@ async function main(): Promise<void> {
         + 'surest first, one key to accept a page and two per wrong suggestion (move to it, type its class). Saved = 1 - assisted / plain',
     },
     results,
-    speed: { rows: SYNTHETIC_ROWS, features: CELL_FEATURE_COUNT, results: speed },
-    headlineWithStart: withStart ? { classifier: withStart.classifier, strategy: HEADLINE, auc: withStart.auc, recallTop10: withStart.screening.recallTop10, foundTop5: withStart.screening.foundTop5, keysSavedShare: withStart.keys.savedShare } : null,
+    speed: { rows: SYNTHETIC_ROWS, features: featureNames.length, results: speed },
+    labelsOnly: { classifier: labelsOnly.classifier, strategy: HEADLINE, auc: labelsOnly.auc, recallTop10: labelsOnly.screening.recallTop10, foundTop5: labelsOnly.screening.foundTop5, keysSavedShare: labelsOnly.keys.savedShare },
     headline: { classifier: headline.classifier, strategy: HEADLINE, auc: headline.auc, recallTop10: headline.screening.recallTop10, foundTop5: headline.screening.foundTop5, abnormalPerScreeningSlide: headline.screening.abnormal, keysSavedShare: headline.keys.savedShare, trainPredict100kMs: fullSpeed.totalMs, targets },
   };
   const dir = join(REPO_ROOT, 'bench-results');

@@ -20,7 +20,7 @@ import { cpus } from 'node:os';
 import type { Page } from 'playwright-core';
 import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
-import { CELL_FEATURE_COUNT } from '../../src-main/assist/cell-features.ts';
+import { ASSIST_FEATURE_COUNT } from '../../src-main/assist/assist-features.ts';
 import { FEATURE_VERSION } from '../../src-main/assist/run-assist.ts';
 import { ensureFixtureSlide } from '../fixtures/fixture-slides.ts';
 import { startBrowserMode } from '../../src-main/server/browser-mode.ts';
@@ -62,7 +62,7 @@ function seedOtherReaders(dbPath: string, slideId: number, readers: number): num
     const feature = db.prepare('INSERT OR REPLACE INTO cell_features (cell_id, version, vector) VALUES (?, ?, ?)');
     db.transaction(() => {
       for (const [i, id] of ids.entries()) {
-        const v = Float32Array.from({ length: CELL_FEATURE_COUNT }, (_, k) => Math.sin(i * 0.37 + k) + (i % 7) * 0.1);
+        const v = Float32Array.from({ length: ASSIST_FEATURE_COUNT }, (_, k) => Math.sin(i * 0.37 + k) + (i % 7) * 0.1);
         feature.run(id, FEATURE_VERSION, Buffer.from(v.buffer));
       }
     })();
