@@ -1,7 +1,7 @@
 // Bring your own classifier: an ONNX model that takes a cell's crop and gives
 // class scores, with a manifest beside it (models/classifiers/<name>.json):
-// the crop's side in um around the cell's centre or nucleus (so the model sees cells at
-// the scale it was trained at, whatever the scan's mpp), the input size and
+// the crop's side in um around the cell's centre or nucleus (so the model
+// sees cells at the scale it was trained at, whatever the scan's mpp), the input size and
 // normalisation, and what each output means as one of APACC's four classes
 // (or null: ignored, the rest renormalised). Validated with zod: a wrong
 // file is refused with its name and the field, before any model is opened.

@@ -1,8 +1,8 @@
 // A bring-your-own ONNX cell classifier (manifest: classifier-manifest.ts)
 // run on cells: each cell's crop of the manifest's side in um around its
-// centre or nucleus, resized to the model's input, normalised as the manifest says, in
-// batches; the outputs mapped to APACC's four classes (outputs mapped to no
-// class dropped, the rest renormalised to sum to 1).
+// centre or nucleus, resampled to the model's input, normalised as the
+// manifest says, in batches; the outputs mapped to APACC's four classes
+// (outputs mapped to no class dropped, the rest renormalised to sum to 1).
 
 import * as ort from 'onnxruntime-node';
 import { CELL_CLASS_NAMES } from '../domain/cell-class.ts';

@@ -19,7 +19,7 @@ import { MODELS_DIR } from '../files/app-layout.ts';
 import { featureMatrix } from './feature-matrix.ts';
 import { OnnxClassifier } from './onnx-classifier.ts';
 
-/** Bumped whenever cell-features.ts changes what a vector means: older vectors are computed again. */
+/** Bumped whenever what a vector means changes (the measures of cell-features.ts, the crop model of assist-features.ts): older vectors are computed again. */
 export const FEATURE_VERSION = 2;
 /** Fewer labels than this and a classifier learnt from them alone would mostly echo its prior. */
 export const MIN_LABELS = 20;
