@@ -12,6 +12,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { areaResampleRgb } from '../../src-main/assist/crop-resample.ts';
 import type { Segmenter } from '../../src-main/pipeline/segment/segmenter.ts';
 import type { RgbaImage } from '../../src-main/slide/slide-reader.ts';
 
@@ -34,51 +35,11 @@ export function heldOutNames(): string[] {
   return (JSON.parse(readFileSync(join(HERE, 'cricva-heldout.json'), 'utf8')) as { heldOut: string[] }).heldOut;
 }
 
-/** 1-D area weights: output pixel i covers source [i / f, (i + 1) / f). */
-function areaWeights(srcLen: number, dstLen: number): Array<Array<[number, number]>> {
-  const step = srcLen / dstLen;
-  const out: Array<Array<[number, number]>> = [];
-  for (let i = 0; i < dstLen; i++) {
-    const a = i * step;
-    const b = Math.min(srcLen, (i + 1) * step);
-    const w: Array<[number, number]> = [];
-    for (let s = Math.floor(a); s < b; s++) {
-      const overlap = Math.min(b, s + 1) - Math.max(a, s);
-      if (overlap > 0) w.push([s, overlap / (b - a)]);
-    }
-    out.push(w);
-  }
-  return out;
-}
-
-/** Area-average (box) resampling of packed RGB to dstW x dstH, as RGBA. */
+/** Area-average (box) resampling of packed RGB to dstW x dstH, as RGBA (the app's crop resampler). */
 export function areaResample(rgb: Uint8Array, width: number, height: number, dstW: number, dstH: number): RgbaImage {
-  const wx = areaWeights(width, dstW);
-  const wy = areaWeights(height, dstH);
-  const tmp = new Float32Array(height * dstW * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < dstW; x++) {
-      let r = 0; let g = 0; let b = 0;
-      for (const [s, w] of wx[x]!) {
-        const p = (y * width + s) * 3;
-        r += rgb[p]! * w; g += rgb[p + 1]! * w; b += rgb[p + 2]! * w;
-      }
-      const q = (y * dstW + x) * 3;
-      tmp[q] = r; tmp[q + 1] = g; tmp[q + 2] = b;
-    }
-  }
-  const data = Buffer.alloc(dstW * dstH * 4);
-  for (let y = 0; y < dstH; y++) {
-    for (let x = 0; x < dstW; x++) {
-      let r = 0; let g = 0; let b = 0;
-      for (const [s, w] of wy[y]!) {
-        const q = (s * dstW + x) * 3;
-        r += tmp[q]! * w; g += tmp[q + 1]! * w; b += tmp[q + 2]! * w;
-      }
-      const o = (y * dstW + x) * 4;
-      data[o] = Math.round(r); data[o + 1] = Math.round(g); data[o + 2] = Math.round(b); data[o + 3] = 255;
-    }
-  }
+  const out = areaResampleRgb({ data: rgb, width, height, channels: 3 }, dstW, dstH);
+  const data = Buffer.alloc(dstW * dstH * 4, 255);
+  for (let p = 0, q = 0; p < out.length; p += 3, q += 4) out.copy(data, q, p, p + 3);
   return { width: dstW, height: dstH, data };
 }
 

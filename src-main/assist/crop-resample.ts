@@ -6,11 +6,12 @@
 // resamples every cell of a slide. Pixels that were not scanned (alpha 0)
 // count as white glass.
 
-/** RGBA bytes, row-major. */
+/** RGBA (or, with channels 3, RGB) bytes, row-major. */
 export interface RgbaCrop {
   data: Uint8Array | Uint8ClampedArray | Buffer;
   width: number;
   height: number;
+  channels?: 3 | 4;
 }
 
 /** For each output index along one axis: the first source index and the weights of the source indices it covers. */
@@ -43,9 +44,10 @@ function axisWeights(source: number, target: number): AxisWeights {
 /** The crop at width x height as RGB bytes (alpha dropped, unscanned pixels white). */
 export function areaResampleRgb(crop: RgbaCrop, width: number, height: number): Buffer {
   const { data, width: sw, height: sh } = crop;
+  const ch = crop.channels ?? 4;
   if (!(Number.isInteger(sw) && Number.isInteger(sh) && sw > 0 && sh > 0)) throw new RangeError(`crop resample: source ${sw}x${sh} is not a positive whole size`);
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) throw new RangeError(`crop resample: target ${width}x${height} is not a positive whole size`);
-  if (data.length !== sw * sh * 4) throw new RangeError(`crop resample: ${data.length} bytes for a ${sw}x${sh} RGBA crop`);
+  if (data.length !== sw * sh * ch) throw new RangeError(`crop resample: ${data.length} bytes for a ${sw}x${sh} ${ch === 4 ? 'RGBA' : 'RGB'} crop`);
   const xs = axisWeights(sw, width);
   const ys = axisWeights(sh, height);
   // Horizontal pass into floats (sh x width x 3), then vertical into bytes.
@@ -56,8 +58,8 @@ export function areaResampleRgb(crop: RgbaCrop, width: number, height: number): 
       const start = xs.first[o]!;
       for (let k = 0; k < xs.count[o]!; k++) {
         const w = xs.weights[o * xs.span + k]!;
-        const p = (y * sw + start + k) * 4;
-        if (data[p + 3] === 0) { r += 255 * w; g += 255 * w; b += 255 * w; continue; }
+        const p = (y * sw + start + k) * ch;
+        if (ch === 4 && data[p + 3] === 0) { r += 255 * w; g += 255 * w; b += 255 * w; continue; }
         r += data[p]! * w; g += data[p + 1]! * w; b += data[p + 2]! * w;
       }
       const q = (y * width + o) * 3;

@@ -43,6 +43,13 @@ test('any ratio: a flat colour stays flat, the same size is a copy, the mean bri
   assert.ok(Math.abs(mean(small, 3) - mean(big, 4)) < 0.5, `mean red ${mean(small, 3)} vs ${mean(big, 4)}`);
 });
 
+test('RGB input (channels 3) gives what the same pixels as RGBA give', () => {
+  const rgba = noise(50, 37, 11);
+  const rgb = rgbOf(rgba);
+  assert.deepEqual(areaResampleRgb({ data: rgb, width: 50, height: 37, channels: 3 }, 21, 16), areaResampleRgb({ data: rgba, width: 50, height: 37 }, 21, 16));
+  assert.throws(() => areaResampleRgb({ data: rgba, width: 50, height: 37, channels: 3 }, 21, 16), /for a 50x37 RGB crop/);
+});
+
 test('unscanned pixels count as white glass', () => {
   const data = Buffer.alloc(4 * 4 * 4); // all transparent black
   for (let p = 0; p < 8 * 4; p += 4) data.set([0, 0, 0, 255], p); // top half scanned, black
