@@ -94,9 +94,13 @@ def augment(batch, rng, side):
         crop = np.rot90(crop, rng.integers(4))
         if rng.random() < 0.5:
             crop = crop[:, ::-1]
-        # Stain: per-channel optical-density gain, then brightness / contrast.
+        # Stain: optical-density gain overall (faded to heavy) and per channel (pinker, bluer), now and
+        # then part of the hue removed (faded smears), then brightness / contrast.
         od = -np.log(np.clip(crop, 1 / 255, 1))
-        od *= rng.uniform(0.7, 1.35) * rng.uniform(0.85, 1.15, size=3)
+        od *= rng.uniform(0.45, 1.6) * rng.uniform(0.75, 1.35, size=3)
+        if rng.random() < 0.3:
+            grey = od.mean(axis=2, keepdims=True)
+            od += (grey - od) * rng.uniform(0, 0.6)
         crop = np.exp(-od)
         crop = (crop - 0.5) * rng.uniform(0.85, 1.15) + 0.5 + rng.uniform(-0.06, 0.06)
         out[i] = np.clip(crop, 0, 1)
@@ -251,7 +255,7 @@ def main():
                         'note': 'the crop model alone, on every candidate of the held-out slide (models/training/train_crop_model.py)'},
             'limits': 'one lab, one camera (conventional Pap, CRIC); unannotated candidates include unmarked normal cells, so "other" is not only debris',
             'training': f'{args.steps} steps of {args.batch} class-balanced crops, AdamW, cosine learning rate from {args.lr}, shifts, turns, '
-                        'flips and stain / brightness jitter; torch CPU',
+                        'flips, stain gain 0.45-1.6x overall and 0.75-1.35x per channel, partial desaturation, brightness / contrast jitter; torch CPU',
         },
     }
     with open(os.path.join(args.out, f'{args.name}.json'), 'w') as f:
