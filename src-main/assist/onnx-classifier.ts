@@ -65,11 +65,6 @@ export class OnnxClassifier {
     await this.session.release();
   }
 
-  /** Level-0 box the model sees around a cell. */
-  cropBox(cell: CellView, mpp: number): Box {
-    return classifierCropBox(cell, mpp, this.manifest.input);
-  }
-
   /** APACC probabilities (rows x 4, CELL_CLASS_NAMES order) for the cells, read from the scan. */
   async classify(reader: SlideReader, cells: readonly CellView[], mpp: number): Promise<Float64Array> {
     const { width, height } = this.manifest.input;
@@ -78,7 +73,7 @@ export class OnnxClassifier {
       const batch = cells.slice(start, start + this.manifest.maxBatch);
       const input = new Float32Array(batch.length * 3 * width * height);
       for (const [b, cell] of batch.entries()) {
-        this.write(await readClassifierCrop(reader, this.cropBox(cell, mpp), width, height), input, b);
+        this.write(await readClassifierCrop(reader, classifierCropBox(cell, mpp, this.manifest.input), width, height), input, b);
       }
       const scores = await this.run(input, batch.length);
       const per = this.manifest.output.classes.length;
