@@ -8,6 +8,7 @@
 //   --segmenter onnx|classical|both   (default both; onnx = the default model)
 //   --mpp 0.25,0.5                    level-0 um/px of the composed slides
 //   --all                             also the training fields, as a second "all" block
+//   --model NAME|PATH                 the onnx segmenter's model (default: the default model)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -33,18 +34,18 @@ type SegmenterName = 'onnx' | 'classical';
  */
 const FOV_FIELD_MIN_SHARE = 0.1;
 
-interface Args { segmenters: SegmenterName[]; mpps: number[]; all: boolean }
+interface Args { segmenters: SegmenterName[]; mpps: number[]; all: boolean; model: string | undefined }
 
 function parseCliArgs(): Args {
   const { values } = parseArgs({
-    options: { segmenter: { type: 'string', default: 'both' }, mpp: { type: 'string', default: EVAL_SLIDE_MPPS.join(',') }, all: { type: 'boolean', default: false } },
+    options: { segmenter: { type: 'string', default: 'both' }, mpp: { type: 'string', default: EVAL_SLIDE_MPPS.join(',') }, all: { type: 'boolean', default: false }, model: { type: 'string' } },
     allowPositionals: false,
   });
   const seg = values.segmenter;
   if (seg !== 'onnx' && seg !== 'classical' && seg !== 'both') throw new Error(`--segmenter must be onnx, classical or both, got "${seg}"`);
   const mpps = values.mpp.split(',').map((m) => Number(m.trim()));
   for (const m of mpps) if (!(EVAL_SLIDE_MPPS as readonly number[]).includes(m)) throw new Error(`--mpp: each value must be one of ${EVAL_SLIDE_MPPS.join(', ')}, got "${values.mpp}"`);
-  return { segmenters: seg === 'both' ? ['onnx', 'classical'] : [seg], mpps: [...new Set(mpps)].sort((a, b) => a - b), all: values.all };
+  return { segmenters: seg === 'both' ? ['onnx', 'classical'] : [seg], mpps: [...new Set(mpps)].sort((a, b) => a - b), all: values.all, model: values.model };
 }
 
 interface FovCheck {
@@ -106,11 +107,11 @@ async function checkFov(slide: CricvaSlide, maskPath: string | null, slices: Rea
   };
 }
 
-async function ingestAndRead(segmenter: SegmenterName, slide: CricvaSlide): Promise<SlideRun> {
+async function ingestAndRead(segmenter: SegmenterName, slide: CricvaSlide, model: string | undefined): Promise<SlideRun> {
   const runDir = join(evalCellsCacheRoot(), 'runs', `${slide.key}-${segmenter}`);
   const dbPath = join(runDir, 'smearlab.sqlite');
   const fovLog: string[] = [];
-  const options = parseIngestOptions({ slidePath: slide.mrxsPath, dbPath, segmenter, force: true });
+  const options = parseIngestOptions({ slidePath: slide.mrxsPath, dbPath, segmenter, force: true, ...(segmenter === 'onnx' && model ? { model } : {}) });
   const t = performance.now();
   const result = await runIngest(options, { onLog: (m) => { if (/field of view|failed/.test(m)) fovLog.push(m); } });
   const wallMs = performance.now() - t;
@@ -279,7 +280,7 @@ async function main(): Promise<void> {
     for (const mpp of args.mpps) {
       for (const set of sets) {
         const slide = slides.get(`${set.label}@${mpp}`)!;
-        const run = await ingestAndRead(segmenter, slide);
+        const run = await ingestAndRead(segmenter, slide, args.model);
         runs.push(run);
         console.log(`ingest ${segmenter} ${mpp} ${set.label}: ${run.result.state}, ${run.result.slicesDone}/${run.result.slicesTotal} slices, ${run.boxes.length} cells, `
           + `${(run.wallMs / 1000).toFixed(1)} s on ${run.result.provider}${run.result.model ? ` (${run.result.model})` : ''}`);

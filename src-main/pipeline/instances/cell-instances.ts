@@ -95,16 +95,19 @@ export function findCellInstances(input: InstanceInput, config: CellInstanceConf
   const seeds = new Int32Array(mw * mh);
   const inflammatory = new Uint8Array(mw * mh);
   const labels = map.labels;
-  for (let y = 0; y < mh * factor; y++) {
-    const row = y * detail.width;
-    const maskRow = ((y / factor) | 0) * mw;
-    for (let x = 0; x < mw * factor; x++) {
-      const l = labels[row + x]!;
-      if (l === 0) continue;
-      const m = maskRow + ((x / factor) | 0);
-      mask[m] = 1;
-      if (seeding[l] === 1) seeds[m] = l;
-      else inflammatory[m] = 1;
+  // Each nucleus's own box only (nuclei are a few percent of the image): its pixels onto the mask grid.
+  for (const nu of map.nuclei) {
+    const l = nu.label;
+    for (let y = nu.minY; y <= Math.min(nu.maxY, mh * factor - 1); y++) {
+      const row = y * detail.width;
+      const maskRow = ((y / factor) | 0) * mw;
+      for (let x = nu.minX; x <= Math.min(nu.maxX, mw * factor - 1); x++) {
+        if (labels[row + x] !== l) continue;
+        const m = maskRow + ((x / factor) | 0);
+        mask[m] = 1;
+        if (seeding[l] === 1) seeds[m] = l;
+        else inflammatory[m] = 1;
+      }
     }
   }
   const maxDistance = Math.round(config.maxCellRadiusUm / (umDetail * factor));

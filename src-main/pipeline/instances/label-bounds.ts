@@ -31,3 +31,29 @@ export function labelBounds(labels: Int32Array, width: number, count: number): L
   }
   return out;
 }
+
+/** The same from a label image's runs (row, first and last column, label): work per run, not per pixel. */
+export function runBounds(
+  runs: { count: number; start: Int32Array; end: Int32Array; row: Int32Array; label: Int32Array }, count: number,
+): LabelBounds[] {
+  const out = Array.from({ length: count + 1 }, (): LabelBounds => (
+    { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity, sumX: 0, sumY: 0, area: 0 }));
+  for (let r = 0; r < runs.count; r++) {
+    const l = runs.label[r]!;
+    if (l === 0 || l > count) continue;
+    const b = out[l]!;
+    const s = runs.start[r]!;
+    const e = runs.end[r]!;
+    const y = runs.row[r]!;
+    const n = e - s + 1;
+    b.area += n;
+    // Centres s + 0.5 .. e + 0.5: n of them, mean (s + e + 1) / 2.
+    b.sumX += (n * (s + e + 1)) / 2;
+    b.sumY += n * (y + 0.5);
+    if (s < b.minX) b.minX = s;
+    if (e > b.maxX) b.maxX = e;
+    if (y < b.minY) b.minY = y;
+    if (y > b.maxY) b.maxY = y;
+  }
+  return out;
+}

@@ -135,16 +135,24 @@ export function closeSquare(mask: Uint8Array, width: number, height: number, rad
   return erodeSquare(dilateSquare(mask, width, height, radius), width, height, radius);
 }
 
+/** 4-connected components as runs: each run's row, first and last column, and component label. */
+export interface ComponentRuns {
+  count: number;
+  start: Int32Array;
+  end: Int32Array;
+  row: Int32Array;
+  /** Component label of each run (1-based, raster order of each component's first pixel). */
+  label: Int32Array;
+  /** Pixels per label (index = label). */
+  areas: number[];
+  touchesBorder: boolean[];
+}
+
 /**
- * Labels 4-connected components of pixels equal to `value`; returns the label
- * image (0 = other value) and each label's area (index = label). Labels are
- * numbered in raster order of each component's first pixel.
- * Run-based: each row's runs of `value` are joined (union-find) with the runs
- * they overlap on the row above, then every run is written with its
- * component's label, so the work is one scan of the bytes plus one per run.
+ * Each row's runs of `value` are joined (union-find) with the runs they overlap on the row above;
+ * then every run gets its component's label. One scan of the bytes plus work per run.
  */
-export function labelComponents(mask: Uint8Array, width: number, height: number, value: 0 | 1): { labels: Int32Array; areas: number[]; touchesBorder: boolean[] } {
-  const labels = new Int32Array(mask.length);
+function componentRuns(mask: Uint8Array, width: number, height: number, value: 0 | 1): ComponentRuns {
   // Runs: row, first and last column; parent for the union-find.
   let capacity = 1024;
   let runStart = new Int32Array(capacity);
@@ -192,35 +200,57 @@ export function labelComponents(mask: Uint8Array, width: number, height: number,
     prevCount = runs - first;
   }
   const labelOfRoot = new Int32Array(runs);
+  const label = new Int32Array(runs);
   const areas = [0];
   const touchesBorder = [false];
   let next = 1;
   for (let r = 0; r < runs; r++) {
     const root = find(r);
-    let label = labelOfRoot[root]!;
-    if (label === 0) {
-      label = next++;
-      labelOfRoot[root] = label;
+    let l = labelOfRoot[root]!;
+    if (l === 0) {
+      l = next++;
+      labelOfRoot[root] = l;
       areas.push(0);
       touchesBorder.push(false);
     }
+    label[r] = l;
     const s = runStart[r]!;
     const e = runEnd[r]!;
     const y = runRow[r]!;
-    areas[label]! += e - s + 1;
-    if (!touchesBorder[label] && (s === 0 || e === width - 1 || y === 0 || y === height - 1)) touchesBorder[label] = true;
-    labels.fill(label, y * width + s, y * width + e + 1);
+    areas[l]! += e - s + 1;
+    if (!touchesBorder[l] && (s === 0 || e === width - 1 || y === 0 || y === height - 1)) touchesBorder[l] = true;
   }
-  return { labels, areas, touchesBorder };
+  return { count: runs, start: runStart, end: runEnd, row: runRow, label, areas, touchesBorder };
 }
 
-/** Fills background regions enclosed by foreground that are at most `maxArea` pixels. */
+/**
+ * Labels 4-connected components of pixels equal to `value`; returns the label
+ * image (0 = other value) and each label's area (index = label). Labels are
+ * numbered in raster order of each component's first pixel. The runs come too (for
+ * per-component sums without another pass over the image).
+ */
+export function labelComponents(mask: Uint8Array, width: number, height: number, value: 0 | 1): { labels: Int32Array; areas: number[]; touchesBorder: boolean[]; runs: ComponentRuns } {
+  const runs = componentRuns(mask, width, height, value);
+  const labels = new Int32Array(mask.length);
+  for (let r = 0; r < runs.count; r++) {
+    const row = runs.row[r]! * width;
+    labels.fill(runs.label[r]!, row + runs.start[r]!, row + runs.end[r]! + 1);
+  }
+  return { labels, areas: runs.areas, touchesBorder: runs.touchesBorder, runs };
+}
+
+/**
+ * Fills background regions enclosed by foreground that are at most `maxArea` pixels. Works on
+ * the background's runs, never a label image: the background is most of a nucleus mask.
+ */
 export function fillHoles(mask: Uint8Array, width: number, height: number, maxArea = Infinity): Uint8Array {
   const out = mask.slice();
-  const { labels, areas, touchesBorder } = labelComponents(mask, width, height, 0);
-  for (let i = 0; i < out.length; i++) {
-    const l = labels[i]!;
-    if (l !== 0 && !touchesBorder[l] && areas[l]! <= maxArea) out[i] = 1;
+  const runs = componentRuns(mask, width, height, 0);
+  for (let r = 0; r < runs.count; r++) {
+    const l = runs.label[r]!;
+    if (runs.touchesBorder[l] || runs.areas[l]! > maxArea) continue;
+    const row = runs.row[r]! * width;
+    out.fill(1, row + runs.start[r]!, row + runs.end[r]! + 1);
   }
   return out;
 }
@@ -229,10 +259,11 @@ export function fillHoles(mask: Uint8Array, width: number, height: number, maxAr
 export function removeSmallComponents(mask: Uint8Array, width: number, height: number, minArea: number): Uint8Array {
   const out = mask.slice();
   if (minArea <= 1) return out;
-  const { labels, areas } = labelComponents(mask, width, height, 1);
-  for (let i = 0; i < out.length; i++) {
-    const l = labels[i]!;
-    if (l !== 0 && areas[l]! < minArea) out[i] = 0;
+  const runs = componentRuns(mask, width, height, 1);
+  for (let r = 0; r < runs.count; r++) {
+    if (runs.areas[runs.label[r]!]! >= minArea) continue;
+    const row = runs.row[r]! * width;
+    out.fill(0, row + runs.start[r]!, row + runs.end[r]! + 1);
   }
   return out;
 }

@@ -24,20 +24,23 @@ function image(width: number, height: number, value: (x: number, y: number, c: n
 }
 
 test('shrinking averages each block, rounding halves up, on the 2x path and the general one', () => {
-  const src = image(6, 6, (x, y, c) => (x * 37 + y * 11 + c * 53) % 256);
-  for (const factor of [2, 3]) {
+  const aligned = image(12, 12, (x, y, c) => (x * 37 + y * 11 + c * 53 + (x * y) % 7 * 29) % 256);
+  // The same pixels starting at an odd byte: the word-at-a-time path cannot be used there.
+  const unaligned = { ...aligned, data: Buffer.concat([Buffer.alloc(1), aligned.data]).subarray(1) };
+  const saturated = image(16, 16, () => 255);
+  for (const [src, factor] of [[aligned, 2], [aligned, 3], [aligned, 4], [unaligned, 4], [aligned, 6], [saturated, 16]] as const) {
     const out = shrinkImage(src, factor);
-    assert.equal(out.width, 6 / factor);
+    assert.equal(out.width, src.width / factor);
     for (let y = 0; y < out.height; y++) {
       for (let x = 0; x < out.width; x++) {
         for (let c = 0; c < 4; c++) {
           let sum = 0;
-          for (let dy = 0; dy < factor; dy++) for (let dx = 0; dx < factor; dx++) sum += src.data[((y * factor + dy) * 6 + x * factor + dx) * 4 + c]!;
+          for (let dy = 0; dy < factor; dy++) for (let dx = 0; dx < factor; dx++) sum += src.data[((y * factor + dy) * src.width + x * factor + dx) * 4 + c]!;
           assert.equal(out.data[(y * out.width + x) * 4 + c], Math.round(sum / (factor * factor)), `factor ${factor} at ${x},${y},${c}`);
         }
       }
     }
   }
-  assert.equal(shrinkImage(src, 1), src);
+  assert.equal(shrinkImage(aligned, 1), aligned);
   assert.throws(() => shrinkImage(image(5, 4, () => 0), 2), /5x4 is not a multiple of 2/);
 });
