@@ -263,6 +263,10 @@ def main():
     ap.add_argument('--real-share', type=float, default=0.5, help='share of each batch drawn from the real fields (0: synthetic only)')
     ap.add_argument('--hard-negative-weight', type=float, default=3.0,
                     help='BCE weight of stained background pixels in synthetic patches (blobs, inflammatory cells, debris)')
+    ap.add_argument('--channels', default='8,16,32,64',
+                    help='channels per U-Net level (len - 1 poolings; input sides a multiple of 2**(len - 1)). '
+                         '4,8,16,32,64 runs in half the time (17 vs 31 ms at 312 px, one thread) but lost 0.5-1.5 points '
+                         'of abnormal one-box recall in eval:cells over three seeds')
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=0)
     args = ap.parse_args()
@@ -296,7 +300,7 @@ def main():
         real_val = (reduce_images(np.load(os.path.join(args.data, 'real_val_images.npy')), f),
                     json.load(open(os.path.join(args.data, 'real_val_points.json'))))
 
-    channels = (8, 16, 32, 64)
+    channels = tuple(int(c) for c in args.channels.split(','))
     # channels_last: about a third faster for these thin convolutions on CPU.
     net = TinyUNet(channels).to(memory_format=torch.channels_last)
     params = sum(p.numel() for p in net.parameters())

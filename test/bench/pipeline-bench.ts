@@ -15,7 +15,7 @@
 //    3,000-slice smear takes at that rate (target < 5 min), peak RSS.
 // The load average is printed with every figure: take final figures when the
 // machine is otherwise idle.
-// Options: --skip-huge, --huge-slices N, --skip-onnx.
+// Options: --skip-huge, --huge-slices N, --skip-onnx, --lanes N (default: one per core).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -41,6 +41,7 @@ const BARE_READ = fileURLToPath(new URL('./reference/bare_read.py', import.meta.
 const PYTHON = '/usr/bin/python3';
 const args = process.argv.slice(2);
 const hugeSlices = Number(args[args.indexOf('--huge-slices') + 1] ?? 500) || 500;
+const lanesOption = args.includes('--lanes') ? { concurrency: Number(args[args.indexOf('--lanes') + 1]) } : {};
 const MARGIN = suggestedMargin(DEFAULT_EXTRACT_CONFIG, 4);
 /** The smear the issue sizes the target on: ~3,000 tissue slices in under 5 minutes. */
 const TARGET_SMEAR_SLICES = 3000;
@@ -70,7 +71,7 @@ async function bareRead(slidePath: string, boxes: readonly SliceBox[]): Promise<
 async function timedJob(slidePath: string, segmenter: 'classical' | 'onnx', dbPath: string): Promise<{ result: IngestResult; wallMs: number; load: string }> {
   const loadBefore = load();
   const t = performance.now();
-  const job = startIngestJob({ slidePath, dbPath, segmenter });
+  const job = startIngestJob({ slidePath, dbPath, segmenter, ...lanesOption });
   const result = await job.result;
   return { result, wallMs: performance.now() - t, load: loadBefore };
 }
@@ -88,7 +89,7 @@ async function hugeRun(count: number): Promise<Record<string, unknown>> {
     const dbPath = join(dir, 'db.sqlite');
     const loadBefore = load();
     const t0 = performance.now();
-    const job = startIngestJob({ slidePath: huge.mrxsPath, dbPath, segmenter: 'onnx' });
+    const job = startIngestJob({ slidePath: huge.mrxsPath, dbPath, segmenter: 'onnx', ...lanesOption });
     let peakRss = process.memoryUsage().rss;
     let total = 0;
     let firstAt: number | null = null;

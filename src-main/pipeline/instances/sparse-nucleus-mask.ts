@@ -116,10 +116,8 @@ class IndexList {
 function candidates(raw: Float32Array, width: number, height: number, radius: number, floor: number): IndexList {
   const marked = new Uint8Array(raw.length);
   const list = new IndexList();
-  for (let i = 0; i < raw.length; i++) {
+  for (let y = 0, i = 0; y < height; y++) for (let x = 0; x < width; x++, i++) {
     if (!(raw[i]! > floor)) continue;
-    const x = i % width;
-    const y = (i - x) / width;
     const x0 = Math.max(0, x - radius);
     const x1 = Math.min(width - 1, x + radius);
     for (let v = Math.max(0, y - radius); v <= Math.min(height - 1, y + radius); v++) {

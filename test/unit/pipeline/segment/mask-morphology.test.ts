@@ -84,3 +84,17 @@ test('radius 1 (its own fast path, four bytes at a time where rows align) equals
     }
   }
 });
+
+test('radius 2 and 3 (running counts, clipped windows at both row ends) equal the definition', () => {
+  let seed = 13;
+  const random = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2 ** 32; };
+  for (const [width, height] of [[1, 1], [1, 6], [3, 2], [5, 5], [6, 9], [7, 4], [17, 12]] as const) {
+    for (const density of [0.3, 0.85]) {
+      const mask = new Uint8Array(width * height).map(() => (random() < density ? 1 : 0));
+      for (const radius of [2, 3]) {
+        assert.deepEqual(erodeSquare(mask, width, height, radius), naiveSquare(mask, width, height, radius, true), `erode r${radius} ${width}x${height}`);
+        assert.deepEqual(dilateSquare(mask, width, height, radius), naiveSquare(mask, width, height, radius, false), `dilate r${radius} ${width}x${height}`);
+      }
+    }
+  }
+});
