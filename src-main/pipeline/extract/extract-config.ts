@@ -109,16 +109,22 @@ export function resolveExtractConfig(overrides: Partial<ExtractConfig> = {}): Ex
   return c;
 }
 
+/** The mask scale the erosion count was chosen at (downsample 4 of a 0.25 um/px scan). */
+export const EROSION_REFERENCE_UM_PER_PX = 1;
+
 /**
- * The config for a scan at `mpp` um/px: the defaults (and overrides) above are level-0 px on the
- * APACC scanner's 0.25 um/px, so areas scale by (0.25 / mpp)^2 and the padding by 0.25 / mpp; the
- * erosion count is in mask pixels, and the mask is at the segmenter's physical scale already.
+ * The config for a scan at `mpp` um/px, on a mask of `maskUmPerPixel`: the defaults (and
+ * overrides) above are level-0 px on the APACC scanner's 0.25 um/px, so areas scale by
+ * (0.25 / mpp)^2 and the padding by 0.25 / mpp; the erosion count is in mask pixels at 1 um/px,
+ * so a coarser mask erodes fewer times (rounded, at least once), the same depth in um.
  */
-export function extractConfigForScale(mpp: number, overrides: Partial<ExtractConfig> = {}): ExtractConfig {
+export function extractConfigForScale(mpp: number, overrides: Partial<ExtractConfig> = {}, maskUmPerPixel = EROSION_REFERENCE_UM_PER_PX): ExtractConfig {
   const c = resolveExtractConfig(overrides);
   const k = ASSUMED_MPP / mpp;
+  const erosionIterations = c.erosionIterations === 0 ? 0 : Math.max(1, Math.round(c.erosionIterations * EROSION_REFERENCE_UM_PER_PX / maskUmPerPixel));
   return resolveExtractConfig({
     ...c,
+    erosionIterations,
     maxComponentArea: c.maxComponentArea * k * k,
     minArea: c.minArea * k * k,
     maxArea: c.maxArea * k * k,

@@ -99,7 +99,7 @@ async function processPaper(work: SliceWork, slice: Box): Promise<SliceOutcome> 
   const mask = await segmentMask(work, sliceImage.image, ds);
   const segment = performance.now() - t;
   t = performance.now();
-  const config = extractConfigForScale(work.mpp, { ...work.extract, mode: 'paper' });
+  const config = extractConfigForScale(work.mpp, { ...work.extract, mode: 'paper' }, work.segmenter.umPerPixel);
   const { candidates: found } = extractCells(mask, { origin: sliceImage.origin, slice, slide: slideBox(work.reader) }, config);
   const model = work.segmenter.modelId ?? work.segmenter.name;
   const candidates = found.map((c, i): SliceCandidate => ({

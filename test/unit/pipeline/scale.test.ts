@@ -53,3 +53,10 @@ test('paper-mode extraction sizes follow the scan resolution', () => {
   assert.equal(half.erosionIterations, DEFAULT_EXTRACT_CONFIG.erosionIterations);
   assert.equal(extractConfigForScale(0.5, { minArea: 800 }).minArea, 200);
 });
+
+test('the paper erosion keeps its depth in um on a coarser mask', () => {
+  assert.equal(extractConfigForScale(0.25).erosionIterations, DEFAULT_EXTRACT_CONFIG.erosionIterations);
+  assert.equal(extractConfigForScale(0.25, {}, 2).erosionIterations, Math.round(DEFAULT_EXTRACT_CONFIG.erosionIterations / 2));
+  assert.equal(extractConfigForScale(0.25, { erosionIterations: 1 }, 4).erosionIterations, 1, 'at least once');
+  assert.equal(extractConfigForScale(0.25, { erosionIterations: 0 }, 2).erosionIterations, 0);
+});
