@@ -111,10 +111,10 @@ class IndexList {
 
 /**
  * Pixels within `radius` (chessboard) of a pixel above `floor`, where a smoothed value can
- * exceed it, as a list (each once). Marked around each hit: hits are a few percent of a smear.
+ * exceed it, as a list (each once), and set to 1 in `marked`. Marked around each hit: hits are a
+ * few percent of a smear.
  */
-function candidates(raw: Float32Array, width: number, height: number, radius: number, floor: number): IndexList {
-  const marked = new Uint8Array(raw.length);
+function candidates(raw: Float32Array, width: number, height: number, radius: number, floor: number, marked: Uint8Array): IndexList {
   const list = new IndexList();
   for (let y = 0, i = 0; y < height; y++) for (let x = 0; x < width; x++, i++) {
     if (!(raw[i]! > floor)) continue;
@@ -143,7 +143,8 @@ export function sparseNucleusMask(raw: Float32Array, width: number, height: numb
   const span = 4 * r + 1;
   const wx = twiceBoxWeights(width, r);
   const wy = twiceBoxWeights(height, r);
-  const { items: list, count } = candidates(raw, width, height, 2 * r, t.minDensity);
+  // The mask doubles as the candidates' marks; each candidate is reset below when it is decided.
+  const { items: list, count } = candidates(raw, width, height, 2 * r, t.minDensity, mask);
   if (count === 0) return { mask, pixels: found.items, count: 0 };
   const cw = (width + 1) >> 1;
   const ch = (height + 1) >> 1;
@@ -152,6 +153,7 @@ export function sparseNucleusMask(raw: Float32Array, width: number, height: numb
   const Rc = Math.round(Math.max(0, t.backgroundRadius) / 2);
   for (let k = 0; k < count; k++) {
     const i = list[k]!;
+    mask[i] = 0;
     const x = i % width;
     const y = (i - x) / width;
     let smooth = 0;

@@ -31,8 +31,12 @@ export function splitCellsBySeeds(
   // Breadth-first by rings: every pixel of ring d is claimed before ring d + 1, so each pixel goes
   // to a seed at the least chessboard distance (ties: the first in the queue). Each queued pixel
   // carries its column, so no division is needed per pixel (a modulo per pixel cost ~20 %).
-  let queue = new Int32Array(n);
-  let queueX = new Int32Array(n);
+  // The rings are queues that grow as needed: sized for the whole image they would zero several
+  // MB per call, while a ring is a thin band around the seeds.
+  let seedPixels = 0;
+  for (let i = 0; i < n; i++) if (seeds[i] !== 0) seedPixels++;
+  let queue = new Int32Array(Math.max(1024, seedPixels));
+  let queueX = new Int32Array(queue.length);
   let size = 0;
   for (let i = 0; i < n; i++) {
     const s = seeds[i]!;
@@ -44,8 +48,8 @@ export function splitCellsBySeeds(
     queueX[size] = i % width;
     queue[size++] = i;
   }
-  let next = new Int32Array(n);
-  let nextX = new Int32Array(n);
+  let next = new Int32Array(queue.length);
+  let nextX = new Int32Array(queue.length);
   for (let d = 1; d <= limit && size > 0; d++) {
     let nextSize = 0;
     const claim = (t: number, tx: number, label: number): void => {
@@ -53,6 +57,14 @@ export function splitCellsBySeeds(
       regions[t] = label;
       areas[label]!++;
       distance[t] = d;
+      if (nextSize === next.length) {
+        const grown = new Int32Array(Math.min(n, next.length * 2));
+        grown.set(next);
+        next = grown;
+        const grownX = new Int32Array(grown.length);
+        grownX.set(nextX);
+        nextX = grownX;
+      }
       nextX[nextSize] = tx;
       next[nextSize++] = t;
     };
