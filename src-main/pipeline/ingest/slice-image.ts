@@ -59,7 +59,7 @@ export function shrinkImage(image: RgbaImage, factor: number): RgbaImage {
   const h = height / factor;
   const out = Buffer.alloc(w * h * 4);
   if (factor === 2) {
-    // The usual case (0.5 um/px detail, 1 um/px model): four bytes summed per channel, no inner loops.
+    // 0.5 um/px detail for a 1 um/px model: four bytes summed per channel, no inner loops.
     const rowBytes = width * 4;
     for (let y = 0, o = 0; y < h; y++) {
       let a = 2 * y * rowBytes;
