@@ -302,7 +302,11 @@ test("on B the scan is missing: the viewer says so and offers to find it; the ga
 test("B's scan folders are saved from the library; Find scan finds the scan on the stick by its quickhash and the tiles come back", async () => {
   await toLibrary(pageB);
   const folders = pageB.getByTestId('scan-folders');
-  await pageB.waitForFunction(() => !(document.querySelector('[data-testid="scan-folders"]') as unknown as { disabled: boolean }).disabled);
+  // The library may still be rendering: wait for the field to exist, then to be enabled.
+  await pageB.waitForFunction(() => {
+    const field = document.querySelector('[data-testid="scan-folders"]') as unknown as { disabled: boolean } | null;
+    return field !== null && !field.disabled;
+  });
   assert.equal(await folders.inputValue(), '', 'none set yet');
   await folders.fill('usb');
   assert.deepEqual(await pageB.getByTestId('scan-folders-problem').allTextContents(), [`line 1 ${HOST_PATH_PROBLEMS.relative}`]);

@@ -8,7 +8,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,9 +127,13 @@ test('read-only target (EROFS): clear error, nothing written', async (t) => {
 test('target removed mid-export: reported as gone, never recreated, and resumable', async () => {
   const target = join(work, 'vanishing', 'dataset');
   mkdirSync(join(work, 'vanishing'));
-  const err = await expectFailure(target, 'target-gone', { afterGroup: (n) => { if (n === 2) rmSync(target, { recursive: true, force: true }); } });
+  // The folder goes in one step (moved away, as a desktop's delete to the bin does): a recursive
+  // rmSync here raced the export's writes still in flight and sometimes failed itself (ENOTEMPTY).
+  const removed = join(work, 'vanishing', 'in-the-bin');
+  const err = await expectFailure(target, 'target-gone', { afterGroup: (n) => { if (n === 2) renameSync(target, removed); } });
   assert.match(err.message, /disappeared while writing .*dataset/);
   assert.ok(!existsSync(target), 'the export did not recreate the removed folder');
+  rmSync(removed, { recursive: true, force: true });
   const resumed = await runExport(options(target));
   assert.equal(resumed.state, 'done');
   assert.ok((await verifyExport(target)).ok);
