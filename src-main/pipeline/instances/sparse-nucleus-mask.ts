@@ -51,23 +51,6 @@ export function twiceBoxWeights(length: number, radius: number): Float64Array {
   return weights;
 }
 
-/** Summed-area table, (width + 1) x (height + 1), float64 (sums of float32 densities stay exact enough). */
-export function summedAreaTable(src: Float32Array, width: number, height: number): Float64Array {
-  const stride = width + 1;
-  const table = new Float64Array(stride * (height + 1));
-  for (let y = 0; y < height; y++) {
-    let row = 0;
-    const above = y * stride;
-    const here = above + stride;
-    const s = y * width;
-    for (let x = 0; x < width; x++) {
-      row += src[s + x]!;
-      table[here + x + 1] = table[above + x + 1]! + row;
-    }
-  }
-  return table;
-}
-
 /**
  * Summed-area table of the 2 x 2 block sums of src (blocks cut by an odd right or bottom edge
  * hold fewer px): ((width + 1) >> 1) + 1 columns, ((height + 1) >> 1) + 1 rows, float64.

@@ -138,7 +138,7 @@ export function closeSquare(mask: Uint8Array, width: number, height: number, rad
 }
 
 /** 4-connected components as runs: each run's row, first and last column, and component label. */
-export interface ComponentRuns {
+export interface MaskRuns {
   count: number;
   start: Int32Array;
   end: Int32Array;
@@ -154,7 +154,7 @@ export interface ComponentRuns {
  * Each row's runs of `value` are joined (union-find) with the runs they overlap on the row above;
  * then every run gets its component's label. One scan of the bytes plus work per run.
  */
-function componentRuns(mask: Uint8Array, width: number, height: number, value: 0 | 1): ComponentRuns {
+function componentRuns(mask: Uint8Array, width: number, height: number, value: 0 | 1): MaskRuns {
   // Runs: row, first and last column; parent for the union-find.
   let capacity = 1024;
   let runStart = new Int32Array(capacity);
@@ -231,7 +231,7 @@ function componentRuns(mask: Uint8Array, width: number, height: number, value: 0
  * numbered in raster order of each component's first pixel. The runs come too (for
  * per-component sums without another pass over the image).
  */
-export function labelComponents(mask: Uint8Array, width: number, height: number, value: 0 | 1): { labels: Int32Array; areas: number[]; touchesBorder: boolean[]; runs: ComponentRuns } {
+export function labelComponents(mask: Uint8Array, width: number, height: number, value: 0 | 1): { labels: Int32Array; areas: number[]; touchesBorder: boolean[]; runs: MaskRuns } {
   const runs = componentRuns(mask, width, height, value);
   const labels = new Int32Array(mask.length);
   for (let r = 0; r < runs.count; r++) {

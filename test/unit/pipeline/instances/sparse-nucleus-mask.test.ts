@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { boxMean } from '../../../../src-main/pipeline/instances/box-filter.ts';
 import { openSquare } from '../../../../src-main/pipeline/segment/mask-morphology.ts';
-import { blockSummedAreaTable, openSparse3x3, sparseNucleusMask, summedAreaTable, twiceBoxWeights } from '../../../../src-main/pipeline/instances/sparse-nucleus-mask.ts';
+import { blockSummedAreaTable, openSparse3x3, sparseNucleusMask, twiceBoxWeights } from '../../../../src-main/pipeline/instances/sparse-nucleus-mask.ts';
 import type { NucleusThreshold } from '../../../../src-main/pipeline/instances/sparse-nucleus-mask.ts';
 
 function seeded(seed: number): () => number {
@@ -29,6 +29,23 @@ function density(width: number, height: number, random: () => number): Float32Ar
     }
   }
   return d;
+}
+
+/** Reference: the plain summed-area table, (width + 1) x (height + 1), float64. */
+function summedAreaTable(src: Float32Array, width: number, height: number): Float64Array {
+  const stride = width + 1;
+  const table = new Float64Array(stride * (height + 1));
+  for (let y = 0; y < height; y++) {
+    let row = 0;
+    const above = y * stride;
+    const here = above + stride;
+    const s = y * width;
+    for (let x = 0; x < width; x++) {
+      row += src[s + x]!;
+      table[here + x + 1] = table[above + x + 1]! + row;
+    }
+  }
+  return table;
 }
 
 /** Mean of raw over the 2 x 2 blocks within round(R / 2) blocks of (x, y)'s block, clipped to the image. */
