@@ -41,6 +41,48 @@ void PremultipliedArgbToRgba(uint32_t* pixels, size_t count) {
   }
 }
 
+namespace {
+
+// What (255 - a) of the background adds to each channel, per alpha value,
+// packed like a pixel (0x00RRGGBB).
+void BackgroundShares(Rgb background, uint32_t add[256]) {
+  for (uint32_t a = 0; a < 256; a++) {
+    const uint32_t k = 255 - a;
+    const uint32_t r = (k * background.r + 127) / 255;
+    const uint32_t g = (k * background.g + 127) / 255;
+    const uint32_t b = (k * background.b + 127) / 255;
+    add[a] = (r << 16) | (g << 8) | b;
+  }
+}
+
+// c + the background's share, clamped: premultiplied channels never exceed
+// alpha, so the sum stays <= 255; the clamp only guards against a damaged
+// decoder's output.
+inline uint32_t Composite(uint32_t p, const uint32_t add[256]) {
+  const uint32_t extra = add[p >> 24];
+  const uint32_t r = std::min<uint32_t>(255, ((p >> 16) & 0xff) + (extra >> 16));
+  const uint32_t g = std::min<uint32_t>(255, ((p >> 8) & 0xff) + ((extra >> 8) & 0xff));
+  const uint32_t b = std::min<uint32_t>(255, (p & 0xff) + (extra & 0xff));
+  return (p & 0xff000000u) | (r << 16) | (g << 8) | b;
+}
+
+}  // namespace
+
+void PremultipliedArgbOnBackgroundToRgba(uint32_t* pixels, size_t count, Rgb background) {
+  uint32_t add[256];
+  BackgroundShares(background, add);
+  uint8_t* out = reinterpret_cast<uint8_t*>(pixels);
+  for (size_t i = 0; i < count; i++) {
+    uint32_t p = pixels[i];
+    if ((p >> 24) != 255) p = Composite(p, add);
+    uint8_t* o = out + i * 4;
+    o[0] = static_cast<uint8_t>(p >> 16);
+    o[1] = static_cast<uint8_t>(p >> 8);
+    o[2] = static_cast<uint8_t>(p);
+    o[3] = 255;
+  }
+}
+
 AlphaCoverage CompositeOnBackground(uint32_t* pixels, size_t count, Rgb background) {
   // A tight AND / OR over the words first: the compiler vectorises it, and
   // most MIRAX tiles are entirely opaque, so most calls stop here.
@@ -64,26 +106,10 @@ AlphaCoverage CompositeOnBackground(uint32_t* pixels, size_t count, Rgb backgrou
   // spend a pass painting one.
   if ((any >> 24) == 0) return AlphaCoverage::kTransparent;
 
-  // What (255 - a) of the background adds to each channel, per alpha value.
   uint32_t add[256];
-  for (uint32_t a = 0; a < 256; a++) {
-    const uint32_t k = 255 - a;
-    const uint32_t r = (k * background.r + 127) / 255;
-    const uint32_t g = (k * background.g + 127) / 255;
-    const uint32_t b = (k * background.b + 127) / 255;
-    add[a] = (r << 16) | (g << 8) | b;
-  }
+  BackgroundShares(background, add);
   for (i = 0; i < count; i++) {
-    const uint32_t p = pixels[i];
-    const uint32_t a = p >> 24;
-    if (a == 255) continue;
-    const uint32_t extra = add[a];
-    // Premultiplied channels never exceed alpha, so the sum stays <= 255;
-    // the clamp only guards against a damaged decoder's output.
-    const uint32_t r = std::min<uint32_t>(255, ((p >> 16) & 0xff) + (extra >> 16));
-    const uint32_t g = std::min<uint32_t>(255, ((p >> 8) & 0xff) + ((extra >> 8) & 0xff));
-    const uint32_t b = std::min<uint32_t>(255, (p & 0xff) + (extra & 0xff));
-    pixels[i] = (a << 24) | (r << 16) | (g << 8) | b;
+    if ((pixels[i] >> 24) != 255) pixels[i] = Composite(pixels[i], add);
   }
   return AlphaCoverage::kMixed;
 }

@@ -30,3 +30,12 @@ struct Rgb {
 AlphaCoverage CompositeOnBackground(uint32_t* pixels, size_t count, Rgb background);
 
 }  // namespace smearlab
+
+namespace smearlab {
+
+// Both steps of a pipeline read in one pass: premultiplied native-endian ARGB
+// composited on `background` (as CompositeOnBackground) and written as R, G,
+// B, 255 bytes, so unscanned areas read as the slide's glass colour.
+void PremultipliedArgbOnBackgroundToRgba(uint32_t* pixels, size_t count, Rgb background);
+
+}  // namespace smearlab

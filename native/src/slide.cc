@@ -4,6 +4,7 @@
 #include "slide.h"
 
 #include <cmath>
+#include <optional>
 #include <utility>
 
 #include "errors.h"
@@ -143,24 +144,23 @@ std::string Slide::CheckRegion(const Napi::CallbackInfo& info, const char* usage
   return "";
 }
 
-Napi::Value Slide::ReadRegion(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!handle_) return RejectedPromise(env, ClosedError(env));
-  int64_t x0, y0, level, width, height;
-  std::string bad = info.Length() != 5
-                        ? "readRegion(x0, y0, level, width, height) needs five integers"
-                        : CheckRegion(info, "readRegion(x0, y0, level, width, height)", &x0, &y0,
-                                      &level, &width, &height);
-  if (!bad.empty()) return RejectedPromise(env, MakeError(env, "bad-argument", meta_.path, bad));
-  Napi::Buffer<uint8_t> dest = Napi::Buffer<uint8_t>::New(env, static_cast<size_t>(width * height * 4));
-  auto* worker = new ReadRegionWorker(env, handle_, meta_.path, dest, x0, y0,
-                                      static_cast<int32_t>(level), width, height);
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
-}
-
 namespace {
+
+// Reads [r, g, b] with integers 0..255; returns why it is unusable, or "".
+std::string BackgroundColour(const Napi::Value& value, Rgb* background) {
+  const char* bad = "background must be [r, g, b] with integers 0..255";
+  if (!value.IsArray() || value.As<Napi::Array>().Length() != 3) return bad;
+  int64_t channels[3];
+  for (uint32_t i = 0; i < 3; i++) {
+    if (!ToInteger(value.As<Napi::Array>().Get(i), &channels[i]) || channels[i] < 0 ||
+        channels[i] > 255) {
+      return bad;
+    }
+  }
+  *background = Rgb{static_cast<uint8_t>(channels[0]), static_cast<uint8_t>(channels[1]),
+                    static_cast<uint8_t>(channels[2])};
+  return "";
+}
 
 // Reads { quality, background: [r, g, b] }; returns why it is unusable, or "".
 std::string JpegOptions(const Napi::Value& value, int* quality, Rgb* background) {
@@ -172,23 +172,34 @@ std::string JpegOptions(const Napi::Value& value, int* quality, Rgb* background)
   if (!ToInteger(options.Get("quality"), &q) || q < 1 || q > 100) {
     return "JPEG quality must be an integer 1..100";
   }
-  const Napi::Value bg = options.Get("background");
-  const char* badBackground = "background must be [r, g, b] with integers 0..255";
-  if (!bg.IsArray() || bg.As<Napi::Array>().Length() != 3) return badBackground;
-  int64_t channels[3];
-  for (uint32_t i = 0; i < 3; i++) {
-    if (!ToInteger(bg.As<Napi::Array>().Get(i), &channels[i]) || channels[i] < 0 ||
-        channels[i] > 255) {
-      return badBackground;
-    }
-  }
   *quality = static_cast<int>(q);
-  *background = Rgb{static_cast<uint8_t>(channels[0]), static_cast<uint8_t>(channels[1]),
-                    static_cast<uint8_t>(channels[2])};
-  return "";
+  return BackgroundColour(options.Get("background"), background);
 }
 
 }  // namespace
+
+Napi::Value Slide::ReadRegion(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!handle_) return RejectedPromise(env, ClosedError(env));
+  const char* usage = "readRegion(x0, y0, level, width, height[, background])";
+  int64_t x0, y0, level, width, height;
+  std::optional<Rgb> background;
+  std::string bad = info.Length() != 5 && info.Length() != 6
+                        ? std::string(usage) + " needs five integers and an optional [r, g, b]"
+                        : CheckRegion(info, usage, &x0, &y0, &level, &width, &height);
+  if (bad.empty() && info.Length() == 6) {
+    Rgb colour{0, 0, 0};
+    bad = BackgroundColour(info[5], &colour);
+    background = colour;
+  }
+  if (!bad.empty()) return RejectedPromise(env, MakeError(env, "bad-argument", meta_.path, bad));
+  Napi::Buffer<uint8_t> dest = Napi::Buffer<uint8_t>::New(env, static_cast<size_t>(width * height * 4));
+  auto* worker = new ReadRegionWorker(env, handle_, meta_.path, dest, x0, y0,
+                                      static_cast<int32_t>(level), width, height, background);
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
 
 Napi::Value Slide::ReadRegionJpeg(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

@@ -22,16 +22,16 @@ namespace {
 // guards against an allocator that ever hands out an odd address.
 bool IsAligned(const void* p) { return reinterpret_cast<uintptr_t>(p) % alignof(uint32_t) == 0; }
 
-template <typename ReadFn>
-void ReadArgbInto(uint8_t* data, size_t pixels, ReadFn read) {
+template <typename ReadFn, typename ConvertFn>
+void ReadArgbInto(uint8_t* data, size_t pixels, ReadFn read, ConvertFn convert) {
   if (IsAligned(data)) {
     read(reinterpret_cast<uint32_t*>(data));
-    PremultipliedArgbToRgba(reinterpret_cast<uint32_t*>(data), pixels);
+    convert(reinterpret_cast<uint32_t*>(data), pixels);
     return;
   }
   std::vector<uint32_t> tmp(pixels);
   read(tmp.data());
-  PremultipliedArgbToRgba(tmp.data(), pixels);
+  convert(tmp.data(), pixels);
   std::memcpy(data, tmp.data(), pixels * 4);
 }
 
@@ -169,10 +169,11 @@ Napi::Value OpenWorker::Result(Napi::Env env) { return Slide::NewInstance(env, s
 
 ReadRegionWorker::ReadRegionWorker(Napi::Env env, std::shared_ptr<OsrHandle> handle,
                                    std::string path, Napi::Buffer<uint8_t> dest, int64_t x0,
-                                   int64_t y0, int32_t level, int64_t width, int64_t height)
+                                   int64_t y0, int32_t level, int64_t width, int64_t height,
+                                   std::optional<Rgb> background)
     : PromiseWorker(env, "openslide:readRegion", std::move(path)), handle_(std::move(handle)),
       dest_(Napi::Persistent(dest)), data_(dest.Data()), x0_(x0), y0_(y0), level_(level),
-      width_(width), height_(height) {}
+      width_(width), height_(height), background_(background) {}
 
 void ReadRegionWorker::Execute() {
   openslide_t* osr = handle_->get();
@@ -182,9 +183,16 @@ void ReadRegionWorker::Execute() {
     Fail("openslide", "Cannot read " + RegionText(level_, x0_, y0_, width_, height_) +
                           ": the OpenSlide handle failed earlier: " + prior);
   } else {
-    ReadArgbInto(data_, static_cast<size_t>(width_ * height_), [&](uint32_t* dest) {
-      openslide_read_region(osr, dest, x0_, y0_, level_, width_, height_);
-    });
+    ReadArgbInto(
+        data_, static_cast<size_t>(width_ * height_),
+        [&](uint32_t* dest) { openslide_read_region(osr, dest, x0_, y0_, level_, width_, height_); },
+        [&](uint32_t* pixels, size_t count) {
+          if (background_) {
+            PremultipliedArgbOnBackgroundToRgba(pixels, count, *background_);
+          } else {
+            PremultipliedArgbToRgba(pixels, count);
+          }
+        });
     if (const char* err = openslide_get_error(osr)) {
       Fail("openslide", "Cannot read " + RegionText(level_, x0_, y0_, width_, height_) +
                             ": " + err);
@@ -259,9 +267,10 @@ void ReadAssociatedWorker::Execute() {
     Fail("openslide", "Cannot read associated image '" + name_ +
                           "': the OpenSlide handle failed earlier: " + prior);
   } else {
-    ReadArgbInto(data_, static_cast<size_t>(width_ * height_), [&](uint32_t* dest) {
-      openslide_read_associated_image(osr, name_.c_str(), dest);
-    });
+    ReadArgbInto(
+        data_, static_cast<size_t>(width_ * height_),
+        [&](uint32_t* dest) { openslide_read_associated_image(osr, name_.c_str(), dest); },
+        PremultipliedArgbToRgba);
     if (const char* err = openslide_get_error(osr)) {
       Fail("openslide", "Cannot read associated image '" + name_ + "': " + err);
     }

@@ -5,6 +5,7 @@
 #include <napi.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "jpeg-tile.h"
@@ -52,7 +53,7 @@ class ReadRegionWorker : public PromiseWorker {
  public:
   ReadRegionWorker(Napi::Env env, std::shared_ptr<OsrHandle> handle, std::string path,
                    Napi::Buffer<uint8_t> dest, int64_t x0, int64_t y0, int32_t level,
-                   int64_t width, int64_t height);
+                   int64_t width, int64_t height, std::optional<Rgb> background);
 
  protected:
   void Execute() override;
@@ -65,6 +66,8 @@ class ReadRegionWorker : public PromiseWorker {
   int64_t x0_, y0_;
   int32_t level_;
   int64_t width_, height_;
+  // Set: composited on this colour, every alpha 255 (the pipeline's read).
+  std::optional<Rgb> background_;
 };
 
 // Reads into scratch memory owned by the worker thread, composites on the

@@ -5,7 +5,7 @@
 import sharp from 'sharp';
 import type { Box, Point } from '../domain/geometry.ts';
 import type { SlideReader } from '../slide/slide-reader.ts';
-import { flattenOnto } from './ingest/slice-image.ts';
+import { readRegionOnBackground } from '../slide/flatten-onto.ts';
 
 /** Largest crop rendered, per side (level-0 px): far above any APACC box (540 px). */
 export const MAX_CROP_SIDE = 4096;
@@ -25,8 +25,7 @@ export async function renderCellCrop(reader: SlideReader, box: Box, format: 'png
   if (!(box.width > 0 && box.height > 0 && box.width <= MAX_CROP_SIDE && box.height <= MAX_CROP_SIDE)) {
     throw new RangeError(`crop ${box.width}x${box.height} is outside 1..${MAX_CROP_SIDE} px a side`);
   }
-  const image = await reader.readRegion(box.x, box.y, 0, box.width, box.height);
-  flattenOnto(image, reader.info.backgroundColor);
+  const image = await readRegionOnBackground(reader, box.x, box.y, 0, box.width, box.height);
   const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } }).removeAlpha();
   return format === 'png' ? pipeline.png({ compressionLevel: 6 }).toBuffer() : pipeline.jpeg({ quality: 90 }).toBuffer();
 }

@@ -9,7 +9,7 @@ import { contextBoxOf } from '../api/cell-geometry.ts';
 import { toApiError } from '../api/errors.ts';
 import { HTTP_STATUS_OF } from '../api/errors.ts';
 import { renderCellCrop } from '../pipeline/cell-crop.ts';
-import { flattenOnto } from '../pipeline/ingest/slice-image.ts';
+import { readRegionOnBackground } from '../slide/flatten-onto.ts';
 import type { ServiceResponse } from '../slide/tile-service.ts';
 import type { ReadLimiter } from '../slide/read-limiter.ts';
 import type { SlideReader } from '../slide/slide-reader.ts';
@@ -44,8 +44,7 @@ async function renderThumbnail(reader: SlideReader): Promise<Buffer> {
   const level = reader.bestLevelForDownsample(Math.max(level0.width, level0.height) / THUMBNAIL_SIDE);
   const { width, height } = reader.info.levels[level]!;
   if (width * height > THUMBNAIL_SOURCE_MAX_PIXELS) throw new Error(`the smallest level is too large for a thumbnail (${width} x ${height})`);
-  const image = await reader.readRegion(0, 0, level, width, height);
-  flattenOnto(image, reader.info.backgroundColor);
+  const image = await readRegionOnBackground(reader, 0, 0, level, width, height);
   return sharp(image.data, { raw: { width, height, channels: 4 } })
     .removeAlpha()
     .resize(THUMBNAIL_SIDE, THUMBNAIL_SIDE, { fit: 'inside' })

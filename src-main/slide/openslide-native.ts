@@ -35,8 +35,12 @@ export interface NativeSlide {
   readonly associatedImages: Record<string, { width: number; height: number }>;
   readonly closed: boolean;
   bestLevelForDownsample(downsample: number): number;
-  /** Straight RGBA, width * height * 4 bytes. */
-  readRegion(x0: number, y0: number, level: number, width: number, height: number): Promise<Buffer>;
+  /**
+   * Straight RGBA, width * height * 4 bytes; with `background`, composited on it in the
+   * same pass (alpha 255 everywhere: unscanned areas read as that colour).
+   */
+  readRegion(x0: number, y0: number, level: number, width: number, height: number,
+    background?: readonly [number, number, number]): Promise<Buffer>;
   /**
    * The same read, composited on `background` and encoded as a baseline JPEG
    * (4:2:0, no Huffman optimisation) on the libuv pool. null when every pixel

@@ -96,6 +96,12 @@ class OpenSlideReader implements SlideReader {
     return { width, height, data };
   }
 
+  async readRegionOnBackground(x0: number, y0: number, level: number, width: number, height: number): Promise<RgbaImage> {
+    const background = this.info.backgroundColor;
+    const data = await this.#withSlide((slide) => slide.readRegion(x0, y0, level, width, height, background));
+    return { width, height, data };
+  }
+
   readRegionJpeg(x0: number, y0: number, level: number, width: number, height: number,
     options: JpegRegionOptions): Promise<Buffer | null> {
     return this.#withSlide((slide) => slide.readRegionJpeg(x0, y0, level, width, height, options));

@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { intersectBoxes } from '../domain/geometry.ts';
 import type { Box } from '../domain/geometry.ts';
 import type { DamagedArea } from '../domain/slide.ts';
+import { flattenOnto, readRegionOnBackground } from './flatten-onto.ts';
 import { SlideError } from './slide-error.ts';
 import type { RgbaImage, SlideReader } from './slide-reader.ts';
 
@@ -117,6 +118,24 @@ export async function readRegionAroundDamage(
     return box ? [{ box, level, reason: p.reason, recoveredFrom: p.recoveredFrom }] : [];
   });
   return { image: out, damaged };
+}
+
+/**
+ * readRegionAroundDamage composited on the slide's background colour: every pixel opaque,
+ * unscanned and unreadable areas glass. A healthy region is one read composited natively
+ * where the reader can; a damaged one is read again around its damage, then flattened.
+ */
+export async function readOpaqueRegionAroundDamage(
+  reader: SlideReader, x0: number, y0: number, level: number, width: number, height: number,
+): Promise<ReadAroundResult> {
+  try {
+    return { image: await readRegionOnBackground(reader, x0, y0, level, width, height), damaged: [] };
+  } catch (err) {
+    if (!isDamagedRead(err)) throw err;
+  }
+  const read = await readRegionAroundDamage(reader, x0, y0, level, width, height);
+  flattenOnto(read.image, reader.info.backgroundColor);
+  return read;
 }
 
 /** Levels to try for a piece that failed at `level`: finer ones first (exact pixels), then coarser. */

@@ -59,6 +59,13 @@ export interface SlideReader {
    */
   readRegion(x0: number, y0: number, level: number, width: number, height: number): Promise<RgbaImage>;
   /**
+   * Optional fast path for the pipeline: the same region composited on the slide's
+   * background colour (info.backgroundColor) while it is converted, so every pixel is
+   * opaque and unscanned areas read as glass. Readers that do not offer it leave it
+   * undefined; callers fall back to readRegion and flattenOnto.
+   */
+  readRegionOnBackground?(x0: number, y0: number, level: number, width: number, height: number): Promise<RgbaImage>;
+  /**
    * Optional fast path for tile servers: the same region composited on
    * `background` and encoded as JPEG without leaving native code. Resolves
    * with null when every pixel is transparent (nothing scanned there), so the

@@ -13,7 +13,7 @@ import type { CellView } from '../../src-main/domain/cell.ts';
 import type { IngestResult } from '../../src-main/pipeline/ingest/ingest-options.ts';
 import { parseIngestOptions } from '../../src-main/pipeline/ingest/ingest-options.ts';
 import { runIngest } from '../../src-main/pipeline/ingest/run-ingest.ts';
-import { flattenOnto } from '../../src-main/pipeline/ingest/slice-image.ts';
+import { flattenOnto } from '../../src-main/slide/flatten-onto.ts';
 import { openSlide } from '../../src-main/slide/openslide-reader.ts';
 import { openStore } from '../../src-main/store/index.ts';
 import { NILM, quantile } from '../fixtures/cell-recall-score.ts';

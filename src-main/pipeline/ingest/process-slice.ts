@@ -1,9 +1,12 @@
-// One slice through the pipeline: read (with margin) at a physical working
+// Slices through the pipeline: read (with margin) at a physical working
 // scale, segment, fill small holes, then either split the cell mask into one
 // candidate per nucleus ('whole-cell', the default) or run the paper's
-// erosion-based extraction ('paper'). Every size is in um, converted with the
-// slide's mpp (work.mpp). Returns the candidates as store rows plus per-stage
-// timings; writes nothing.
+// erosion-based extraction ('paper'). In 'whole-cell' mode a group of
+// neighbouring slices (slice-groups.ts) is one read of their region, and its
+// candidates are handed to the slice that owns them (nucleus centroid); the
+// paper's extraction stays one slice at a time. Every size is in um,
+// converted with the slide's mpp (work.mpp). Returns each slice's candidates
+// as store rows plus per-stage timings; writes nothing.
 import type { Box } from '../../domain/geometry.ts';
 import type { DamagedArea } from '../../domain/slide.ts';
 import type { SlideReader } from '../../slide/slide-reader.ts';
@@ -16,6 +19,7 @@ import type { CellInstanceConfig } from '../instances/index.ts';
 import type { Mask } from '../mask.ts';
 import { downsampleFor, um2ToPx2 } from '../scale.ts';
 import type { Segmenter } from '../segment/segmenter.ts';
+import { groupRegion, tilesRegion } from './slice-groups.ts';
 import { readSliceImage, shrinkImage } from './slice-image.ts';
 
 export interface SliceWork {
@@ -63,12 +67,30 @@ async function segmentMask(work: SliceWork, image: Parameters<Segmenter['segment
   return mask;
 }
 
-async function processWholeCell(work: SliceWork, slice: Box): Promise<SliceOutcome> {
+/** A group met damaged scan data: the ingest retries its slices one by one. */
+export class SliceGroupDamagedError extends Error {
+  constructor(areas: number) {
+    super(`${areas} damaged area(s) under a group of slices: read them one by one`);
+    this.name = 'SliceGroupDamagedError';
+  }
+}
+
+function containsPoint(box: Box, p: { x: number; y: number }): boolean {
+  return p.x >= box.x && p.x < box.x + box.width && p.y >= box.y && p.y < box.y + box.height;
+}
+
+async function processWholeCell(work: SliceWork, slices: readonly Box[]): Promise<SliceOutcome[]> {
   const config = { ...DEFAULT_CELL_INSTANCE_CONFIG, ...work.instances };
   const { detailUm, factor } = workingScales(work.segmenter.umPerPixel, config.nucleusUmPerPixel);
   const detailDs = downsampleFor(detailUm, work.mpp);
+  const region = groupRegion(slices);
   let t = performance.now();
-  const detail = await readSliceImage(work.reader, slice, work.margin, detailDs, factor);
+  const detail = await readSliceImage(work.reader, region, work.margin, detailDs, factor);
+  if (slices.length > 1 && detail.damaged.length > 0) {
+    // Damage is read around one slice at a time, as without groups: a slice none of whose area
+    // can be read then fails alone instead of passing as glass beside readable neighbours.
+    throw new SliceGroupDamagedError(detail.damaged.length);
+  }
   const read = performance.now() - t;
   t = performance.now();
   const mask = await segmentMask(work, shrinkImage(detail.image, factor), detailDs * factor);
@@ -76,18 +98,30 @@ async function processWholeCell(work: SliceWork, slice: Box): Promise<SliceOutco
   t = performance.now();
   const { instances } = findCellInstances({
     detail: detail.image, origin: detail.origin, detailDownsample: detailDs, cellMask: mask.data, factor,
-    slice, slide: slideBox(work.reader), mpp: work.mpp,
+    slice: region, slide: slideBox(work.reader), mpp: work.mpp,
   }, { ...config, nucleusUmPerPixel: detailUm });
   const model = work.segmenter.modelId ?? work.segmenter.name;
-  const candidates = instances.map((c, i): SliceCandidate => ({
-    cell: {
-      number: i + 1, box: c.box, centre: c.centre, area: c.area, source: 'auto', model,
-      kind: c.kind, nucleus: c.nucleus, nucleusArea: c.nucleusArea, nuclei: c.nuclei,
-    },
-    cropCentreInSlice: c.cropCentreInSlice,
-  }));
+  // The region owns a candidate by its centre, and the slices tile the region: each has one owner.
+  const owned = slices.map((): SliceCandidate[] => []);
+  for (const c of instances) {
+    const k = slices.findIndex((s) => containsPoint(s, c.centre));
+    if (k < 0) continue;
+    const slice = slices[k]!;
+    owned[k]!.push({
+      cell: {
+        number: owned[k]!.length + 1, box: c.box, centre: c.centre, area: c.area, source: 'auto', model,
+        kind: c.kind, nucleus: c.nucleus, nucleusArea: c.nucleusArea, nuclei: c.nuclei,
+      },
+      cropCentreInSlice: { x: c.cropCentreInSlice.x + region.x - slice.x, y: c.cropCentreInSlice.y + region.y - slice.y },
+    });
+  }
   const extract = performance.now() - t;
-  return { candidates, cells: candidates.map((c) => c.cell), damaged: detail.damaged, timings: { read, segment, extract } };
+  // The group's stage times shared out evenly, so the job's sums stay what the stages cost.
+  const n = slices.length;
+  const timings = { read: read / n, segment: segment / n, extract: extract / n };
+  return owned.map((candidates, k) => ({
+    candidates, cells: candidates.map((c) => c.cell), damaged: k === 0 ? detail.damaged : [], timings,
+  }));
 }
 
 async function processPaper(work: SliceWork, slice: Box): Promise<SliceOutcome> {
@@ -113,6 +147,14 @@ async function processPaper(work: SliceWork, slice: Box): Promise<SliceOutcome> 
   return { candidates, cells: candidates.map((c) => c.cell), damaged: sliceImage.damaged, timings: { read, segment, extract } };
 }
 
-export async function processSlice(work: SliceWork, slice: Box): Promise<SliceOutcome> {
-  return work.mode === 'paper' ? processPaper(work, slice) : processWholeCell(work, slice);
+/**
+ * One outcome per slice, in order. The slices must cover their region exactly (one slice,
+ * or a group from planSliceGroups); the group's damaged areas come with the first slice.
+ */
+export async function processSliceGroup(work: SliceWork, slices: readonly Box[]): Promise<SliceOutcome[]> {
+  if (!tilesRegion(slices)) throw new RangeError(`slices ${JSON.stringify(slices)} do not cover their region exactly`);
+  if (work.mode === 'whole-cell') return processWholeCell(work, slices);
+  const outcomes: SliceOutcome[] = [];
+  for (const slice of slices) outcomes.push(await processPaper(work, slice));
+  return outcomes;
 }

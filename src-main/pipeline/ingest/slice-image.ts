@@ -1,13 +1,13 @@
 // Reads one slice (plus its margin) at a working scale: from the best pyramid
-// level, resized by sharp when that level is not exactly the scale wanted, and
-// flattened onto the slide's background colour so unscanned (transparent)
-// areas look like glass. The downsample need not be whole: scans come at any
+// level, composited on the slide's background colour as it is read (so
+// unscanned, transparent areas look like glass), and resized by sharp when that
+// level is not exactly the scale wanted. The downsample need not be whole: scans come at any
 // mpp and the working scales are physical (um per px). Damaged tiles are read
 // around (slide/read-around-damage.ts); what no level has becomes background.
 import sharp from 'sharp';
 import type { Box, Point } from '../../domain/geometry.ts';
 import type { DamagedArea } from '../../domain/slide.ts';
-import { readRegionAroundDamage } from '../../slide/read-around-damage.ts';
+import { readOpaqueRegionAroundDamage } from '../../slide/read-around-damage.ts';
 import type { RgbaImage, SlideReader } from '../../slide/slide-reader.ts';
 
 export interface SliceImage {
@@ -31,23 +31,6 @@ export function sliceReadArea(slice: Box, margin: number, downsample: number, mu
   const imageWidth = side(slice.width + 2 * margin);
   const imageHeight = side(slice.height + 2 * margin);
   return { x, y, width: Math.ceil(imageWidth * downsample), height: Math.ceil(imageHeight * downsample), imageWidth, imageHeight };
-}
-
-export function flattenOnto(image: RgbaImage, background: readonly [number, number, number]): void {
-  const d = image.data;
-  const [br, bg, bb] = background;
-  // Scanned pixels (alpha 255) are nearly all of a slice: skip them a 32-bit word at a time.
-  const words = d.byteOffset % 4 === 0 ? new Uint32Array(d.buffer, d.byteOffset, d.length >> 2) : null;
-  for (let p = 0; p < d.length; p += 4) {
-    if (words !== null && words[p >> 2]! >>> 24 === 255) continue;
-    const a = d[p + 3]!;
-    if (a === 255) continue;
-    const k = a / 255;
-    d[p] = Math.round(d[p]! * k + br * (1 - k));
-    d[p + 1] = Math.round(d[p + 1]! * k + bg * (1 - k));
-    d[p + 2] = Math.round(d[p + 2]! * k + bb * (1 - k));
-    d[p + 3] = 255;
-  }
 }
 
 /** Mean of each factor x factor block: the image at 1/factor scale (sides must divide). */
@@ -142,7 +125,7 @@ export async function readSliceImage(reader: SlideReader, slice: Box, margin: nu
   const height = area.imageHeight;
   const levelWidth = Math.ceil(area.width / levelDownsample);
   const levelHeight = Math.ceil(area.height / levelDownsample);
-  const read = await readRegionAroundDamage(reader, area.x, area.y, level, levelWidth, levelHeight);
+  const read = await readOpaqueRegionAroundDamage(reader, area.x, area.y, level, levelWidth, levelHeight);
   let image = read.image;
   if (levelWidth !== width || levelHeight !== height) {
     const { data, info } = await sharp(image.data, { raw: { width: levelWidth, height: levelHeight, channels: 4 } })
@@ -151,6 +134,5 @@ export async function readSliceImage(reader: SlideReader, slice: Box, margin: nu
       .toBuffer({ resolveWithObject: true });
     image = { width: info.width, height: info.height, data };
   }
-  flattenOnto(image, reader.info.backgroundColor);
   return { image, origin: { x: area.x, y: area.y }, downsample, damaged: read.damaged };
 }

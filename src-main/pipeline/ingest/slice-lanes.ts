@@ -1,9 +1,9 @@
-// Slices processed side by side so every core works: a lane takes one slice at
-// a time through read -> segment -> instances, and an ingest runs one lane per
-// core. The first lane is the ingest's own thread (its reader and segmenter);
-// the others are slice workers (slice-worker.ts), each with its own OpenSlide
-// handle and inference session, since both the model run and the instance step
-// hold a JavaScript thread while they work. Stages inside a lane run one after
+// Slices processed side by side so every core works: a lane takes one group of
+// slices (slice-groups.ts) at a time through read -> segment -> instances, and
+// an ingest runs one lane per core. The first lane is the ingest's own thread
+// (its reader and segmenter); the others are slice workers (slice-worker.ts),
+// each with its own OpenSlide handle and inference session, since both the
+// model run and the instance step hold a JavaScript thread while they work. Stages inside a lane run one after
 // the other, so each lane's stage times are what that stage cost, never a wait
 // for another slice's work.
 import { availableParallelism } from 'node:os';
@@ -11,14 +11,14 @@ import type { Worker } from 'node:worker_threads';
 import type { Box } from '../../domain/geometry.ts';
 import { startWorkerThread } from '../../jobs/worker-job.ts';
 import type { SerializedJobError } from '../../jobs/worker-messages.ts';
-import { processSlice } from './process-slice.ts';
+import { processSliceGroup } from './process-slice.ts';
 import type { SliceOutcome, SliceWork } from './process-slice.ts';
 import type { IngestOptions } from './ingest-options.ts';
 
 /** Lanes when the options name none: one per core, at most this many (each holds a few 100 MB at peak). */
 export const MAX_AUTO_LANES = 4;
-/** A slice worker is started only for at least this many pending slices per worker (its start costs ~1 s). */
-export const MIN_SLICES_PER_WORKER_LANE = 4;
+/** A slice worker is started only for at least this many pending slice groups per worker (its start costs ~1 s, about three groups' work). */
+export const MIN_GROUPS_PER_WORKER_LANE = 3;
 
 export interface LanePlan {
   /** Lanes wanted (the job may start fewer for few slices). */
@@ -32,18 +32,19 @@ export function planLanes(concurrency: number | undefined, cores = availablePara
   return { lanes, intraOpThreads: Math.max(1, Math.floor(cores / lanes)) };
 }
 
-/** Slice workers worth starting for `pending` slices when `lanes` are planned (the ingest thread is one lane). */
+/** Slice workers worth starting for `pending` slice groups when `lanes` are planned (the ingest thread is one lane). */
 export function workerLanesFor(plan: LanePlan, pending: number): number {
-  return Math.max(0, Math.min(plan.lanes - 1, Math.floor(pending / MIN_SLICES_PER_WORKER_LANE)));
+  return Math.max(0, Math.min(plan.lanes - 1, Math.floor(pending / MIN_GROUPS_PER_WORKER_LANE)));
 }
 
 export interface SliceLane {
   readonly name: string;
-  process(slice: Box): Promise<SliceOutcome>;
+  /** One outcome per slice, in order (processSliceGroup). */
+  process(slices: readonly Box[]): Promise<SliceOutcome[]>;
   close(): Promise<void>;
 }
 
-/** The lane gave out (its thread died): the slice in hand was not processed and goes back to the queue. */
+/** The lane gave out (its thread died): the slices in hand were not processed and go back to the queue. */
 export class LaneLostError extends Error {
   constructor(lane: string, reason: string) {
     super(`${lane} stopped: ${reason}`);
@@ -52,7 +53,7 @@ export class LaneLostError extends Error {
 }
 
 export function localLane(work: SliceWork): SliceLane {
-  return { name: 'lane 1', process: (slice) => processSlice(work, slice), close: async () => undefined };
+  return { name: 'lane 1', process: (slices) => processSliceGroup(work, slices), close: async () => undefined };
 }
 
 /** What a slice worker opens: the same slide and segmenter as the ingest, at the same scale. */
@@ -66,17 +67,17 @@ export interface SliceWorkerInit {
   mpp: number;
 }
 
-export type SliceWorkerRequest = { type: 'slice'; id: number; slice: Box } | { type: 'close' };
+export type SliceWorkerRequest = { type: 'slices'; id: number; slices: Box[] } | { type: 'close' };
 export type SliceWorkerReply =
   | { type: 'ready'; modelId: string | null }
-  | { type: 'done'; id: number; outcome: SliceOutcome }
+  | { type: 'done'; id: number; outcomes: SliceOutcome[] }
   | { type: 'failed'; id: number; error: SerializedJobError }
   | { type: 'error'; error: SerializedJobError };
 
 /** Starts a slice worker; resolves once it has opened the slide and the segmenter, rejects if it cannot. */
 export function startWorkerLane(init: SliceWorkerInit, name: string): Promise<SliceLane> {
   const worker: Worker = startWorkerThread({ bundle: 'slice-worker', source: new URL('./slice-worker.ts', import.meta.url), options: init });
-  const pending = new Map<number, { resolve: (o: SliceOutcome) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (o: SliceOutcome[]) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let lost: string | null = null;
   let closed = false;
@@ -88,12 +89,12 @@ export function startWorkerLane(init: SliceWorkerInit, name: string): Promise<Sl
   return new Promise<SliceLane>((resolveLane, rejectLane) => {
     const lane: SliceLane = {
       name,
-      process(slice) {
+      process(slices) {
         if (lost !== null) return Promise.reject(new LaneLostError(name, lost));
         const id = nextId++;
-        return new Promise<SliceOutcome>((resolve, reject) => {
+        return new Promise<SliceOutcome[]>((resolve, reject) => {
           pending.set(id, { resolve, reject });
-          worker.postMessage({ type: 'slice', id, slice } satisfies SliceWorkerRequest);
+          worker.postMessage({ type: 'slices', id, slices: [...slices] } satisfies SliceWorkerRequest);
         });
       },
       async close() {
@@ -115,7 +116,7 @@ export function startWorkerLane(init: SliceWorkerInit, name: string): Promise<Sl
           resolveLane(lane);
         }
       } else if (m.type === 'done') {
-        pending.get(m.id)?.resolve(m.outcome);
+        pending.get(m.id)?.resolve(m.outcomes);
         pending.delete(m.id);
       } else if (m.type === 'failed') {
         const err = new Error(m.error.message);

@@ -1,12 +1,12 @@
 // A slice worker: one more lane of an ingest (slice-lanes.ts). Opens the
-// slide and the segmenter named in workerData, then takes slices one at a
-// time and answers with their candidates; pure computation, it never touches
-// the database.
+// slide and the segmenter named in workerData, then takes groups of slices
+// one at a time and answers with their candidates; pure computation, it never
+// touches the database.
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeJobError } from '../../jobs/worker-messages.ts';
 import { openSlide } from '../../slide/openslide-reader.ts';
 import { loadSegmenter } from '../segment/load-segmenter.ts';
-import { processSlice } from './process-slice.ts';
+import { processSliceGroup } from './process-slice.ts';
 import type { SliceWorkerInit, SliceWorkerReply, SliceWorkerRequest } from './slice-lanes.ts';
 
 const port = parentPort;
@@ -25,15 +25,15 @@ try {
   });
   const reader = await openSlide(init.slidePath);
   const work = { reader, segmenter, mode: init.mode, margin: init.margin, mpp: init.mpp };
-  // One slice at a time: the ingest sends the next only after this one's answer.
+  // One group at a time: the ingest sends the next only after this one's answer.
   port.on('message', (message: SliceWorkerRequest) => {
     if (message.type === 'close') {
       reader.close();
       void segmenter.dispose().finally(() => port.close());
       return;
     }
-    processSlice(work, message.slice).then(
-      (outcome) => post({ type: 'done', id: message.id, outcome }),
+    processSliceGroup(work, message.slices).then(
+      (outcomes) => post({ type: 'done', id: message.id, outcomes }),
       (err: unknown) => post({ type: 'failed', id: message.id, error: serializeJobError(err) }),
     );
   });

@@ -131,6 +131,29 @@ test('unscanned photos and the outside of the slide read back transparent', asyn
   }
 });
 
+test('readRegionOnBackground: the same pixels, unscanned photos and the outside as the slide\'s background colour', async () => {
+  const [px, py] = unscannedPhotos()[0]!;
+  // An unscanned photo's corner, its scanned neighbours and the slide's edge in one region.
+  const x0 = Math.max(0, px * scene.photoWidth - 40);
+  const y0 = Math.max(0, py * scene.photoHeight - 40);
+  const [w, h] = [scene.photoWidth + 80, scene.photoHeight + 80];
+  const straight = await reader.readRegion(x0, y0, 0, w, h);
+  const opaque = await reader.readRegionOnBackground!(x0, y0, 0, w, h);
+  const background = reader.info.backgroundColor;
+  let unscanned = 0;
+  for (let p = 0; p < w * h; p++) {
+    const i = p * 4;
+    assert.equal(opaque.data[i + 3], 255, `pixel ${p} is opaque`);
+    const a = straight.data[i + 3]!;
+    for (let c = 0; c < 3; c++) {
+      const want = Math.round((straight.data[i + c]! * a + background[c]! * (255 - a)) / 255);
+      assert.ok(Math.abs(opaque.data[i + c]! - want) <= 1, `pixel ${p} channel ${c}: ${opaque.data[i + c]} vs ${want}`);
+    }
+    if (a === 0) unscanned++;
+  }
+  assert.ok(unscanned > (scene.photoWidth - 40) * (scene.photoHeight - 40), `${unscanned} unscanned pixels in the region`);
+});
+
 test('edge pixels with partial alpha come back un-premultiplied', async () => {
   // Level 1 at an odd level-0 x: tiles land on half pixels, so the border of
   // the unscanned corner photo (0, 0) blends into transparency.

@@ -110,6 +110,10 @@ test('bad arguments reject with bad-argument and the slide keeps working', async
     [['0', 0, 0, 1, 1], /five integers/],
     [[0, 0, 0, 100_000, 100_000], /larger than the limit/],
     [[0, 0, 0, Number.POSITIVE_INFINITY, 1], /five integers/],
+    [[0, 0, 0, 1, 1, [1, 2]], /background must be \[r, g, b\]/],
+    [[0, 0, 0, 1, 1, [1, 2, 256]], /background must be \[r, g, b\]/],
+    [[0, 0, 0, 1, 1, '#fff'], /background must be \[r, g, b\]/],
+    [[0, 0, 0, 1, 1, [1, 2, 3], 7], /five integers and an optional \[r, g, b\]/],
   ];
   for (const [args, message] of cases) {
     const read = slide.readRegion as (...a: unknown[]) => Promise<Buffer>;
@@ -217,6 +221,29 @@ test('readRegionJpeg: a JPEG of the region composited on the background', async 
     const transparentPixel = ((h / 2) * w + 450) * 3; // x = 850: alpha 0
     for (const [c, value] of background.entries()) {
       assert.ok(Math.abs(data[transparentPixel + c]! - value) <= 4, `unscanned pixel channel ${c}: ${data[transparentPixel + c]}`);
+    }
+  } finally {
+    slide.close();
+  }
+});
+
+test('readRegion with a background: composited in the same pass, every pixel opaque', async () => {
+  const slide = await binding.open(tiffPath);
+  try {
+    // Opaque, half-transparent and transparent columns, at level 0 and a reduced level.
+    for (const [x0, y0, level, w, h] of [[400, 100, 0, 500, 64], [0, 0, 1, 512, 384]] as const) {
+      const background = [10, 200, 30] as const;
+      const flat = await slide.readRegion(x0, y0, level, w, h, background);
+      const want = composite(await slide.readRegion(x0, y0, level, w, h), background);
+      let worst = 0;
+      for (let p = 0; p < w * h; p++) {
+        assert.equal(flat[p * 4 + 3], 255, `alpha at pixel ${p}`);
+        for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(flat[p * 4 + c]! - want[p * 3 + c]!));
+      }
+      // Premultiplied rounding differs from compositing straight RGBA by at most one step.
+      assert.ok(worst <= 1, `level ${level}: worst channel difference ${worst}`);
+      const unscanned = ((h >> 1) * w + (w - 1)) * 4; // rightmost column: alpha 0 in the source
+      assert.deepEqual([...flat.subarray(unscanned, unscanned + 3)], [...background]);
     }
   } finally {
     slide.close();

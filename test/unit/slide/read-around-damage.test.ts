@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SlideError } from '../../../src-main/slide/slide-error.ts';
-import { damageReason, mergePieces, readRegionAroundDamage } from '../../../src-main/slide/read-around-damage.ts';
+import { damageReason, mergePieces, readOpaqueRegionAroundDamage, readRegionAroundDamage } from '../../../src-main/slide/read-around-damage.ts';
 import type { Box } from '../../../src-main/domain/geometry.ts';
 import { MemorySlideReader } from './tile-memory-reader.ts';
 
@@ -66,6 +66,49 @@ test('where no level has the pixels, the piece stays transparent and the rest is
   assert.deepEqual(pixelAt(result.image, 900, 900), TEAL);
   assert.ok(result.damaged.every((d) => d.recoveredFrom === null && d.level === 1));
   assert.ok(covers(result.damaged.map((d) => d.box), hole));
+});
+
+test('opaque reads: unreadable pieces and unscanned areas become the background colour, damage is still reported', async () => {
+  const hole = { x: 512, y: 512, width: 256, height: 256 };
+  const slide = new MemorySlideReader({
+    width: 4096, height: 4096, levelCount: 5, background: [250, 240, 230],
+    pixel: (x) => (x < 3072 ? TEAL : [0, 0, 0, 0]), // level-0 x >= 3072: nothing scanned
+    damaged: [0, 1, 2, 3, 4].map((level) => ({ level, box: hole })),
+  });
+  const result = await readOpaqueRegionAroundDamage(slide, 0, 0, 2, 1024, 1024);
+  assert.deepEqual(pixelAt(result.image, 160, 160), [250, 240, 230, 255], 'the unreadable hole');
+  assert.deepEqual(pixelAt(result.image, 1000, 10), [250, 240, 230, 255], 'unscanned');
+  assert.deepEqual(pixelAt(result.image, 10, 10), TEAL);
+  assert.ok(covers(result.damaged.map((d) => d.box), hole));
+});
+
+test('opaque reads use the reader\'s own composite when it has one, and read around damage when that fails', async () => {
+  class CompositingReader extends MemorySlideReader {
+    composites = 0;
+    async readRegionOnBackground(x0: number, y0: number, level: number, width: number, height: number) {
+      this.composites++;
+      const image = await this.readRegion(x0, y0, level, width, height);
+      image.data.fill(7); // marks the native path's pixels
+      return image;
+    }
+  }
+  const healthy = new CompositingReader({ width: 4096, height: 4096, levelCount: 5 });
+  const clean = await readOpaqueRegionAroundDamage(healthy, 0, 0, 2, 512, 512);
+  assert.equal(healthy.composites, 1);
+  assert.equal(healthy.reads, 1);
+  assert.deepEqual(pixelAt(clean.image, 3, 3), [7, 7, 7, 7]);
+  assert.deepEqual(clean.damaged, []);
+
+  const tile = { x: 1024, y: 1024, width: 1024, height: 1024 };
+  const damaged = new CompositingReader({ width: 4096, height: 4096, levelCount: 5, pixel: () => TEAL, damaged: [{ level: 2, box: tile }] });
+  const result = await readOpaqueRegionAroundDamage(damaged, 0, 0, 2, 1024, 1024);
+  assert.equal(damaged.composites, 1);
+  assert.deepEqual(pixelAt(result.image, 300, 300), TEAL, 'recovered from level 1');
+  assert.ok(result.damaged.length > 0 && result.damaged.every((d) => d.recoveredFrom === 1));
+
+  const closed = new CompositingReader({ width: 1024, height: 1024, failWith: new SlideError('closed', '/memory/test.mrxs', 'closed') });
+  await assert.rejects(readOpaqueRegionAroundDamage(closed, 0, 0, 0, 64, 64), { code: 'closed' });
+  assert.equal(closed.reads, 1, 'not damage: no second try');
 });
 
 test('a region outside the slide is clipped to the slide in the report', async () => {

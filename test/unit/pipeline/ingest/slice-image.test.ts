@@ -3,7 +3,7 @@
 // exactly, on its fast 2x path and the general one alike.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { flattenOnto, shrinkImage, sliceReadArea } from '../../../../src-main/pipeline/ingest/slice-image.ts';
+import { shrinkImage, sliceReadArea } from '../../../../src-main/pipeline/ingest/slice-image.ts';
 
 test('the read area covers slice + margin at any downsample, image sides a multiple when asked', () => {
   const slice = { x: 2000, y: 4000, width: 2000, height: 2000 };
@@ -43,20 +43,4 @@ test('shrinking averages each block, rounding halves up, on the 2x path and the 
   }
   assert.equal(shrinkImage(aligned, 1), aligned);
   assert.throws(() => shrinkImage(image(5, 4, () => 0), 2), /5x4 is not a multiple of 2/);
-});
-
-test('flattening composites partly and fully transparent pixels onto the background, scanned ones untouched (aligned or not)', () => {
-  const pixels = [[10, 20, 30, 255], [200, 100, 50, 0], [100, 100, 100, 128], [0, 255, 0, 1]];
-  const background = [250, 240, 230] as const;
-  const want = pixels.map(([r, g, b, a]) => {
-    const k = a! / 255;
-    return [Math.round(r! * k + 250 * (1 - k)), Math.round(g! * k + 240 * (1 - k)), Math.round(b! * k + 230 * (1 - k)), 255];
-  }).flat();
-  for (const offset of [0, 1]) {
-    const data = Buffer.concat([Buffer.alloc(offset), Buffer.from(pixels.flat())]).subarray(offset);
-    const img = { width: 4, height: 1, data };
-    flattenOnto(img, background);
-    assert.deepEqual([...img.data], want, `byte offset ${offset}`);
-  }
-  assert.deepEqual(want.slice(0, 4), [10, 20, 30, 255]);
 });
