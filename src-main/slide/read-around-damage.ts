@@ -7,7 +7,6 @@
 // slice) when no level has it. Every piece that failed at the level asked
 // for is reported as a DamagedArea in level-0 px, so the damage can be shown
 // and counted. Reading a healthy region costs exactly one read, as before.
-import sharp from 'sharp';
 import { intersectBoxes } from '../domain/geometry.ts';
 import type { Box } from '../domain/geometry.ts';
 import type { DamagedArea } from '../domain/slide.ts';
@@ -164,6 +163,8 @@ async function readFromOtherLevel(
       continue;
     }
     if (w !== target.width || h !== target.height) {
+      // Loaded on first use: a slice worker seldom resizes, and sharp costs ~130 ms of its start.
+      const { default: sharp } = await import('sharp');
       const { data, info } = await sharp(image.data, { raw: { width: w, height: h, channels: 4 } })
         .resize(target.width, target.height, { fit: 'fill' })
         .raw()

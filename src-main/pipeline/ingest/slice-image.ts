@@ -4,7 +4,6 @@
 // level is not exactly the scale wanted. The downsample need not be whole: scans come at any
 // mpp and the working scales are physical (um per px). Damaged tiles are read
 // around (slide/read-around-damage.ts); what no level has becomes background.
-import sharp from 'sharp';
 import type { Box, Point } from '../../domain/geometry.ts';
 import type { DamagedArea } from '../../domain/slide.ts';
 import { readOpaqueRegionAroundDamage } from '../../slide/read-around-damage.ts';
@@ -128,6 +127,8 @@ export async function readSliceImage(reader: SlideReader, slice: Box, margin: nu
   const read = await readOpaqueRegionAroundDamage(reader, area.x, area.y, level, levelWidth, levelHeight);
   let image = read.image;
   if (levelWidth !== width || levelHeight !== height) {
+    // Loaded on first use: a slice worker seldom resizes, and sharp costs ~130 ms of its start.
+    const { default: sharp } = await import('sharp');
     const { data, info } = await sharp(image.data, { raw: { width: levelWidth, height: levelHeight, channels: 4 } })
       .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
       .raw()
