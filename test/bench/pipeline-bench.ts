@@ -11,8 +11,9 @@
 //  - crop encoding per cell (on demand vs. at ingest);
 //  - extraction vs. scikit-image on the same segmentation masks;
 //  - the huge slide (100,352 x 220,160 px): a measured run of --huge-slices
-//    slices (default 500) with the default model, its bare read, the time a
-//    3,000-slice smear takes at that rate (target < 5 min), peak RSS.
+//    slices (default 500) with the default model, then with classical, each
+//    against its bare read, the time a 3,000-slice smear takes at that rate
+//    (target < 5 min), peak RSS.
 // The load average is printed with every figure: take final figures when the
 // machine is otherwise idle.
 // Options: --skip-huge, --huge-slices N, --skip-onnx, --lanes N (default: one per core).
@@ -81,15 +82,15 @@ function perSlice(result: IngestResult): Record<string, number> {
   return Object.fromEntries(Object.entries(result.timings).map(([k, v]) => [k, +(v / n).toFixed(1)]));
 }
 
-/** A measured run of the first `count` slices of the huge slide with the default model, against their bare read. */
-async function hugeRun(count: number): Promise<Record<string, unknown>> {
+/** A measured run of the first `count` slices of the huge slide with `segmenter`, against their bare read. */
+async function hugeRun(count: number, segmenter: 'onnx' | 'classical'): Promise<Record<string, unknown>> {
   const huge = await ensureFixtureSlide('huge');
   const dir = await mkdtemp(join(tmpdir(), 'smearlab-bench-huge-'));
   try {
     const dbPath = join(dir, 'db.sqlite');
     const loadBefore = load();
     const t0 = performance.now();
-    const job = startIngestJob({ slidePath: huge.mrxsPath, dbPath, segmenter: 'onnx', ...lanesOption });
+    const job = startIngestJob({ slidePath: huge.mrxsPath, dbPath, segmenter, ...lanesOption });
     let peakRss = process.memoryUsage().rss;
     let total = 0;
     let firstAt: number | null = null;
@@ -181,13 +182,16 @@ async function main(): Promise<void> {
   reader.close();
 
   if (!args.includes('--skip-huge')) {
-    const huge = await hugeRun(hugeSlices);
-    report.huge = huge;
-    console.log(`huge slide ${huge.slideWidth} x ${huge.slideHeight} (${huge.slicesTotal} slices), default model: ${huge.slicesDone} slices in ${huge.wallS} s `
-      + `= ${huge.ratioToBareRead}x their bare read (${huge.bareReadS} s), ${huge.slicesPerSecond} slices/s on ${huge.lanes} lanes; `
-      + `3,000 slices: ${huge.extrapolatedMinutesFor3000Slices} min (target < 5), this slide: ${huge.extrapolatedMinutesForThisSlide} min; `
-      + `peak RSS ${huge.peakRssMiB} MiB  [load ${huge.loadavgBeforeJob} -> ${huge.loadavgAfterJob}]`);
-    console.log(`          stage ms per slice, summed over lanes: ${JSON.stringify(huge.perSliceMs)}`);
+    for (const segmenter of (args.includes('--skip-onnx') ? ['classical'] : ['onnx', 'classical']) as Array<'classical' | 'onnx'>) {
+      const huge = await hugeRun(hugeSlices, segmenter);
+      report[segmenter === 'onnx' ? 'huge' : 'hugeClassical'] = huge;
+      const target = segmenter === 'onnx' ? '<= 2x' : '<= 1.5x';
+      console.log(`huge slide ${huge.slideWidth} x ${huge.slideHeight} (${huge.slicesTotal} slices), ${segmenter === 'onnx' ? 'default model' : 'classical'}: `
+        + `${huge.slicesDone} slices in ${huge.wallS} s = ${huge.ratioToBareRead}x their bare read (${huge.bareReadS} s; target ${target}), `
+        + `${huge.slicesPerSecond} slices/s on ${huge.lanes} lanes; 3,000 slices: ${huge.extrapolatedMinutesFor3000Slices} min (target < 5), `
+        + `this slide: ${huge.extrapolatedMinutesForThisSlide} min; peak RSS ${huge.peakRssMiB} MiB  [load ${huge.loadavgBeforeJob} -> ${huge.loadavgAfterJob}]`);
+      console.log(`          stage ms per slice, summed over lanes: ${JSON.stringify(huge.perSliceMs)}`);
+    }
   }
   report.loadavgAtEnd = loadavg();
   const dir = join(ROOT, 'bench-results');

@@ -28,7 +28,7 @@ test('shrinking averages each block, rounding halves up, on the 2x path and the 
   // The same pixels starting at an odd byte: the word-at-a-time path cannot be used there.
   const unaligned = { ...aligned, data: Buffer.concat([Buffer.alloc(1), aligned.data]).subarray(1) };
   const saturated = image(16, 16, () => 255);
-  for (const [src, factor] of [[aligned, 2], [aligned, 3], [aligned, 4], [unaligned, 4], [aligned, 6], [saturated, 16]] as const) {
+  for (const [src, factor] of [[aligned, 2], [unaligned, 2], [saturated, 2], [aligned, 3], [aligned, 4], [unaligned, 4], [aligned, 6], [saturated, 16]] as const) {
     const out = shrinkImage(src, factor);
     assert.equal(out.width, src.width / factor);
     for (let y = 0; y < out.height; y++) {

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClassicalSegmenter, classicalMask, densityScores } from '../../../../src-main/pipeline/segment/classical-segmenter.ts';
+import { OD_TABLE } from '../../../../src-main/pipeline/optical-density.ts';
 import { SegmentError } from '../../../../src-main/pipeline/segment/segment-error.ts';
 
 const GLASS: [number, number, number] = [239, 237, 242];
@@ -48,6 +49,22 @@ test('transparent (unscanned) pixels count as glass', () => {
   const img = scene(4, 1, []);
   img.data.fill(0);
   assert.deepEqual([...densityScores(img, 100)], [0, 0, 0, 0]);
+});
+
+test('density scores: OD sum x scale, rounded and clamped, the same read a word at a time or byte by byte', () => {
+  const pixels: number[][] = [];
+  for (let k = 0; k < 3000; k++) pixels.push([(k * 97) % 256, (k * 61 + 7) % 256, (k * 13 + 200) % 256, k % 5 === 0 ? 0 : k % 7 === 0 ? 128 : 255]);
+  const bytes = Buffer.from(pixels.flat());
+  const aligned = { width: pixels.length, height: 1, data: bytes };
+  const unaligned = { ...aligned, data: Buffer.concat([Buffer.alloc(1), bytes]).subarray(1) };
+  const fast = densityScores(aligned, 100);
+  assert.deepEqual([...densityScores(unaligned, 100)], [...fast]);
+  pixels.forEach(([r, g, b, a], i) => {
+    if (a !== 255) return;
+    const want = Math.min(255, Math.round((OD_TABLE[r!]! + OD_TABLE[g!]! + OD_TABLE[b!]!) * 100));
+    assert.equal(fast[i], want, `pixel ${i}`);
+  });
+  assert.equal(fast[0], 0, 'alpha 0 is glass');
 });
 
 test('the Segmenter wrapper reports cpu, no model, its working scale, and rejects bad images', async () => {
