@@ -53,34 +53,40 @@ function redGreenOd(): Float64Array {
   return redGreenTable;
 }
 
+/** The score of the pixel at byte p, composited on white glass where it is not opaque (alpha 0: glass, 0). */
+function compositedScore(data: Uint8Array, p: number, odScale: number): number {
+  const a = data[p + 3]!;
+  if (a === 0) return 0;
+  let r = data[p]!;
+  let g = data[p + 1]!;
+  let b = data[p + 2]!;
+  if (a !== 255) {
+    const glass = 255 * (255 - a);
+    r = ((r * a + glass) / 255) | 0;
+    g = ((g * a + glass) / 255) | 0;
+    b = ((b * a + glass) / 255) | 0;
+  }
+  return Math.min(255, Math.round((OD_TABLE[r]! + OD_TABLE[g]! + OD_TABLE[b]!) * odScale));
+}
+
 /** Summed optical density per pixel as a byte (OD * scale, clamped), transparent = glass. */
 export function densityScores(image: RgbaImage, odScale: number): Uint8Array {
   const { width, height, data } = image;
   const scores = new Uint8Array(width * height);
-  // Opaque pixels (nearly all: reads are composited on the background) a 32-bit word at a time.
-  const words = data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, scores.length) : null;
+  if (data.byteOffset % 4 !== 0) {
+    for (let i = 0; i < scores.length; i++) scores[i] = compositedScore(data, i * 4, odScale);
+    return scores;
+  }
+  // Opaque pixels (nearly all: reads are composited on the background) a 32-bit word at a time,
+  // in a loop of their own (sharing it with the byte path made it 2.5x slower).
+  const words = new Uint32Array(data.buffer, data.byteOffset, scores.length);
   const redGreen = redGreenOd();
-  for (let i = 0, p = 0; i < scores.length; i++, p += 4) {
-    if (words !== null) {
-      const v = words[i]!;
-      if (v >>> 24 === 255) {
-        scores[i] = Math.min(255, Math.round((redGreen[v & 0xffff]! + OD_TABLE[(v >>> 16) & 0xff]!) * odScale));
-        continue;
-      }
-    }
-    const a = data[p + 3]!;
-    if (a === 0) continue;
-    let r = data[p]!;
-    let g = data[p + 1]!;
-    let b = data[p + 2]!;
-    if (a !== 255) {
-      const glass = 255 * (255 - a);
-      r = ((r * a + glass) / 255) | 0;
-      g = ((g * a + glass) / 255) | 0;
-      b = ((b * a + glass) / 255) | 0;
-    }
-    const od = OD_TABLE[r]! + OD_TABLE[g]! + OD_TABLE[b]!;
-    scores[i] = Math.min(255, Math.round(od * odScale));
+  const blue = OD_TABLE;
+  for (let i = 0; i < scores.length; i++) {
+    const v = words[i]!;
+    scores[i] = v >>> 24 === 255
+      ? Math.min(255, Math.round((redGreen[v & 0xffff]! + blue[(v >>> 16) & 0xff]!) * odScale))
+      : compositedScore(data, i * 4, odScale);
   }
   return scores;
 }
