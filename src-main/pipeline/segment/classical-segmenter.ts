@@ -77,8 +77,7 @@ export function densityScores(image: RgbaImage, odScale: number): Uint8Array {
     for (let i = 0; i < scores.length; i++) scores[i] = compositedScore(data, i * 4, odScale);
     return scores;
   }
-  // Opaque pixels (nearly all: reads are composited on the background) a 32-bit word at a time,
-  // in a loop of their own (sharing it with the byte path made it 2.5x slower).
+  // Opaque pixels (nearly all: reads are composited on the background) a 32-bit word at a time.
   const words = new Uint32Array(data.buffer, data.byteOffset, scores.length);
   const redGreen = redGreenOd();
   const blue = OD_TABLE;
