@@ -68,7 +68,7 @@ async function segmentMask(work: SliceWork, image: Parameters<Segmenter['segment
 }
 
 /** A group met damaged scan data: the ingest retries its slices one by one. */
-export class SliceGroupDamagedError extends Error {
+class SliceGroupDamagedError extends Error {
   constructor(areas: number) {
     super(`${areas} damaged area(s) under a group of slices: read them one by one`);
     this.name = 'SliceGroupDamagedError';

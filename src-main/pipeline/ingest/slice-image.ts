@@ -1,9 +1,10 @@
-// Reads one slice (plus its margin) at a working scale: from the best pyramid
-// level, composited on the slide's background colour as it is read (so
-// unscanned, transparent areas look like glass), and resized by sharp when that
-// level is not exactly the scale wanted. The downsample need not be whole: scans come at any
-// mpp and the working scales are physical (um per px). Damaged tiles are read
-// around (slide/read-around-damage.ts); what no level has becomes background.
+// Reads a slice or a group of slices (plus the margin) at a working scale: from
+// the best pyramid level, composited on the slide's background colour as it is
+// read (so unscanned, transparent areas look like glass), and resized by sharp
+// when that level is not exactly the scale wanted. The downsample need not be
+// whole: scans come at any mpp and the working scales are physical (um per
+// px). Damaged tiles are read around (slide/read-around-damage.ts); what no
+// level has becomes background.
 import type { Box, Point } from '../../domain/geometry.ts';
 import type { DamagedArea } from '../../domain/slide.ts';
 import { readOpaqueRegionAroundDamage } from '../../slide/read-around-damage.ts';
