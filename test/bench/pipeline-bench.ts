@@ -4,10 +4,11 @@
 //    slices at level 0, one process, one after the other
 //    (test/bench/reference/bare_read.py), timed in the same run as the jobs;
 //  - the whole job end to end (worker thread, its slice lanes, SQLite) per
-//    segmenter: wall time, its ratio to the bare read (targets: default model
-//    <= 2x, classical <= 1.5x), slices/s, and the stage times per slice summed
-//    over the lanes (each lane runs its stages one after the other, so these
-//    are what each stage cost, not waits);
+//    segmenter, in this process from the sources and then through the built
+//    CLI in a fresh process: wall time, its ratio to the bare read (targets:
+//    default model <= 2x, classical <= 1.5x), slices/s, and the stage times
+//    per slice summed over the lanes (each lane runs its stages one after the
+//    other, so these are what each stage cost, not waits);
 //  - crop encoding per cell (on demand vs. at ingest);
 //  - extraction vs. scikit-image on the same segmentation masks;
 //  - the huge slide (100,352 x 220,160 px): a measured run of --huge-slices
@@ -38,6 +39,8 @@ import { DEFAULT_EXTRACT_CONFIG, suggestedMargin } from '../../src-main/pipeline
 import type { BenchCase } from './extract-bench.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// @ts-expect-error: build scripts are plain JavaScript without declarations
+const { buildApp } = await import('../../src-main/app/build-app.mjs') as { buildApp(o: object): Promise<unknown> };
 const BARE_READ = fileURLToPath(new URL('./reference/bare_read.py', import.meta.url));
 const PYTHON = '/usr/bin/python3';
 const args = process.argv.slice(2);
@@ -75,6 +78,22 @@ async function timedJob(slidePath: string, segmenter: 'classical' | 'onnx', dbPa
   const job = startIngestJob({ slidePath, dbPath, segmenter, ...lanesOption });
   const result = await job.result;
   return { result, wallMs: performance.now() - t, load: loadBefore };
+}
+
+/**
+ * The same ingest through the bundled CLI in a fresh process, as a built app runs it: no
+ * TypeScript compiled at start in the job's worker threads (the in-process job above runs the
+ * sources through tsx, as a development checkout does).
+ */
+function builtCliIngest(slidePath: string, segmenter: 'classical' | 'onnx', dbPath: string): { wallMs: number; load: string } {
+  const loadBefore = load();
+  const t = performance.now();
+  // The CLI takes no lane count: one lane per core, whatever --lanes says.
+  const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'main', 'cli.mjs'), 'ingest', slidePath, '--db', dbPath, '--segmenter', segmenter],
+    { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, maxBuffer: 16 * 1024 * 1024 });
+  const wallMs = performance.now() - t;
+  if (run.status !== 0) throw new Error(`built CLI ingest failed: ${run.stderr}`);
+  return { wallMs, load: loadBefore };
 }
 
 function perSlice(result: IngestResult): Record<string, number> {
@@ -124,6 +143,7 @@ async function hugeRun(count: number, segmenter: 'onnx' | 'classical'): Promise<
 }
 
 async function main(): Promise<void> {
+  await buildApp({ quiet: true });
   const report: Record<string, unknown> = { when: new Date().toISOString(), node: process.version, cpus: cpus().length, loadavgAtStart: loadavg() };
   const demo = await ensureFixtureSlide('demo');
   const reader = await openSlide(demo.mrxsPath);
@@ -148,6 +168,9 @@ async function main(): Promise<void> {
       console.log(`${segmenter.padEnd(9)} job: ${(wallMs / 1000).toFixed(1)} s = ${(wallMs / bare.ms).toFixed(2)}x the bare read, ${(result.slicesDone / (wallMs / 1000)).toFixed(2)} slices/s, `
         + `${result.cells} cells on ${result.provider}, ${result.lanes} lanes  [load ${jobLoad}]`);
       console.log(`          stage ms per slice, summed over lanes: ${JSON.stringify(perSlice(result))}`);
+      const cli = builtCliIngest(demo.mrxsPath, segmenter, join(dir, 'cli.sqlite'));
+      (jobs[segmenter] as Record<string, unknown>).builtCli = { wallMs: Math.round(cli.wallMs), ratioToBareRead: +(cli.wallMs / bare.ms).toFixed(2), loadavg: cli.load };
+      console.log(`          the built CLI (dist/main/cli.mjs ingest, its process start included): ${(cli.wallMs / 1000).toFixed(1)} s = ${(cli.wallMs / bare.ms).toFixed(2)}x  [load ${cli.load}]`);
       if (segmenter === 'classical') {
         const store = openStore(join(dir, 'db.sqlite'));
         const cells = store.listCells(store.listSlides()[0]!.id).slice(0, 200);
