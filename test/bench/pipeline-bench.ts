@@ -13,8 +13,9 @@
 //  - extraction vs. scikit-image on the same segmentation masks;
 //  - the huge slide (100,352 x 220,160 px): a measured run of --huge-slices
 //    slices (default 500) with the default model, then with classical, each
-//    against its bare read, the time a 3,000-slice smear takes at that rate
-//    (target < 5 min), peak RSS.
+//    against the bare read of its slices taken before and after it (their
+//    mean per slice: this VM's speed drifts), the time a 3,000-slice smear
+//    takes at that rate (target < 5 min), peak RSS.
 // The load average is printed with every figure: take final figures when the
 // machine is otherwise idle.
 // Options: --skip-huge, --huge-slices N, --skip-onnx, --lanes N (default: one per core).
@@ -31,6 +32,7 @@ import { planSliceGrid } from '../../src-main/pipeline/slice-grid.ts';
 import { loadSegmenter } from '../../src-main/pipeline/segment/load-segmenter.ts';
 import { readSliceImage } from '../../src-main/pipeline/ingest/slice-image.ts';
 import { startIngestJob } from '../../src-main/pipeline/ingest/ingest-job.ts';
+import { planSliceGroups } from '../../src-main/pipeline/ingest/slice-groups.ts';
 import type { IngestResult } from '../../src-main/pipeline/ingest/ingest-options.ts';
 import { renderCellCrop } from '../../src-main/pipeline/cell-crop.ts';
 import { openStore } from '../../src-main/store/index.ts';
@@ -57,7 +59,7 @@ function load(): string {
 type SliceBox = { x: number; y: number; width: number; height: number };
 
 /** openslide-python read_region of every box at level 0, one process, one at a time (seconds of reading). */
-async function bareRead(slidePath: string, boxes: readonly SliceBox[]): Promise<{ ms: number; load: string }> {
+async function bareRead(slidePath: string, boxes: readonly SliceBox[]): Promise<{ ms: number; slices: number; load: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'smearlab-bench-bare-'));
   try {
     const list = join(dir, 'boxes.json');
@@ -66,7 +68,7 @@ async function bareRead(slidePath: string, boxes: readonly SliceBox[]): Promise<
     const py = spawnSync(PYTHON, [BARE_READ, slidePath, list], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
     if (py.status !== 0) throw new Error(`bare_read.py failed: ${py.stderr}`);
     const out = JSON.parse(py.stdout) as { slices: number; seconds: number };
-    return { ms: out.seconds * 1000, load: loadBefore };
+    return { ms: out.seconds * 1000, slices: out.slices, load: loadBefore };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -101,12 +103,34 @@ function perSlice(result: IngestResult): Record<string, number> {
   return Object.fromEntries(Object.entries(result.timings).map(([k, v]) => [k, +(v / n).toFixed(1)]));
 }
 
+/** The slices an ingest of `slidePath` takes first until it has done `count`: its plan, in its order and groups. */
+async function firstSlicesOf(slidePath: string, count: number): Promise<SliceBox[]> {
+  const reader = await openSlide(slidePath);
+  try {
+    const level0 = reader.info.levels[0]!;
+    const planned = planSliceGrid(await findFieldOfView(reader), level0.width, level0.height)
+      .sort((a, b) => a.y - b.y || a.x - b.x);
+    const taken: SliceBox[] = [];
+    for (const group of planSliceGroups(planned)) {
+      if (taken.length >= count) break;
+      taken.push(...group);
+    }
+    return taken;
+  } finally {
+    reader.close();
+  }
+}
+
 /** A measured run of the first `count` slices of the huge slide with `segmenter`, against their bare read. */
 async function hugeRun(count: number, segmenter: 'onnx' | 'classical'): Promise<Record<string, unknown>> {
   const huge = await ensureFixtureSlide('huge');
   const dir = await mkdtemp(join(tmpdir(), 'smearlab-bench-huge-'));
   try {
     const dbPath = join(dir, 'db.sqlite');
+    // The bare read brackets the job (before: the slices the job will take, as it plans and groups
+    // them; after: those it did), and the ratio uses their mean per slice: this VM's speed drifts
+    // by tens of percent within a minute.
+    const before = await bareRead(huge.mrxsPath, await firstSlicesOf(huge.mrxsPath, count));
     const loadBefore = load();
     const t0 = performance.now();
     const job = startIngestJob({ slidePath: huge.mrxsPath, dbPath, segmenter, ...lanesOption });
@@ -126,16 +150,18 @@ async function hugeRun(count: number, segmenter: 'onnx' | 'classical'): Promise<
     const store = openStore(dbPath);
     const done = store.listSlices(result.slideId).filter((s) => s.state === 'done');
     store.close();
-    const bare = await bareRead(huge.mrxsPath, done);
+    const after = await bareRead(huge.mrxsPath, done);
+    const bare = { ms: ((before.ms / before.slices + after.ms / after.slices) / 2) * done.length, load: `${before.load} / ${after.load}` };
     const rate = done.length / (wallMs / 1000);
     return {
       slideWidth: huge.width, slideHeight: huge.height, slicesTotal: total, slicesDone: done.length, cells: result.cells,
       lanes: result.lanes, wallS: +(wallMs / 1000).toFixed(1), slicesPerSecond: +rate.toFixed(2), perSliceMs: perSlice(result),
       bareReadS: +(bare.ms / 1000).toFixed(1), ratioToBareRead: +(wallMs / bare.ms).toFixed(2),
+      bareReadMsPerSliceBeforeAndAfter: [+(before.ms / before.slices).toFixed(1), +(after.ms / after.slices).toFixed(1)],
       // The whole job's wall (start, FOV, worker start-up included) over the slices it did.
       extrapolatedMinutesFor3000Slices: +(TARGET_SMEAR_SLICES / rate / 60).toFixed(2),
       extrapolatedMinutesForThisSlide: +(total / rate / 60).toFixed(2),
-      peakRssMiB: Math.round(peakRss / 2 ** 20), loadavgBeforeJob: loadBefore, loadavgAfterJob: loadAfterJob, loadavgBareRead: bare.load,
+      peakRssMiB: Math.round(peakRss / 2 ** 20), loadavgBeforeJob: loadBefore, loadavgAfterJob: loadAfterJob, loadavgBareReads: bare.load,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -210,7 +236,8 @@ async function main(): Promise<void> {
       report[segmenter === 'onnx' ? 'huge' : 'hugeClassical'] = huge;
       const target = segmenter === 'onnx' ? '<= 2x' : '<= 1.5x';
       console.log(`huge slide ${huge.slideWidth} x ${huge.slideHeight} (${huge.slicesTotal} slices), ${segmenter === 'onnx' ? 'default model' : 'classical'}: `
-        + `${huge.slicesDone} slices in ${huge.wallS} s = ${huge.ratioToBareRead}x their bare read (${huge.bareReadS} s; target ${target}), `
+        + `${huge.slicesDone} slices in ${huge.wallS} s = ${huge.ratioToBareRead}x their bare read (${huge.bareReadS} s, `
+        + `${JSON.stringify(huge.bareReadMsPerSliceBeforeAndAfter)} ms/slice before / after; target ${target}), `
         + `${huge.slicesPerSecond} slices/s on ${huge.lanes} lanes; 3,000 slices: ${huge.extrapolatedMinutesFor3000Slices} min (target < 5), `
         + `this slide: ${huge.extrapolatedMinutesForThisSlide} min; peak RSS ${huge.peakRssMiB} MiB  [load ${huge.loadavgBeforeJob} -> ${huge.loadavgAfterJob}]`);
       console.log(`          stage ms per slice, summed over lanes: ${JSON.stringify(huge.perSliceMs)}`);
