@@ -25,7 +25,7 @@ import type { Segmenter } from '../segment/segmenter.ts';
 import { planSliceGrid } from '../slice-grid.ts';
 import type { IngestOptions, IngestProgress, IngestResult } from './ingest-options.ts';
 import type { SliceOutcome } from './process-slice.ts';
-import { planSliceGroups, SLICE_GROUP_SIDE } from './slice-groups.ts';
+import { groupSideFor, planSliceGroups } from './slice-groups.ts';
 import { LaneLostError, localLane, planLanes, startWorkerLane, workerLanesFor } from './slice-lanes.ts';
 import type { LanePlan, SliceLane, SliceWorkerInit } from './slice-lanes.ts';
 
@@ -217,10 +217,12 @@ async function runSlices(
     });
   };
   report();
+  const margin = options.margin ?? Math.ceil(umToPx(instanceMarginUm(DEFAULT_CELL_INSTANCE_CONFIG), ctx.scale.mpp));
   // Neighbouring slices go through a lane together (one read of their region, one margin);
   // each is still committed on its own, so a crash or a cancel loses no finished slice.
-  const queue: SliceRecord[][] = planSliceGroups(pending, options.mode === 'paper' ? 1 : SLICE_GROUP_SIDE);
-  const margin = options.margin ?? Math.ceil(umToPx(instanceMarginUm(DEFAULT_CELL_INSTANCE_CONFIG), ctx.scale.mpp));
+  const sliceSize = Math.max(0, ...pending.map((s) => Math.max(s.width, s.height)));
+  const groupSide = options.mode === 'paper' ? 1 : groupSideFor(sliceSize, margin, ctx.scale.mpp, DEFAULT_CELL_INSTANCE_CONFIG.nucleusUmPerPixel);
+  const queue: SliceRecord[][] = planSliceGroups(pending, groupSide);
   const work = { reader: ctx.reader, segmenter: ctx.segmenter, mode: options.mode, margin, mpp: ctx.scale.mpp };
   const failSlice = (slice: SliceRecord, err: unknown) => {
     const message = `slice ${slice.x}_${slice.y}: ${(err as Error).message}`;

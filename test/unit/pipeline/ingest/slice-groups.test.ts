@@ -2,7 +2,7 @@
 // region exactly, in the order of their first slice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { groupRegion, planSliceGroups, tilesRegion } from '../../../../src-main/pipeline/ingest/slice-groups.ts';
+import { groupRegion, groupSideFor, MAX_GROUP_DETAIL_SIDE, planSliceGroups, tilesRegion } from '../../../../src-main/pipeline/ingest/slice-groups.ts';
 
 const S = 2000;
 const slice = (col: number, row: number, width = S, height = S) => ({ x: col * S, y: row * S, width, height, id: `${col},${row}` });
@@ -43,4 +43,13 @@ test('tilesRegion: exact covers only', () => {
   assert.equal(tilesRegion([slice(0, 0), slice(1, 0)]), true);
   assert.equal(tilesRegion([slice(0, 0), slice(2, 0)]), false, 'a gap');
   assert.equal(tilesRegion([]), false);
+});
+
+test('groups only where their image stays bounded: 2,000 px slices at 0.25 um/px, not at 0.5 um/px or 4,000 px', () => {
+  // The ingest's margin is 60 um: 240 px at 0.25 um/px, 120 px at 0.5; nuclei are found at 0.5 um/px.
+  assert.equal(groupSideFor(2000, 240, 0.25, 0.5), 2, '2,240 px');
+  assert.equal(groupSideFor(2000, 220, 0.2738, 0.5), 2, 'a 0.27 um/px scanner');
+  assert.equal(groupSideFor(2000, 120, 0.5, 0.5), 1, '4,240 px');
+  assert.equal(groupSideFor(4000, 240, 0.25, 0.5), 1, '4,240 px');
+  assert.ok((2 * 2000 + 2 * 240) * 0.25 / 0.5 <= MAX_GROUP_DETAIL_SIDE);
 });
