@@ -7,6 +7,7 @@
 // paper's extraction stays one slice at a time. Every size is in um,
 // converted with the slide's mpp (work.mpp). Returns each slice's candidates
 // as store rows plus per-stage timings; writes nothing.
+import { pointInBox, unionBox } from '../../domain/edit-geometry.ts';
 import type { Box } from '../../domain/geometry.ts';
 import type { DamagedArea } from '../../domain/slide.ts';
 import type { SlideReader } from '../../slide/slide-reader.ts';
@@ -19,7 +20,7 @@ import type { CellInstanceConfig } from '../instances/index.ts';
 import type { Mask } from '../mask.ts';
 import { downsampleFor, um2ToPx2 } from '../scale.ts';
 import type { Segmenter } from '../segment/segmenter.ts';
-import { groupRegion, tilesRegion } from './slice-groups.ts';
+import { tilesRegion } from './slice-groups.ts';
 import { readSliceImage, shrinkImage } from './slice-image.ts';
 
 export interface SliceWork {
@@ -75,15 +76,11 @@ class SliceGroupDamagedError extends Error {
   }
 }
 
-function containsPoint(box: Box, p: { x: number; y: number }): boolean {
-  return p.x >= box.x && p.x < box.x + box.width && p.y >= box.y && p.y < box.y + box.height;
-}
-
 async function processWholeCell(work: SliceWork, slices: readonly Box[]): Promise<SliceOutcome[]> {
   const config = { ...DEFAULT_CELL_INSTANCE_CONFIG, ...work.instances };
   const { detailUm, factor } = workingScales(work.segmenter.umPerPixel, config.nucleusUmPerPixel);
   const detailDs = downsampleFor(detailUm, work.mpp);
-  const region = groupRegion(slices);
+  const region = unionBox(slices);
   let t = performance.now();
   const detail = await readSliceImage(work.reader, region, work.margin, detailDs, factor);
   if (slices.length > 1 && detail.damaged.length > 0) {
@@ -104,7 +101,7 @@ async function processWholeCell(work: SliceWork, slices: readonly Box[]): Promis
   // The region owns a candidate by its centre, and the slices tile the region: each has one owner.
   const owned = slices.map((): SliceCandidate[] => []);
   for (const c of instances) {
-    const k = slices.findIndex((s) => containsPoint(s, c.centre));
+    const k = slices.findIndex((s) => pointInBox(c.centre, s));
     if (k < 0) continue;
     const slice = slices[k]!;
     owned[k]!.push({

@@ -2,7 +2,8 @@
 // region exactly, in the order of their first slice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { groupRegion, groupSideFor, MAX_GROUP_DETAIL_SIDE, planSliceGroups, tilesRegion } from '../../../../src-main/pipeline/ingest/slice-groups.ts';
+import { groupSideFor, MAX_GROUP_DETAIL_SIDE, planSliceGroups, tilesRegion } from '../../../../src-main/pipeline/ingest/slice-groups.ts';
+import { unionBox } from '../../../../src-main/domain/edit-geometry.ts';
 
 const S = 2000;
 const slice = (col: number, row: number, width = S, height = S) => ({ x: col * S, y: row * S, width, height, id: `${col},${row}` });
@@ -28,7 +29,7 @@ test('slices clipped at the slide edge group with their neighbours when they sti
   const edge = [slice(0, 0), slice(1, 0, 700), slice(0, 1, S, 300), slice(1, 1, 700, 300)];
   const groups = planSliceGroups(edge);
   assert.equal(groups.length, 1);
-  assert.deepEqual(groupRegion(groups[0]!), { x: 0, y: 0, width: S + 700, height: S + 300 });
+  assert.deepEqual(unionBox(groups[0]!), { x: 0, y: 0, width: S + 700, height: S + 300 });
 });
 
 test('groups keep the order of their first slice; side 1 is one slice per group; other sides are refused', () => {
