@@ -9,7 +9,8 @@ import type { RgbaImage } from '../../slide/slide-reader.ts';
 import { OD_TABLE } from '../optical-density.ts';
 import { erodeSquare, fillHoles, labelComponents } from '../segment/mask-morphology.ts';
 import type { CellInstanceConfig } from './instance-config.ts';
-import { labelBounds, runBounds } from './label-bounds.ts';
+import { addPixel, emptyBounds, runBounds } from './label-bounds.ts';
+import type { LabelBounds } from './label-bounds.ts';
 import { openSparse3x3, sparseNucleusMask } from './sparse-nucleus-mask.ts';
 import { splitCellsBySeeds } from './split-cells.ts';
 
@@ -37,31 +38,32 @@ export interface NucleusMap {
   nuclei: Nucleus[];
 }
 
-/** min(OD red, OD green) for every (green << 8 | red): one lookup per pixel instead of two and a compare. */
-let nuclearTable: Float32Array | null = null;
-function nuclearOdTable(): Float32Array {
-  if (nuclearTable === null) {
-    nuclearTable = new Float32Array(65536);
-    for (let g = 0; g < 256; g++) for (let r = 0; r < 256; r++) nuclearTable[(g << 8) | r] = Math.min(OD_TABLE[r]!, OD_TABLE[g]!);
-  }
-  return nuclearTable;
-}
-
-/** Nuclear density, min(OD red, OD green), of an RGBA image (transparent = glass = 0). */
+/**
+ * Nuclear density, min(OD red, OD green), of an RGBA image (transparent = glass = 0). OD falls as
+ * the byte value rises, so the minimum is the OD of the larger byte: one lookup in the 1 KB table
+ * (a 64 K-entry table of the pair, 256 KB, missed the cache on every pixel), the same values.
+ */
 function nuclearDensity(image: RgbaImage): Float32Array {
   const { width, height, data } = image;
   const n = width * height;
   const nuclear = new Float32Array(n);
-  const table = nuclearOdTable();
   if (data.byteOffset % 4 === 0) {
     // One 32-bit word per pixel (little-endian: red in the low byte, alpha in the high one).
     const words = new Uint32Array(data.buffer, data.byteOffset, n);
     for (let i = 0; i < n; i++) {
       const v = words[i]!;
-      if (v >>> 24 !== 0) nuclear[i] = table[v & 0xffff]!;
+      if (v >>> 24 === 0) continue;
+      const red = v & 0xff;
+      const green = (v >>> 8) & 0xff;
+      nuclear[i] = OD_TABLE[red > green ? red : green]!;
     }
   } else {
-    for (let i = 0, p = 0; i < n; i++, p += 4) if (data[p + 3] !== 0) nuclear[i] = table[(data[p + 1]! << 8) | data[p]!]!;
+    for (let i = 0, p = 0; i < n; i++, p += 4) {
+      if (data[p + 3] === 0) continue;
+      const red = data[p]!;
+      const green = data[p + 1]!;
+      nuclear[i] = OD_TABLE[red > green ? red : green]!;
+    }
   }
   return nuclear;
 }
@@ -91,11 +93,12 @@ function blockStain(image: RgbaImage, cx: number, cy: number): number {
  * is eroded by `neck` px, each core left (of at least minCore px) seeds its own nucleus, and the
  * blob's pixels go to the nearest core; bits too thin to reach are nuclei of their own. A blob
  * with one core, or none, or under minBlob px, stays whole. Work is done in each large blob's
- * bounding box only: they are a few percent of the image.
+ * bounding box only: they are a few percent of the image. Each label's bounds come too (from
+ * the blobs' runs, and from the box of a split blob): no pass over the whole label image.
  */
 export function labelTouchingNucleiApart(
   mask: Uint8Array, width: number, height: number, neck: number, minCore: number, minBlob: number,
-): { labels: Int32Array; areas: number[] } {
+): { labels: Int32Array; areas: number[]; bounds: LabelBounds[] } {
   const blobs = labelComponents(mask, width, height, 1);
   const count = blobs.areas.length - 1;
   const bounds = runBounds(blobs.runs, count);
@@ -127,8 +130,9 @@ export function labelTouchingNucleiApart(
     const thin = labelComponents(rest, bw, bh, 1);
     // The blob's label goes to its first part; the others are appended.
     const partLabel = [l];
-    for (let k = 2; k <= seedCount + thin.areas.length - 1; k++) { partLabel.push(areas.length); areas.push(0); }
+    for (let k = 2; k <= seedCount + thin.areas.length - 1; k++) { partLabel.push(areas.length); areas.push(0); bounds.push(emptyBounds()); }
     areas[l] = 0;
+    bounds[l] = emptyBounds();
     for (let y = 0; y < bh; y++) {
       for (let x = 0; x < bw; x++) {
         const i = y * bw + x;
@@ -137,10 +141,11 @@ export function labelTouchingNucleiApart(
         const label = partLabel[part - 1]!;
         labels[(y0 + y) * width + x0 + x] = label;
         areas[label]!++;
+        addPixel(bounds[label]!, x0 + x, y0 + y);
       }
     }
   }
-  return { labels, areas };
+  return { labels, areas, bounds };
 }
 
 export function detectNuclei(image: RgbaImage, config: CellInstanceConfig): NucleusMap {
@@ -153,12 +158,11 @@ export function detectNuclei(image: RgbaImage, config: CellInstanceConfig): Nucl
     minDensity: config.nucleusMinDensity, contrast: config.nucleusContrast,
   });
   const mask = fillHoles(openSparse3x3(thresholded, width, height), width, height, Math.round(config.epithelialNucleusAreaUm2 / (um * um)));
-  const { labels: raw, areas } = labelTouchingNucleiApart(mask, width, height, px(config.nucleusNeckUm), config.minNucleusCoreUm2 / (um * um), config.epithelialNucleusAreaUm2 / (um * um));
+  const { labels: raw, areas, bounds: blobBounds } = labelTouchingNucleiApart(mask, width, height, px(config.nucleusNeckUm), config.minNucleusCoreUm2 / (um * um), config.epithelialNucleusAreaUm2 / (um * um));
   const minArea = config.minNucleusAreaUm2 / (um * um);
   // Relabel the kept blobs 1..n so every per-nucleus array is dense: in place, each blob within
   // its own box, in label order (a new label is never above the old one, so a blob relabelled
   // earlier is never taken for a later one).
-  const blobBounds = labelBounds(raw, width, areas.length - 1);
   const labels = raw;
   const nuclei: Nucleus[] = [];
   for (let l = 1; l < areas.length; l++) {
@@ -179,6 +183,16 @@ export function detectNuclei(image: RgbaImage, config: CellInstanceConfig): Nucl
   return { width, height, labels, nuclei };
 }
 
+/** Whether no pixel after (x, y) in its 2 x 2 block, in raster order, belongs to a nucleus. */
+function lastNuclearPixelOfBlock(labels: Int32Array, width: number, height: number, x: number, y: number): boolean {
+  if ((x & 1) === 0 && x + 1 < width && labels[y * width + x + 1] !== 0) return false;
+  if ((y & 1) === 0 && y + 1 < height) {
+    const below = (y + 1) * width + (x & ~1);
+    if (labels[below] !== 0 || ((x | 1) < width && labels[below + 1] !== 0)) return false;
+  }
+  return true;
+}
+
 /**
  * Sets each nucleus's ringCytoplasm: the stained share of the pixels that lie between `inner`
  * and `outer` px (chessboard) from their nearest nucleus and belong to it. The flood runs on a
@@ -189,10 +203,16 @@ function measureCytoplasmRings(
 ): void {
   const cw = Math.ceil(width / 2);
   const ch = Math.ceil(height / 2);
+  // A coarse pixel takes the label of its block's last nucleus pixel in raster order. Walked
+  // nucleus by nucleus, each in its own box (nuclei are a few percent of the image).
   const coarseLabels = new Int32Array(cw * ch);
-  for (let y = 0, i = 0; y < height; y++) {
-    const row = (y >> 1) * cw;
-    for (let x = 0; x < width; x++, i++) if (labels[i] !== 0) coarseLabels[row + (x >> 1)] = labels[i]!;
+  for (const nu of nuclei) {
+    for (let y = nu.minY; y <= nu.maxY; y++) {
+      const row = (y >> 1) * cw;
+      for (let x = nu.minX, i = y * width + x; x <= nu.maxX; x++, i++) {
+        if (labels[i] === nu.label && lastNuclearPixelOfBlock(labels, width, height, x, y)) coarseLabels[row + (x >> 1)] = nu.label;
+      }
+    }
   }
   const [lo, hi] = [Math.round(inner / 2), Math.round(outer / 2)];
   // Nearest nucleus of every coarse pixel up to the ring's outer edge (a flood not bound to any mask).

@@ -12,22 +12,30 @@ export interface LabelBounds {
   area: number;
 }
 
+/** Bounds of no pixel (area 0). */
+export function emptyBounds(): LabelBounds {
+  return { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity, sumX: 0, sumY: 0, area: 0 };
+}
+
+/** Adds pixel (x, y) to b. */
+export function addPixel(b: LabelBounds, x: number, y: number): void {
+  b.area++;
+  b.sumX += x + 0.5;
+  b.sumY += y + 0.5;
+  if (x < b.minX) b.minX = x;
+  if (x > b.maxX) b.maxX = x;
+  if (y < b.minY) b.minY = y;
+  if (y > b.maxY) b.maxY = y;
+}
+
 /** Index = label (0 unused); labels above `count` are ignored. An empty label has area 0. */
 export function labelBounds(labels: Int32Array, width: number, count: number): LabelBounds[] {
-  const out = Array.from({ length: count + 1 }, (): LabelBounds => (
-    { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity, sumX: 0, sumY: 0, area: 0 }));
+  const out = Array.from({ length: count + 1 }, emptyBounds);
   for (let i = 0, x = 0, y = 0; i < labels.length; i++, x++) {
     if (x === width) { x = 0; y++; }
     const l = labels[i]!;
     if (l === 0 || l > count) continue;
-    const b = out[l]!;
-    b.area++;
-    b.sumX += x + 0.5;
-    b.sumY += y + 0.5;
-    if (x < b.minX) b.minX = x;
-    if (x > b.maxX) b.maxX = x;
-    if (y < b.minY) b.minY = y;
-    if (y > b.maxY) b.maxY = y;
+    addPixel(out[l]!, x, y);
   }
   return out;
 }
@@ -36,8 +44,7 @@ export function labelBounds(labels: Int32Array, width: number, count: number): L
 export function runBounds(
   runs: { count: number; start: Int32Array; end: Int32Array; row: Int32Array; label: Int32Array }, count: number,
 ): LabelBounds[] {
-  const out = Array.from({ length: count + 1 }, (): LabelBounds => (
-    { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity, sumX: 0, sumY: 0, area: 0 }));
+  const out = Array.from({ length: count + 1 }, emptyBounds);
   for (let r = 0; r < runs.count; r++) {
     const l = runs.label[r]!;
     if (l === 0 || l > count) continue;

@@ -94,24 +94,57 @@ class IndexList {
 
 /**
  * Pixels within `radius` (chessboard) of a pixel above `floor`, where a smoothed value can
- * exceed it, as a list (each once), and set to 1 in `marked`. Marked around each hit: hits are a
- * few percent of a smear.
+ * exceed it, set to 1 in `marked` and listed in raster order. Each run of hits in a row marks
+ * its span widened by `radius` on the rows within `radius` (a fill per run and row, not a
+ * window per hit: on dense real fields hits are up to 10 % of the pixels, and a 5 x 5 window
+ * each cost more than the smoothing); the list is then read off the marks, a word at a time
+ * where four bytes are unmarked.
  */
 function candidates(raw: Float32Array, width: number, height: number, radius: number, floor: number, marked: Uint8Array): IndexList {
-  const list = new IndexList();
-  for (let y = 0, i = 0; y < height; y++) for (let x = 0; x < width; x++, i++) {
-    if (!(raw[i]! > floor)) continue;
-    const x0 = Math.max(0, x - radius);
-    const x1 = Math.min(width - 1, x + radius);
-    for (let v = Math.max(0, y - radius); v <= Math.min(height - 1, y + radius); v++) {
-      for (let j = v * width + x0, end = v * width + x1; j <= end; j++) {
-        if (marked[j] === 1) continue;
-        marked[j] = 1;
-        list.push(j);
-      }
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const v0 = Math.max(0, y - radius) * width;
+    const v1 = Math.min(height - 1, y + radius) * width;
+    let x = 0;
+    while (x < width) {
+      if (!(raw[row + x]! > floor)) { x++; continue; }
+      const start = x;
+      while (x < width && raw[row + x]! > floor) x++;
+      const x0 = Math.max(0, start - radius);
+      const x1 = Math.min(width, x + radius);
+      for (let v = v0; v <= v1; v += width) marked.fill(1, v + x0, v + x1);
     }
   }
+  const list = new IndexList();
+  const n = marked.length;
+  let i = 0;
+  if (marked.byteOffset % 4 === 0) {
+    const words = new Uint32Array(marked.buffer, marked.byteOffset, n >> 2);
+    for (let w = 0; w < words.length; w++) {
+      if (words[w] === 0) continue;
+      for (let j = w << 2, end = j + 4; j < end; j++) if (marked[j] === 1) list.push(j);
+    }
+    i = words.length << 2;
+  }
+  for (; i < n; i++) if (marked[i] === 1) list.push(i);
   return list;
+}
+
+/**
+ * The interior smoothing when the window is 5 x 5 (radius 1, the nucleus scale's): the loop of
+ * sparseNucleusMask with its inner five terms written out, the same products added in the same
+ * order (so the same sums), without the inner loop's index arithmetic: about a third less time.
+ */
+function smooth5x5(raw: Float32Array, topLeft: number, width: number, kernel: Float64Array): number {
+  let smooth = 0;
+  for (let k = 0, row = topLeft; k < 25; k += 5, row += width) {
+    smooth += kernel[k]! * raw[row]!;
+    smooth += kernel[k + 1]! * raw[row + 1]!;
+    smooth += kernel[k + 2]! * raw[row + 2]!;
+    smooth += kernel[k + 3]! * raw[row + 3]!;
+    smooth += kernel[k + 4]! * raw[row + 4]!;
+  }
+  return smooth;
 }
 
 /**
@@ -145,7 +178,9 @@ export function sparseNucleusMask(raw: Float32Array, width: number, height: numb
     const x = i % width;
     const y = (i - x) / width;
     let smooth = 0;
-    if (interior && x >= 2 * r && x < width - 2 * r && y >= 2 * r && y < height - 2 * r) {
+    if (interior && span === 5 && x >= 2 && x < width - 2 && y >= 2 && y < height - 2) {
+      smooth = smooth5x5(raw, i - 2 * width - 2, width, kernel);
+    } else if (interior && x >= 2 * r && x < width - 2 * r && y >= 2 * r && y < height - 2 * r) {
       for (let dy = 0, row = i - 2 * r * width - 2 * r; dy < span; dy++, row += width) {
         for (let dx = 0; dx < span; dx++) smooth += kernel[dy * span + dx]! * raw[row + dx]!;
       }

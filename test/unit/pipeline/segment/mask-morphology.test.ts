@@ -85,15 +85,65 @@ test('radius 1 (its own fast path, four bytes at a time where rows align) equals
   }
 });
 
-test('radius 2 and 3 (running counts, clipped windows at both row ends) equal the definition', () => {
+test('radius 2 to 6 (running counts; word passes where rows are whole words; clipped windows at both row ends) equal the definition', () => {
   let seed = 13;
   const random = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2 ** 32; };
-  for (const [width, height] of [[1, 1], [1, 6], [3, 2], [5, 5], [6, 9], [7, 4], [17, 12]] as const) {
+  for (const [width, height] of [[1, 1], [1, 6], [3, 2], [4, 3], [5, 5], [6, 9], [7, 4], [8, 8], [12, 5], [16, 13], [17, 12]] as const) {
     for (const density of [0.3, 0.85]) {
       const mask = new Uint8Array(width * height).map(() => (random() < density ? 1 : 0));
-      for (const radius of [2, 3]) {
+      for (const radius of [2, 3, 4, 5, 6]) {
         assert.deepEqual(erodeSquare(mask, width, height, radius), naiveSquare(mask, width, height, radius, true), `erode r${radius} ${width}x${height}`);
         assert.deepEqual(dilateSquare(mask, width, height, radius), naiveSquare(mask, width, height, radius, false), `dilate r${radius} ${width}x${height}`);
+      }
+    }
+  }
+});
+
+/** 4-connected components of pixels equal to `value` by flood fill, labelled in raster order of first pixel. */
+function naiveComponents(mask: Uint8Array, width: number, height: number, value: number): { labels: Int32Array; areas: number[] } {
+  const labels = new Int32Array(mask.length);
+  const areas = [0];
+  for (let start = 0; start < mask.length; start++) {
+    if (mask[start] !== value || labels[start] !== 0) continue;
+    const label = areas.length;
+    areas.push(0);
+    const stack = [start];
+    labels[start] = label;
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      areas[label]!++;
+      const x = i % width;
+      for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, i - width, i + width]) {
+        if (j < 0 || j >= mask.length || mask[j] !== value || labels[j] !== 0) continue;
+        labels[j] = label;
+        stack.push(j);
+      }
+    }
+  }
+  return { labels, areas };
+}
+
+test('components of either value (long stretches crossed a word at a time) equal a flood fill, other bytes in the mask too', () => {
+  let seed = 29;
+  const random = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2 ** 32; };
+  for (const [width, height] of [[1, 1], [3, 4], [4, 4], [7, 5], [16, 6], [37, 9], [64, 3]] as const) {
+    for (const offset of [0, 1, 3]) {
+      const backing = new Uint8Array(width * height + offset);
+      const mask = backing.subarray(offset);
+      // Long stretches of one value (what the word steps skip), broken by short ones and by
+      // bytes that are neither 0 nor 1 (they belong to no component of either value).
+      let run = 0;
+      let byte = 0;
+      for (let i = 0; i < mask.length; i++) {
+        if (run === 0) { run = 1 + Math.floor(random() * 12); byte = random() < 0.1 ? 2 + Math.floor(random() * 254) : random() < 0.5 ? 1 : 0; }
+        mask[i] = byte;
+        run--;
+      }
+      for (const value of [0, 1] as const) {
+        const got = labelComponents(mask, width, height, value);
+        const want = naiveComponents(mask, width, height, value);
+        assert.deepEqual(got.labels, want.labels, `labels of ${value}, ${width}x${height} at offset ${offset}`);
+        assert.deepEqual(got.areas, want.areas, `areas of ${value}, ${width}x${height} at offset ${offset}`);
       }
     }
   }
