@@ -39,14 +39,17 @@ export interface NucleusMap {
 }
 
 /**
- * Nuclear density, min(OD red, OD green), of an RGBA image (transparent = glass = 0). OD falls as
+ * Nuclear density, min(OD red, OD green), of an RGBA image (transparent = glass = 0), and the
+ * pixels whose density is above `floor` (aboveFloor's marks, made in the same pass). OD falls as
  * the byte value rises, so the minimum is the OD of the larger byte: one lookup in the 1 KB table
  * (a 64 K-entry table of the pair, 256 KB, missed the cache on every pixel), the same values.
  */
-function nuclearDensity(image: RgbaImage): Float32Array {
+function nuclearDensity(image: RgbaImage, floor: number): { density: Float32Array; above: Uint8Array } {
   const { width, height, data } = image;
   const n = width * height;
-  const nuclear = new Float32Array(n);
+  const density = new Float32Array(n);
+  const above = new Uint8Array(n);
+  const isAbove = Uint8Array.from(OD_TABLE, (od) => (od > floor ? 1 : 0));
   if (data.byteOffset % 4 === 0) {
     // One 32-bit word per pixel (little-endian: red in the low byte, alpha in the high one).
     const words = new Uint32Array(data.buffer, data.byteOffset, n);
@@ -55,17 +58,19 @@ function nuclearDensity(image: RgbaImage): Float32Array {
       if (v >>> 24 === 0) continue;
       const red = v & 0xff;
       const green = (v >>> 8) & 0xff;
-      nuclear[i] = OD_TABLE[red > green ? red : green]!;
+      const larger = red > green ? red : green;
+      density[i] = OD_TABLE[larger]!;
+      above[i] = isAbove[larger]!;
     }
   } else {
     for (let i = 0, p = 0; i < n; i++, p += 4) {
       if (data[p + 3] === 0) continue;
-      const red = data[p]!;
-      const green = data[p + 1]!;
-      nuclear[i] = OD_TABLE[red > green ? red : green]!;
+      const larger = Math.max(data[p]!, data[p + 1]!);
+      density[i] = OD_TABLE[larger]!;
+      above[i] = isAbove[larger]!;
     }
   }
-  return nuclear;
+  return { density, above };
 }
 
 /**
@@ -152,11 +157,11 @@ export function detectNuclei(image: RgbaImage, config: CellInstanceConfig): Nucl
   const { width, height } = image;
   const um = config.nucleusUmPerPixel;
   const px = (lengthUm: number): number => Math.max(0, Math.round(lengthUm / um));
-  const nuclear = nuclearDensity(image);
-  const thresholded = sparseNucleusMask(nuclear, width, height, {
+  const nuclear = nuclearDensity(image, config.nucleusMinDensity);
+  const thresholded = sparseNucleusMask(nuclear.density, width, height, {
     smoothRadius: px(config.smoothRadiusUm), backgroundRadius: px(config.backgroundRadiusUm),
     minDensity: config.nucleusMinDensity, contrast: config.nucleusContrast,
-  });
+  }, nuclear.above);
   const mask = fillHoles(openSparse3x3(thresholded, width, height), width, height, Math.round(config.epithelialNucleusAreaUm2 / (um * um)));
   const { labels: raw, areas, bounds: blobBounds } = labelTouchingNucleiApart(mask, width, height, px(config.nucleusNeckUm), config.minNucleusCoreUm2 / (um * um), config.epithelialNucleusAreaUm2 / (um * um));
   const minArea = config.minNucleusAreaUm2 / (um * um);

@@ -14,6 +14,13 @@ export interface CellSplit {
   distance: Uint16Array;
 }
 
+/** A queue twice as long (at most `limit`), its items kept. */
+function grown(queue: Int32Array<ArrayBuffer>, limit: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(Math.min(limit, queue.length * 2));
+  out.set(queue);
+  return out;
+}
+
 /**
  * mask: 1 = cell region, or null for everywhere (a plain nearest-seed map). seeds: 0 or a seed
  * label 1..seedCount (seed pixels count as mask). maxDistance: how far (chessboard px along the
@@ -33,9 +40,7 @@ export function splitCellsBySeeds(
   // carries its column, so no division is needed per pixel (a modulo per pixel cost ~20 %).
   // The rings are queues that grow as needed: sized for the whole image they would zero several
   // MB per call, while a ring is a thin band around the seeds.
-  let seedPixels = 0;
-  for (let i = 0; i < n; i++) if (seeds[i] !== 0) seedPixels++;
-  let queue = new Int32Array(Math.max(1024, seedPixels));
+  let queue = new Int32Array(1024);
   let queueX = new Int32Array(queue.length);
   let size = 0;
   for (let i = 0; i < n; i++) {
@@ -45,6 +50,7 @@ export function splitCellsBySeeds(
     regions[i] = s;
     areas[s]!++;
     distance[i] = 0;
+    if (size === queue.length) [queue, queueX] = [grown(queue, n), grown(queueX, n)];
     queueX[size] = i % width;
     queue[size++] = i;
   }
@@ -70,14 +76,7 @@ export function splitCellsBySeeds(
           regions[t] = label;
           areas[label]!++;
           distance[t] = d;
-          if (nextSize === next.length) {
-            const grown = new Int32Array(Math.min(n, next.length * 2));
-            grown.set(next);
-            next = grown;
-            const grownX = new Int32Array(grown.length);
-            grownX.set(nextX);
-            nextX = grownX;
-          }
+          if (nextSize === next.length) [next, nextX] = [grown(next, n), grown(nextX, n)];
           nextX[nextSize] = x + dx;
           next[nextSize++] = t;
         }

@@ -95,7 +95,7 @@ function rowsRadius1(src: Uint8Array, dst: Uint8Array, width: number, height: nu
  * (little-endian: the lowest byte is the leftmost pixel). Outside the row, a byte that changes
  * nothing stands in: all ones for AND, zero for OR. Bytewise AND / OR, so the same bytes.
  */
-function rowsRadius1Words(src: Uint32Array, dst: Uint32Array, words: number, height: number, erode: boolean): void {
+function rowsRadius1Words(src: Int32Array, dst: Int32Array, words: number, height: number, erode: boolean): void {
   const outside = erode ? 0xff : 0;
   for (let y = 0; y < height; y++) {
     const row = y * words;
@@ -113,24 +113,49 @@ function rowsRadius1Words(src: Uint32Array, dst: Uint32Array, words: number, hei
 }
 
 /**
- * The vertical pass for a small radius: each row is the AND (erode) or OR (dilate) of the rows
- * within `radius` (clipped to the image), combined a whole row at a time, four bytes at a time
- * when rows start on 4-byte boundaries. For radius <= SMALL_RADIUS this beats the running counts
- * (2r + 1 word reads per four pixels against several operations per pixel).
+ * The vertical pass for a small radius: each pixel is the AND (erode) or OR (dilate) of the
+ * pixels within `radius` rows of it (clipped to the image), four bytes at a time when rows are
+ * whole 4-byte words. For radius <= SMALL_RADIUS this beats the running counts (2r + 1 word
+ * reads per four pixels, combined in a register, against several operations per pixel).
  */
 function columnsSmallRadius(src: Uint8Array, dst: Uint8Array, width: number, height: number, radius: number, erode: boolean): void {
-  const words = width % 4 === 0 && src.byteOffset % 4 === 0 && dst.byteOffset % 4 === 0;
-  const s = words ? new Uint32Array(src.buffer, src.byteOffset, src.length >> 2) : src;
-  const d = words ? new Uint32Array(dst.buffer, dst.byteOffset, dst.length >> 2) : dst;
-  const w = words ? width >> 2 : width;
+  if (width % 4 !== 0 || src.byteOffset % 4 !== 0 || dst.byteOffset % 4 !== 0) {
+    columnsSmallRadiusBytes(src, dst, width, height, radius, erode);
+    return;
+  }
+  const s = new Int32Array(src.buffer, src.byteOffset, src.length >> 2);
+  const d = new Int32Array(dst.buffer, dst.byteOffset, dst.length >> 2);
+  const w = width >> 2;
   for (let y = 0; y < height; y++) {
     const row = y * w;
     const first = Math.max(0, y - radius) * w;
     const last = Math.min(height - 1, y + radius) * w;
-    for (let x = 0; x < w; x++) d[row + x] = s[first + x]!;
-    for (let v = first + w; v <= last; v += w) {
-      if (erode) for (let x = 0; x < w; x++) d[row + x]! &= s[v + x]!;
-      else for (let x = 0; x < w; x++) d[row + x]! |= s[v + x]!;
+    if (erode) {
+      for (let x = 0; x < w; x++) {
+        let word = s[first + x]!;
+        for (let v = first + w + x; v <= last + x; v += w) word &= s[v]!;
+        d[row + x] = word;
+      }
+    } else {
+      for (let x = 0; x < w; x++) {
+        let word = s[first + x]!;
+        for (let v = first + w + x; v <= last + x; v += w) word |= s[v]!;
+        d[row + x] = word;
+      }
+    }
+  }
+}
+
+/** columnsSmallRadius a byte at a time (rows that are not whole words). */
+function columnsSmallRadiusBytes(src: Uint8Array, dst: Uint8Array, width: number, height: number, radius: number, erode: boolean): void {
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const first = Math.max(0, y - radius) * width;
+    const last = Math.min(height - 1, y + radius) * width;
+    for (let x = 0; x < width; x++) {
+      let byte = src[first + x]!;
+      for (let v = first + width + x; v <= last + x; v += width) byte = erode ? byte & src[v]! : byte | src[v]!;
+      dst[row + x] = byte;
     }
   }
 }
@@ -144,9 +169,9 @@ function squareOp(mask: Uint8Array, width: number, height: number, radius: numbe
     // Rows by `radius` word passes of radius 1 (a clipped window of radius r is r clipped windows
     // of radius 1 in a row: the same result on 0/1 masks as the running counts), then columns.
     const words = width >> 2;
-    const first = new Uint32Array(mask.length >> 2);
-    const second = radius > 1 ? new Uint32Array(first.length) : first;
-    let from = new Uint32Array(mask.buffer, mask.byteOffset, first.length);
+    const first = new Int32Array(mask.length >> 2);
+    const second = radius > 1 ? new Int32Array(first.length) : first;
+    let from = new Int32Array(mask.buffer, mask.byteOffset, first.length);
     for (let pass = 0; pass < radius; pass++) {
       const to = pass % 2 === 0 ? first : second;
       rowsRadius1Words(from, to, words, height, erode);

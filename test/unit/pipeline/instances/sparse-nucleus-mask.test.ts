@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { boxMean } from '../../../../src-main/pipeline/instances/box-filter.ts';
 import { openSquare } from '../../../../src-main/pipeline/segment/mask-morphology.ts';
-import { blockSummedAreaTable, openSparse3x3, sparseNucleusMask, twiceBoxWeights } from '../../../../src-main/pipeline/instances/sparse-nucleus-mask.ts';
+import { aboveFloor, blockSummedAreaTable, openSparse3x3, sparseNucleusMask, twiceBoxWeights } from '../../../../src-main/pipeline/instances/sparse-nucleus-mask.ts';
 import type { NucleusThreshold } from '../../../../src-main/pipeline/instances/sparse-nucleus-mask.ts';
 
 function seeded(seed: number): () => number {
@@ -159,4 +159,21 @@ test('the sparse 3 x 3 opening equals openSquare (random masks, edges, 1-px imag
     const got = openSparse3x3({ mask, pixels, count: pixels.length }, width, height);
     assert.deepEqual([...got], [...openSquare(mask, width, height, 1)], `${width}x${height} at ${density}`);
   }
+});
+
+test('marks above the floor made by the caller give the same mask as those made inside', () => {
+  const random = seeded(31);
+  const width = 96;
+  const height = 72;
+  const raw = density(width, height, random);
+  const t: NucleusThreshold = { smoothRadius: 1, backgroundRadius: 12, minDensity: 0.25, contrast: 0.1 };
+  const inside = sparseNucleusMask(raw, width, height, t);
+  const above = aboveFloor(raw, t.minDensity);
+  assert.ok(above.some((v) => v === 1) && above.some((v) => v === 0), 'the scene has pixels on both sides of the floor');
+  const given = sparseNucleusMask(raw, width, height, t, above);
+  assert.deepEqual(given.mask, inside.mask);
+  assert.ok(inside.count > 0, 'some nucleus pixels found');
+  // Marks that miss pixels above the floor lose the nuclei there: the marks are what is searched.
+  const none = sparseNucleusMask(raw, width, height, t, new Uint8Array(raw.length));
+  assert.equal(none.count, 0);
 });
