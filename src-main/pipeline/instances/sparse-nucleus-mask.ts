@@ -13,7 +13,7 @@
 // window) is weighted, far below the contrast that decides. On the 31
 // held-out real fields (`npm run eval:cells`) every recall figure stayed the same.
 // Pure: raw density in, 0/1 mask out.
-import { dilateSquare } from '../segment/mask-morphology.ts';
+import { indexOfByte, indexOfOtherByte } from '../segment/mask-morphology.ts';
 
 export interface NucleusThreshold {
   /** Box-mean radius (px) of the smoothing, applied twice. */
@@ -100,6 +100,31 @@ export function aboveFloor(raw: Float32Array, floor: number): Uint8Array {
   return above;
 }
 
+/**
+ * 1 at every pixel within `radius` (chessboard) of a marked one: each run of marks in a row
+ * fills its span widened by `radius` on the rows within `radius`. The runs are found four bytes
+ * at a time across unmarked stretches: on a smear 1-10 % of the pixels are marked, and a
+ * word-wise dilation of the whole image cost more.
+ */
+function markAround(marks: Uint8Array, width: number, height: number, radius: number): Uint8Array {
+  const out = new Uint8Array(marks.length);
+  const words = marks.byteOffset % 4 === 0 ? new Uint32Array(marks.buffer, marks.byteOffset, marks.length >> 2) : null;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const end = row + width;
+    const first = Math.max(0, y - radius) * width;
+    const last = Math.min(height - 1, y + radius) * width;
+    for (let i = indexOfByte(marks, words, row, end, 1, 0x01010101); i < end; i = indexOfByte(marks, words, i, end, 1, 0x01010101)) {
+      const runEnd = indexOfOtherByte(marks, words, i, end, 1, 0x01010101);
+      const x0 = Math.max(0, i - row - radius);
+      const x1 = Math.min(width, runEnd - row + radius);
+      for (let v = first; v <= last; v += width) out.fill(1, v + x0, v + x1);
+      i = runEnd;
+    }
+  }
+  return out;
+}
+
 /** The indices of the 1-bytes of a 0/1 mask in raster order, four bytes at a time where they are all 0. */
 function listOnes(marked: Uint8Array): IndexList {
   const list = new IndexList();
@@ -146,10 +171,9 @@ export function sparseNucleusMask(raw: Float32Array, width: number, height: numb
   const span = 4 * r + 1;
   const wx = twiceBoxWeights(width, r);
   const wy = twiceBoxWeights(height, r);
-  // Candidates: the pixels within 2r (chessboard) of one above the floor, i.e. those marks
-  // dilated by a (4r + 1) square (word-wise). The result doubles as the output mask: each
-  // candidate is reset below when it is decided.
-  const mask = dilateSquare(above ?? aboveFloor(raw, t.minDensity), width, height, 2 * r);
+  // Candidates: the pixels within 2r (chessboard) of one above the floor. The marks double as
+  // the output mask: each candidate is reset below when it is decided.
+  const mask = markAround(above ?? aboveFloor(raw, t.minDensity), width, height, 2 * r);
   const { items: list, count } = listOnes(mask);
   if (count === 0) return { mask, pixels: found.items, count: 0 };
   const cw = (width + 1) >> 1;

@@ -234,9 +234,10 @@ function hasZeroByte(word: number): boolean {
 
 /**
  * The first index from i (below `end`) whose byte is `byte`, or `end`: four bytes at a time
- * where the mask is word-aligned (`words`; `word` is the byte four times).
+ * where the mask is word-aligned (`words`, a Uint32Array over the mask's own bytes, or null;
+ * `word` is the byte four times).
  */
-function indexOfByte(mask: Uint8Array, words: Uint32Array | null, i: number, end: number, byte: number, word: number): number {
+export function indexOfByte(mask: Uint8Array, words: Uint32Array | null, i: number, end: number, byte: number, word: number): number {
   if (words !== null) {
     while (i < end && (i & 3) !== 0) { if (mask[i] === byte) return i; i++; }
     while (i + 4 <= end && !hasZeroByte((words[i >> 2]! ^ word) >>> 0)) i += 4;
@@ -246,7 +247,7 @@ function indexOfByte(mask: Uint8Array, words: Uint32Array | null, i: number, end
 }
 
 /** The first index from i (below `end`) whose byte is not `byte`, or `end`; as indexOfByte. */
-function indexOfOtherByte(mask: Uint8Array, words: Uint32Array | null, i: number, end: number, byte: number, word: number): number {
+export function indexOfOtherByte(mask: Uint8Array, words: Uint32Array | null, i: number, end: number, byte: number, word: number): number {
   if (words !== null) {
     while (i < end && (i & 3) !== 0) { if (mask[i] !== byte) return i; i++; }
     while (i + 4 <= end && words[i >> 2] === word) i += 4;
