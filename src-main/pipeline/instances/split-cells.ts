@@ -14,6 +14,20 @@ export interface CellSplit {
   distance: Uint16Array;
 }
 
+/** Gives pixel t (column tx) to `label` at ring d if it is unclaimed mask; returns the ring's new size (room is there). */
+function claim(
+  t: number, tx: number, label: number, d: number, mask: Uint8Array | null, regions: Int32Array, areas: Int32Array,
+  distance: Uint16Array, next: Int32Array, nextX: Int32Array, nextSize: number,
+): number {
+  if (regions[t] !== 0 || (mask !== null && mask[t] !== 1)) return nextSize;
+  regions[t] = label;
+  areas[label]!++;
+  distance[t] = d;
+  nextX[nextSize] = tx;
+  next[nextSize] = t;
+  return nextSize + 1;
+}
+
 /** A queue twice as long (at most `limit`), its items kept. */
 function grown(queue: Int32Array<ArrayBuffer>, limit: number): Int32Array<ArrayBuffer> {
   const out = new Int32Array(Math.min(limit, queue.length * 2));
@@ -59,26 +73,34 @@ export function splitCellsBySeeds(
   for (let d = 1; d <= limit && size > 0; d++) {
     let nextSize = 0;
     // The 8 neighbours in raster order (the row above, left and right, the row below): that
-    // order breaks ties. Written inline, not as a claim() closure: the closure kept the ring's
-    // counters in a heap context and was most of the flood's time.
+    // order breaks ties. claim() takes and returns the ring's size: a closure over it kept it
+    // in a heap context, and that was most of the flood's time.
     for (let q = 0; q < size; q++) {
       const p = queue[q]!;
       const x = queueX[q]!;
       const label = regions[p]!;
+      // Room for all 8 neighbours first, so claiming never grows the ring.
+      if (nextSize + 8 > next.length) [next, nextX] = [grown(next, n), grown(nextX, n)];
+      if (x > 0 && x < width - 1 && p >= width && p < n - width) {
+        // Away from the image's edge (nearly every pixel): the 8 neighbours written out.
+        const u = p - width;
+        const b = p + width;
+        nextSize = claim(u - 1, x - 1, label, d, mask, regions, areas, distance, next, nextX, nextSize);
+        nextSize = claim(u, x, label, d, mask, regions, areas, distance, next, nextX, nextSize);
+        nextSize = claim(u + 1, x + 1, label, d, mask, regions, areas, distance, next, nextX, nextSize);
+        nextSize = claim(p - 1, x - 1, label, d, mask, regions, areas, distance, next, nextX, nextSize);
+        nextSize = claim(p + 1, x + 1, label, d, mask, regions, areas, distance, next, nextX, nextSize);
+        nextSize = claim(b - 1, x - 1, label, d, mask, regions, areas, distance, next, nextX, nextSize);
+        nextSize = claim(b, x, label, d, mask, regions, areas, distance, next, nextX, nextSize);
+        nextSize = claim(b + 1, x + 1, label, d, mask, regions, areas, distance, next, nextX, nextSize);
+        continue;
+      }
       const dx0 = x > 0 ? -1 : 0;
       const dx1 = x < width - 1 ? 1 : 0;
       const dy1 = p < n - width ? 1 : 0;
       for (let dy = p >= width ? -1 : 0; dy <= dy1; dy++) {
-        const row = p + dy * width;
         for (let dx = dx0; dx <= dx1; dx++) {
-          const t = row + dx;
-          if (regions[t] !== 0 || (mask !== null && mask[t] !== 1)) continue;
-          regions[t] = label;
-          areas[label]!++;
-          distance[t] = d;
-          if (nextSize === next.length) [next, nextX] = [grown(next, n), grown(nextX, n)];
-          nextX[nextSize] = x + dx;
-          next[nextSize++] = t;
+          if (dx !== 0 || dy !== 0) nextSize = claim(p + dy * width + dx, x + dx, label, d, mask, regions, areas, distance, next, nextX, nextSize);
         }
       }
     }
