@@ -9,11 +9,11 @@ import type { CellKind } from '../../domain/cell.ts';
 import type { Box, Point } from '../../domain/geometry.ts';
 import type { RgbaImage } from '../../slide/slide-reader.ts';
 import { px2ToUm2 } from '../scale.ts';
-import { labelComponents } from '../segment/mask-morphology.ts';
+import { componentRuns } from '../segment/mask-morphology.ts';
 import { detectNuclei } from './detect-nuclei.ts';
 import type { Nucleus } from './detect-nuclei.ts';
 import type { CellInstanceConfig } from './instance-config.ts';
-import { labelBounds } from './label-bounds.ts';
+import { labelBounds, runBounds } from './label-bounds.ts';
 import type { LabelBounds } from './label-bounds.ts';
 import { splitCellsBySeeds } from './split-cells.ts';
 
@@ -159,10 +159,19 @@ export function findCellInstances(input: InstanceInput, config: CellInstanceConf
   // Cell-sized regions no nucleus reached, and holding no inflammatory cell: cells without a visible nucleus.
   const rest = new Uint8Array(mw * mh);
   for (let i = 0; i < rest.length; i++) rest[i] = mask[i] === 1 && split.regions[i] === 0 ? 1 : 0;
-  const { labels: restLabels, areas: restAreas } = labelComponents(rest, mw, mh, 1);
+  // As runs, not a label image: each component's pixels are only read back through its runs.
+  const restRuns = componentRuns(rest, mw, mh, 1);
+  const restAreas = restRuns.areas;
   const hasInflammatory = new Uint8Array(restAreas.length);
-  for (let i = 0; i < restLabels.length; i++) if (inflammatory[i] === 1) hasInflammatory[restLabels[i]!] = 1;
-  const restBounds = labelBounds(restLabels, mw, restAreas.length - 1);
+  for (let r = 0; r < restRuns.count; r++) {
+    const label = restRuns.label[r]!;
+    if (hasInflammatory[label] === 1) continue;
+    const row = restRuns.row[r]! * mw;
+    for (let i = row + restRuns.start[r]!, end = row + restRuns.end[r]!; i <= end; i++) {
+      if (inflammatory[i] === 1) { hasInflammatory[label] = 1; break; }
+    }
+  }
+  const restBounds = runBounds(restRuns, restAreas.length - 1);
   const umMask = umDetail * factor;
   for (let l = 1; l < restAreas.length; l++) {
     const areaUm2 = px2ToUm2(restAreas[l]!, umMask);

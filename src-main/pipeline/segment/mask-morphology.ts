@@ -260,7 +260,7 @@ export function indexOfOtherByte(mask: Uint8Array, words: Uint32Array | null, i:
  * Each row's runs of `value` are joined (union-find) with the runs they overlap on the row above;
  * then every run gets its component's label. One scan of the bytes plus work per run.
  */
-function componentRuns(mask: Uint8Array, width: number, height: number, value: 0 | 1): MaskRuns {
+export function componentRuns(mask: Uint8Array, width: number, height: number, value: 0 | 1): MaskRuns {
   // Runs: row, first and last column; parent for the union-find.
   let capacity = 1024;
   let runStart = new Int32Array(capacity);
