@@ -19,6 +19,8 @@ import { DEFAULT_CELL_INSTANCE_CONFIG, findCellInstances } from '../instances/in
 import type { CellInstanceConfig } from '../instances/index.ts';
 import type { Mask } from '../mask.ts';
 import { downsampleFor, um2ToPx2 } from '../scale.ts';
+import { withScratchArrays } from '../scratch-arrays.ts';
+import type { ScratchArrays } from '../scratch-arrays.ts';
 import type { Segmenter } from '../segment/segmenter.ts';
 import { tilesRegion } from './slice-groups.ts';
 import { readSliceImage, shrinkImage } from './slice-image.ts';
@@ -33,6 +35,8 @@ export interface SliceWork {
   mpp: number;
   extract?: Partial<ExtractConfig>;
   instances?: Partial<CellInstanceConfig>;
+  /** The lane's working arrays, reused from group to group by the instance step (new arrays without). */
+  scratch?: ScratchArrays;
 }
 
 /** What the store keeps, plus the APACC crop-name centre for --save-crops. */
@@ -93,10 +97,14 @@ async function processWholeCell(work: SliceWork, slices: readonly Box[]): Promis
   const mask = await segmentMask(work, shrinkImage(detail.image, factor), detailDs * factor);
   const segment = performance.now() - t;
   t = performance.now();
-  const { instances } = findCellInstances({
+  const input = {
     detail: detail.image, origin: detail.origin, detailDownsample: detailDs, cellMask: mask.data, factor,
     slice: region, slide: slideBox(work.reader), mpp: work.mpp,
-  }, { ...config, nucleusUmPerPixel: detailUm });
+  };
+  const instanceConfig = { ...config, nucleusUmPerPixel: detailUm };
+  const { instances } = work.scratch
+    ? withScratchArrays(work.scratch, () => findCellInstances(input, instanceConfig))
+    : findCellInstances(input, instanceConfig);
   const model = work.segmenter.modelId ?? work.segmenter.name;
   // The region owns a candidate by its centre, and the slices tile the region: each has one owner.
   const owned = slices.map((): SliceCandidate[] => []);

@@ -28,6 +28,7 @@ import type { SliceOutcome } from './process-slice.ts';
 import { groupSideFor, planSliceGroups } from './slice-groups.ts';
 import { LaneLostError, localLane, planLanes, startWorkerLane, workerLanesFor } from './slice-lanes.ts';
 import type { LanePlan, SliceLane, SliceWorkerInit } from './slice-lanes.ts';
+import { ScratchArrays } from '../scratch-arrays.ts';
 
 export interface IngestHooks {
   onProgress?: (progress: IngestProgress) => void;
@@ -223,7 +224,7 @@ async function runSlices(
   const sliceSize = Math.max(0, ...pending.map((s) => Math.max(s.width, s.height)));
   const groupSide = options.mode === 'paper' ? 1 : groupSideFor(sliceSize, margin, ctx.scale.mpp, DEFAULT_CELL_INSTANCE_CONFIG.nucleusUmPerPixel);
   const queue: SliceRecord[][] = planSliceGroups(pending, groupSide);
-  const work = { reader: ctx.reader, segmenter: ctx.segmenter, mode: options.mode, margin, mpp: ctx.scale.mpp };
+  const work = { reader: ctx.reader, segmenter: ctx.segmenter, mode: options.mode, margin, mpp: ctx.scale.mpp, scratch: new ScratchArrays() };
   const failSlice = (slice: SliceRecord, err: unknown) => {
     const message = `slice ${slice.x}_${slice.y}: ${(err as Error).message}`;
     firstError ??= message;

@@ -8,6 +8,7 @@ import { openSlide } from '../../slide/openslide-reader.ts';
 import { loadSegmenter } from '../segment/load-segmenter.ts';
 import { processSliceGroup } from './process-slice.ts';
 import type { SliceWorkerInit, SliceWorkerReply, SliceWorkerRequest } from './slice-lanes.ts';
+import { ScratchArrays } from '../scratch-arrays.ts';
 
 const port = parentPort;
 if (!port) throw new Error('a slice worker must run in a worker thread');
@@ -24,7 +25,7 @@ try {
     log: () => undefined,
   });
   const reader = await openSlide(init.slidePath);
-  const work = { reader, segmenter, mode: init.mode, margin: init.margin, mpp: init.mpp };
+  const work = { reader, segmenter, mode: init.mode, margin: init.margin, mpp: init.mpp, scratch: new ScratchArrays() };
   // One group at a time: the ingest sends the next only after this one's answer.
   port.on('message', (message: SliceWorkerRequest) => {
     if (message.type === 'close') {

@@ -16,6 +16,7 @@ import type { CellInstanceConfig } from './instance-config.ts';
 import { labelBounds, runBounds } from './label-bounds.ts';
 import type { LabelBounds } from './label-bounds.ts';
 import { splitCellsBySeeds } from './split-cells.ts';
+import { scratchArray } from '../scratch-arrays.ts';
 
 export interface InstanceInput {
   /** RGBA at config.nucleusUmPerPixel, covering the slice plus its margin. */
@@ -91,9 +92,10 @@ export function findCellInstances(input: InstanceInput, config: CellInstanceConf
     if (epithelial) seeding[nu.label] = 1;
     else stats.inflammatory++;
   }
-  const mask = input.cellMask.slice();
-  const seeds = new Int32Array(mw * mh);
-  const inflammatory = new Uint8Array(mw * mh);
+  const mask = scratchArray(Uint8Array, mw * mh);
+  mask.set(input.cellMask);
+  const seeds = scratchArray(Int32Array, mw * mh);
+  const inflammatory = scratchArray(Uint8Array, mw * mh);
   const labels = map.labels;
   // Each nucleus's own box only (nuclei are a few percent of the image): its pixels onto the mask grid.
   for (const nu of map.nuclei) {
@@ -157,7 +159,7 @@ export function findCellInstances(input: InstanceInput, config: CellInstanceConf
   }
 
   // Cell-sized regions no nucleus reached, and holding no inflammatory cell: cells without a visible nucleus.
-  const rest = new Uint8Array(mw * mh);
+  const rest = scratchArray(Uint8Array, mw * mh);
   for (let i = 0; i < rest.length; i++) rest[i] = mask[i] === 1 && split.regions[i] === 0 ? 1 : 0;
   // As runs, not a label image: each component's pixels are only read back through its runs.
   const restRuns = componentRuns(rest, mw, mh, 1);

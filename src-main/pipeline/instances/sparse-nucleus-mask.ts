@@ -14,6 +14,7 @@
 // held-out real fields (`npm run eval:cells`) every recall figure stayed the same.
 // Pure: raw density in, 0/1 mask out.
 import { indexOfByte, indexOfOtherByte } from '../segment/mask-morphology.ts';
+import { scratchArray } from '../scratch-arrays.ts';
 
 export interface NucleusThreshold {
   /** Box-mean radius (px) of the smoothing, applied twice. */
@@ -60,7 +61,7 @@ export function blockSummedAreaTable(src: Float32Array, width: number, height: n
   const cw = (width + 1) >> 1;
   const ch = (height + 1) >> 1;
   const stride = cw + 1;
-  const table = new Float64Array(stride * (ch + 1));
+  const table = scratchArray(Float64Array, stride * (ch + 1));
   for (let cy = 0; cy < ch; cy++) {
     const top = 2 * cy * width;
     const bottom = 2 * cy + 1 < height ? top + width : -1;
@@ -107,7 +108,7 @@ export function aboveFloor(raw: Float32Array, floor: number): Uint8Array {
  * word-wise dilation of the whole image cost more.
  */
 function markAround(marks: Uint8Array, width: number, height: number, radius: number): Uint8Array {
-  const out = new Uint8Array(marks.length);
+  const out = scratchArray(Uint8Array, marks.length);
   const words = marks.byteOffset % 4 === 0 ? new Uint32Array(marks.buffer, marks.byteOffset, marks.length >> 2) : null;
   for (let y = 0; y < height; y++) {
     const row = y * width;
@@ -230,7 +231,7 @@ export function sparseNucleusMask(raw: Float32Array, width: number, height: numb
  */
 export function openSparse3x3(sparse: SparseMask, width: number, height: number): Uint8Array {
   const { mask, pixels, count } = sparse;
-  const out = new Uint8Array(mask.length);
+  const out = scratchArray(Uint8Array, mask.length);
   for (let k = 0; k < count; k++) {
     const i = pixels[k]!;
     const x = i % width;

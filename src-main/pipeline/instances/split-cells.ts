@@ -4,6 +4,7 @@
 // cells part half-way between their nuclei; overlapping cells each keep the
 // side nearer their own nucleus, so their boxes overlap as they should.
 // Pure: mask + seed labels in, region labels out, all on one pixel grid.
+import { scratchArray } from '../scratch-arrays.ts';
 
 export interface CellSplit {
   /** 0 = background or out of reach, else the seed label that claimed the pixel. */
@@ -45,9 +46,9 @@ export function splitCellsBySeeds(
 ): CellSplit {
   const n = width * height;
   if ((mask !== null && mask.length !== n) || seeds.length !== n) throw new RangeError(`splitCellsBySeeds: mask ${mask?.length ?? 'everywhere'} and seeds ${seeds.length} must both be ${width}x${height}`);
-  const regions = new Int32Array(n);
+  const regions = scratchArray(Int32Array, n);
   const areas = new Int32Array(seedCount + 1);
-  const distance = new Uint16Array(n).fill(0xffff);
+  const distance = scratchArray(Uint16Array, n).fill(0xffff);
   const limit = Math.min(maxDistance, 0xfffe);
   // Breadth-first by rings: every pixel of ring d is claimed before ring d + 1, so each pixel goes
   // to a seed at the least chessboard distance (ties: the first in the queue). Each queued pixel

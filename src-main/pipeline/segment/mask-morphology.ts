@@ -2,6 +2,7 @@
 // dilation/erosion in O(1) per pixel whatever the radius (separable running
 // counts), hole filling, and small-component removal. Only pixels inside the
 // image count, so cells cut by the slice edge are not eroded away.
+import { scratchArray } from '../scratch-arrays.ts';
 
 function runRows(src: Uint8Array, dst: Uint8Array, width: number, height: number, radius: number, erode: boolean): void {
   const full = 2 * radius + 1;
@@ -342,7 +343,7 @@ export function componentRuns(mask: Uint8Array, width: number, height: number, v
  */
 export function labelComponents(mask: Uint8Array, width: number, height: number, value: 0 | 1): { labels: Int32Array; areas: number[]; touchesBorder: boolean[]; runs: MaskRuns } {
   const runs = componentRuns(mask, width, height, value);
-  const labels = new Int32Array(mask.length);
+  const labels = scratchArray(Int32Array, mask.length);
   for (let r = 0; r < runs.count; r++) {
     const row = runs.row[r]! * width;
     labels.fill(runs.label[r]!, row + runs.start[r]!, row + runs.end[r]! + 1);
@@ -355,7 +356,8 @@ export function labelComponents(mask: Uint8Array, width: number, height: number,
  * the background's runs, never a label image: the background is most of a nucleus mask.
  */
 export function fillHoles(mask: Uint8Array, width: number, height: number, maxArea = Infinity): Uint8Array {
-  const out = mask.slice();
+  const out = scratchArray(Uint8Array, mask.length);
+  out.set(mask);
   const runs = componentRuns(mask, width, height, 0);
   for (let r = 0; r < runs.count; r++) {
     const l = runs.label[r]!;
